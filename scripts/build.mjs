@@ -1,0 +1,15 @@
+// Bundles the gateway into dist/ with esbuild (dependencies stay external).
+// Type checking is separate: `npm run typecheck` (part of `npm test`).
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: { switchyard: 'src/cli/main.ts' },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+});

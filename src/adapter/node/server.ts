@@ -1,0 +1,47 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Gateway } from '../../core/gateway';
+
+export interface ListeningServer {
+  readonly server: Server;
+  readonly port: number;
+  readonly host: string;
+  /** Stops accepting, lets in-flight requests finish up to `timeoutMs`, then closes the rest. */
+  drain(timeoutMs: number): Promise<void>;
+}
+
+/** Serves the gateway over node:http with keep-alive and no Nagle delay for streams. */
+export async function listen(gateway: Gateway, host: string, port: number): Promise<ListeningServer> {
+  const server = createServer(
+    { noDelay: true, keepAlive: true, requestTimeout: 0, headersTimeout: 60_000 },
+    (req, res) => gateway.handle(req, res),
+  );
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    server,
+    port: address.port,
+    host: address.address,
+    drain: (timeoutMs) => drain(server, gateway, timeoutMs),
+  };
+}
+
+async function drain(server: Server, gateway: Gateway, timeoutMs: number): Promise<void> {
+  gateway.draining = true;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const deadline = Date.now() + timeoutMs;
+  while (gateway.inFlight > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    server.closeIdleConnections();
+  }
+  server.closeAllConnections();
+  await closed;
+}

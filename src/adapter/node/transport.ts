@@ -1,0 +1,54 @@
+import { type Dispatcher, Pool } from 'undici';
+import type { Transport } from '../../proxy/transport';
+import type { Upstream } from '../../routing/upstream';
+
+/**
+ * One undici Pool per upstream origin and connection settings, kept across config reloads so
+ * warm keep-alive connections survive. Pools are uncapped unless `max_connections` says
+ * otherwise: a cap silently queues long-lived streams behind each other.
+ */
+export class UndiciTransport implements Transport {
+  private readonly pools = new Map<string, Pool>();
+
+  dispatch(
+    upstream: Upstream,
+    options: Dispatcher.DispatchOptions,
+    handler: Dispatcher.DispatchHandler,
+  ): void {
+    this.poolFor(upstream).dispatch(options, handler);
+  }
+
+  private poolFor(upstream: Upstream): Pool {
+    const id = `${upstream.origin}|${upstream.timeouts.connect}|${upstream.config.max_connections}`;
+    let pool = this.pools.get(id);
+    if (!pool) {
+      pool = new Pool(upstream.origin, {
+        connections: upstream.config.max_connections > 0 ? upstream.config.max_connections : null,
+        pipelining: 1,
+        keepAliveTimeout: 30_000,
+        keepAliveMaxTimeout: 600_000,
+        connect: { timeout: upstream.timeouts.connect },
+      });
+      this.pools.set(id, pool);
+    }
+    return pool;
+  }
+
+  /** Drops pools whose upstreams are gone after a reload. */
+  retain(upstreams: Iterable<Upstream>): void {
+    const keep = new Set<string>();
+    for (const u of upstreams) keep.add(`${u.origin}|${u.timeouts.connect}|${u.config.max_connections}`);
+    for (const [id, pool] of this.pools) {
+      if (!keep.has(id)) {
+        this.pools.delete(id);
+        void pool.close();
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((pool) => pool.destroy()));
+  }
+}

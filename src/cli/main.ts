@@ -1,0 +1,60 @@
+import { parseArgs } from 'node:util';
+import { startGateway } from '../adapter/node/start';
+import { ConfigError } from '../config/errors';
+import { loadConfig, resolveConfigPath } from '../config/load';
+import { describeStartup } from './banner';
+
+const HELP = `switchyard — an OpenAI-compatible LLM API gateway
+
+Usage:
+  switchyard [--config FILE]          start the gateway
+  switchyard check [--config FILE]    validate the configuration and exit
+
+Options:
+  -c, --config FILE   configuration file (default: $SWITCHYARD_CONFIG, then ./switchyard.yaml,
+                      else quick mode from SWITCHYARD_UPSTREAM_URL / SWITCHYARD_KEYS)
+  -h, --help          show this help
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const command = positionals[0] ?? 'start';
+  const path = resolveConfigPath(values.config, process.env, process.cwd());
+  const { config } = loadConfig(path, process.env);
+  if (command === 'check') {
+    process.stdout.write(`configuration OK (${path ?? 'quick mode from the environment'})\n`);
+    return 0;
+  }
+  if (command !== 'start') {
+    process.stderr.write(`unknown command "${command}"\n\n${HELP}`);
+    return 2;
+  }
+  const running = await startGateway({ config });
+  describeStartup(running, path);
+  const stop = (signal: string) => {
+    running.logger.info({ signal }, 'draining in-flight requests, then exiting');
+    void running.stop().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  return -1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError) process.stderr.write(`switchyard: ${err.message}\n`);
+    else process.stderr.write(`switchyard: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { type RouteConfig, routeSchema } from './route';
+import { serverSchema } from './server';
+import { upstreamSchema } from './upstream';
+
+const adminSchema = z
+  .object({
+    key: z.string().optional(),
+  })
+  .strict();
+
+const storeSchema = z
+  .object({
+    path: z.string().min(1).default('data/switchyard.db'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    server: serverSchema.default(serverSchema.parse({})),
+    admin: adminSchema.default({}),
+    store: storeSchema.default(storeSchema.parse({})),
+    upstreams: z.array(upstreamSchema).default([]),
+    routes: z.array(routeSchema).optional(),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    checkUnique(
+      config.upstreams.map((u) => u.name),
+      'upstreams',
+      ctx,
+    );
+    if (config.routes) {
+      checkUnique(
+        config.routes.map((r) => r.name),
+        'routes',
+        ctx,
+      );
+      checkRouteReferences(config.routes, new Set(config.upstreams.map((u) => u.name)), ctx);
+    }
+  });
+
+function checkUnique(names: string[], field: string, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  names.forEach((name, index) => {
+    if (seen.has(name)) {
+      ctx.addIssue({ code: 'custom', path: [field, index, 'name'], message: `duplicate name "${name}"` });
+    }
+    seen.add(name);
+  });
+}
+
+function checkRouteReferences(routes: RouteConfig[], known: Set<string>, ctx: z.RefinementCtx): void {
+  routes.forEach((route, routeIndex) => {
+    route.upstreams.forEach((name, index) => {
+      if (!known.has(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['routes', routeIndex, 'upstreams', index],
+          message: `unknown upstream "${name}"`,
+        });
+      }
+    });
+  });
+}
+
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type { RouteConfig } from './route';
+export type { CorsConfig, ServerConfig } from './server';
+export type { UpstreamConfig, UpstreamTimeouts } from './upstream';

@@ -1,0 +1,121 @@
+/**
+ * Every error the gateway itself makes, in one table (fastify's habit): a stable code,
+ * an HTTP status and the OpenAI error `type`. Upstream errors are passed through untouched;
+ * only errors that originate here use this table.
+ */
+export interface ErrorSpec {
+  readonly status: number;
+  readonly type: string;
+  readonly message: string;
+}
+
+export const ERROR_TABLE = {
+  invalid_api_key: {
+    status: 401,
+    type: 'invalid_request_error',
+    message: 'Invalid or missing API key. Send it as "Authorization: Bearer <key>".',
+  },
+  model_not_allowed: {
+    status: 403,
+    type: 'invalid_request_error',
+    message: 'This API key may not use the requested model.',
+  },
+  forbidden: { status: 403, type: 'invalid_request_error', message: 'This request is not allowed.' },
+  not_found: { status: 404, type: 'invalid_request_error', message: 'Unknown path.' },
+  model_not_found: {
+    status: 404,
+    type: 'invalid_request_error',
+    message: 'The requested model is not served by this gateway.',
+  },
+  no_route: { status: 404, type: 'invalid_request_error', message: 'No route matches this request.' },
+  method_not_allowed: { status: 405, type: 'invalid_request_error', message: 'Method not allowed.' },
+  invalid_json: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'The request body is not valid JSON.',
+  },
+  invalid_request: { status: 400, type: 'invalid_request_error', message: 'The request is invalid.' },
+  request_too_large: {
+    status: 413,
+    type: 'invalid_request_error',
+    message: 'The request body is too large.',
+  },
+  rate_limit_exceeded: { status: 429, type: 'rate_limit_error', message: 'Rate limit exceeded.' },
+  quota_exceeded: { status: 429, type: 'insufficient_quota', message: 'Quota exceeded.' },
+  all_keys_rate_limited: {
+    status: 429,
+    type: 'rate_limit_error',
+    message: 'Every upstream key is rate limited; retry after the time in Retry-After.',
+  },
+  internal_error: { status: 500, type: 'server_error', message: 'Internal gateway error.' },
+  upstream_unreachable: {
+    status: 502,
+    type: 'upstream_error',
+    message: 'The upstream could not be reached.',
+  },
+  upstream_bad_response: {
+    status: 502,
+    type: 'upstream_error',
+    message: 'The upstream response was cut short or malformed.',
+  },
+  upstream_stream_interrupted: {
+    status: 502,
+    type: 'upstream_error',
+    message: 'The upstream stream was interrupted before it finished.',
+  },
+  no_upstream_configured: {
+    status: 503,
+    type: 'service_unavailable',
+    message:
+      'No upstream is configured. Set SWITCHYARD_UPSTREAM_URL and SWITCHYARD_KEYS, or write a switchyard.yaml with an upstreams list (see README).',
+  },
+  no_healthy_upstream: {
+    status: 503,
+    type: 'service_unavailable',
+    message: 'No healthy upstream or key is available for this request.',
+  },
+  shutting_down: { status: 503, type: 'service_unavailable', message: 'The gateway is shutting down.' },
+  upstream_timeout: { status: 504, type: 'timeout_error', message: 'The upstream did not answer in time.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_TABLE;
+
+export interface GatewayErrorOptions {
+  readonly message?: string;
+  readonly param?: string | null;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly cause?: unknown;
+}
+
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly type: string;
+  readonly param: string | null;
+  readonly headers: Readonly<Record<string, string>> | undefined;
+
+  constructor(code: ErrorCode, options: GatewayErrorOptions = {}) {
+    const spec: ErrorSpec = ERROR_TABLE[code];
+    super(
+      options.message ?? spec.message,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.name = 'GatewayError';
+    this.code = code;
+    this.status = spec.status;
+    this.type = spec.type;
+    this.param = options.param ?? null;
+    this.headers = options.headers;
+  }
+}
+
+/** OpenAI's error body: `{"error":{"message","type","param","code"}}`. */
+export function errorBody(err: GatewayError): string {
+  return JSON.stringify({
+    error: { message: err.message, type: err.type, param: err.param, code: err.code },
+  });
+}
+
+export function isGatewayError(err: unknown): err is GatewayError {
+  return err instanceof GatewayError;
+}

@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { KeyIndex } from '../access/key-index';
+import type { Config } from '../config/schema/index';
+import type { HealthTracker } from '../health/tracker';
+import type { Logger } from '../observe/logger';
+import type { Redactor } from '../observe/redact';
+import type { ProxyDeps } from '../proxy/exchange';
+import { sendError } from '../proxy/respond';
+import { DEFAULT_MAX_ATTEMPTS } from '../proxy/retry-policy';
+import type { Transport } from '../proxy/transport';
+import { RequestContext } from './context';
+import { addCorsHeaders, preflightHeaders } from './cors';
+import { GatewayError } from './errors';
+import { handleApiRequest } from './lifecycle';
+import { logRequest } from './request-line';
+import { buildRuntime, type Runtime } from './runtime';
+import { healthReport } from './status';
+
+export interface GatewayOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly redactor: Redactor;
+  readonly transport: Transport;
+  readonly health: HealthTracker;
+  readonly random?: () => number;
+  readonly now?: () => number;
+}
+
+export type RequestListener = (ctx: RequestContext) => void;
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The assembled gateway: the current runtime (swapped whole on reload), the data-plane
+ * dependencies and the entry point for every HTTP request.
+ */
+export class Gateway {
+  runtime: Runtime;
+  authKeys = new KeyIndex<true>();
+  readonly logger: Logger;
+  readonly proxyDeps: ProxyDeps;
+  readonly health: HealthTracker;
+  /** Called for every finished request, after the response: usage, metrics, request log. */
+  readonly requestListeners: RequestListener[] = [];
+  inFlight = 0;
+  draining = false;
+  private readonly redactor: Redactor;
+  private readonly now: () => number;
+
+  constructor(options: GatewayOptions) {
+    this.logger = options.logger;
+    this.redactor = options.redactor;
+    this.health = options.health;
+    this.now = options.now ?? Date.now;
+    this.proxyDeps = {
+      transport: options.transport,
+      health: options.health,
+      random: options.random ?? Math.random,
+      now: this.now,
+      maxAttempts: DEFAULT_MAX_ATTEMPTS,
+    };
+    this.runtime = buildRuntime(options.config, this.proxyDeps.random);
+    this.applySecrets(options.config);
+  }
+
+  /** Swaps in a new configuration; requests already running keep the runtime they started with. */
+  applyConfig(config: Config): void {
+    this.runtime = buildRuntime(config, this.proxyDeps.random);
+    this.applySecrets(config);
+  }
+
+  private applySecrets(config: Config): void {
+    const index = new KeyIndex<true>();
+    for (const key of config.server.auth_keys) index.set(key, true);
+    this.authKeys = index;
+    const secrets = [...config.server.auth_keys];
+    if (config.admin.key) secrets.push(config.admin.key);
+    for (const upstream of config.upstreams) secrets.push(...upstream.keys);
+    this.redactor.replaceAll(secrets);
+  }
+
+  /** The entry point for every HTTP request on the public listener. */
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    const runtime = this.runtime;
+    const ctx = this.createContext(req, runtime);
+    const { cors } = runtime.config.server;
+    if (req.method === 'OPTIONS' && cors && req.headers['access-control-request-method']) {
+      const headers = preflightHeaders(
+        cors,
+        req.headers.origin,
+        req.headers['access-control-request-headers'],
+      );
+      res.writeHead(headers ? 204 : 403, headers ?? { 'content-length': '0' });
+      res.end();
+      return;
+    }
+    const path = ctx.path;
+    if (path === '/health' || path === '/healthz') {
+      this.sendJson(res, ctx, 200, healthReport(runtime, this.health, this.now()));
+      return;
+    }
+    if (this.draining) {
+      res.setHeader('connection', 'close');
+      sendError(res, ctx, new GatewayError('shutting_down'));
+      return;
+    }
+    this.inFlight++;
+    void handleApiRequest(this, runtime, ctx, req, res);
+  }
+
+  /** Step "account": runs once per API request after its response is done. */
+  account(ctx: RequestContext): void {
+    this.inFlight--;
+    logRequest(this.logger, ctx);
+    for (const listener of this.requestListeners) {
+      try {
+        listener(ctx);
+      } catch (err) {
+        this.logger.error({ err }, 'request listener failed');
+      }
+    }
+  }
+
+  private createContext(req: IncomingMessage, runtime: Runtime): RequestContext {
+    const given = req.headers['x-request-id'];
+    const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    const replyHeaders: Record<string, string> = { 'x-request-id': id };
+    addCorsHeaders(runtime.config.server.cors, req.headers.origin, replyHeaders);
+    return new RequestContext(
+      id,
+      req.method ?? 'GET',
+      req.url ?? '/',
+      req.headers.host ?? '',
+      clientIp(req, runtime.config.server.trust_proxy),
+      req.headers['user-agent'] ?? '',
+      performance.now(),
+      replyHeaders,
+    );
+  }
+
+  private sendJson(res: ServerResponse, ctx: RequestContext, status: number, value: unknown): void {
+    const body = JSON.stringify(value);
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+      ...ctx.replyHeaders,
+    });
+    res.end(body);
+  }
+}
+
+function clientIp(req: IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = req.headers['x-forwarded-for'];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    if (first) return first;
+  }
+  return req.socket.remoteAddress ?? '';
+}

@@ -1,0 +1,88 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { presentedCredential } from '../access/key-index';
+import { ProxyExchange } from '../proxy/exchange';
+import { parsedJson } from '../proxy/json-body';
+import { readRequestBody } from '../proxy/request-body';
+import { sendError } from '../proxy/respond';
+import type { RouteInput } from '../routing/router';
+import type { RequestContext } from './context';
+import { GatewayError, isGatewayError } from './errors';
+import type { Gateway } from './gateway';
+import type { Runtime } from './runtime';
+
+/**
+ * The API request's lifecycle, one named step after another (docs/lifecycle.md):
+ * identify → read → route → proxy (select, send, classify, retry or commit) → account.
+ * Accounting runs when the exchange completes, off the response path.
+ */
+export async function handleApiRequest(
+  gateway: Gateway,
+  runtime: Runtime,
+  ctx: RequestContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  try {
+    identify(gateway, req);
+    ctx.body = await readRequestBody(req, runtime.config.server.max_body_size);
+    parsedJson(ctx, req.headers['content-type']);
+    if (runtime.routes.length === 0) throw new GatewayError('no_upstream_configured');
+    const route = runtime.router.match(routeInput(ctx, req));
+    if (!route) throw noRouteError(ctx);
+    ctx.route = route;
+    const exchange = new ProxyExchange(gateway.proxyDeps, ctx, req.rawHeaders, res, route, () =>
+      gateway.account(ctx),
+    );
+    exchange.start();
+  } catch (err) {
+    if (ctx.cancelled || (err as Error).name === 'ClientCancelledError') {
+      ctx.cancelled = true;
+      ctx.verdict = 'client_cancelled';
+    } else {
+      sendError(res, ctx, isGatewayError(err) ? err : internalError(gateway, err));
+    }
+    gateway.account(ctx);
+  }
+}
+
+/** Step "identify": with `server.auth_keys` set, the client must present one of them. */
+function identify(gateway: Gateway, req: IncomingMessage): void {
+  const index = gateway.authKeys;
+  if (index.size === 0) return;
+  const { authorization } = req.headers;
+  const credential = presentedCredential(
+    authorization,
+    req.headers['x-api-key'] as string | undefined,
+    req.headers['api-key'] as string | undefined,
+  );
+  if (credential === undefined || index.get(credential) === undefined)
+    throw new GatewayError('invalid_api_key');
+}
+
+function routeInput(ctx: RequestContext, req: IncomingMessage): RouteInput {
+  return {
+    method: ctx.method,
+    path: ctx.path,
+    host: ctx.host,
+    header: (name) => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    },
+    model: () => ctx.model,
+  };
+}
+
+function noRouteError(ctx: RequestContext): GatewayError {
+  if (ctx.model !== undefined) {
+    return new GatewayError('model_not_found', {
+      message: `The model "${ctx.model}" is not served by this gateway.`,
+      param: 'model',
+    });
+  }
+  return new GatewayError('no_route');
+}
+
+function internalError(gateway: Gateway, err: unknown): GatewayError {
+  gateway.logger.error({ err }, 'unexpected error while handling a request');
+  return new GatewayError('internal_error', { cause: err });
+}

@@ -1,0 +1,31 @@
+import type { Config } from '../config/schema/index';
+import { createRoute, type Route } from '../routing/route';
+import { Router } from '../routing/router';
+import { createUpstream, type Upstream } from '../routing/upstream';
+
+/**
+ * Everything built from one configuration. Swapped whole on reload: a request keeps the
+ * runtime it started with, so in-flight requests finish on the old config.
+ */
+export interface Runtime {
+  readonly config: Config;
+  readonly upstreams: ReadonlyMap<string, Upstream>;
+  readonly routes: readonly Route[];
+  readonly router: Router;
+}
+
+export function buildRuntime(config: Config, random: () => number = Math.random): Runtime {
+  const upstreams = new Map<string, Upstream>();
+  for (const upstreamConfig of config.upstreams) {
+    upstreams.set(upstreamConfig.name, createUpstream(upstreamConfig, random));
+  }
+  const routeConfigs = config.routes ?? defaultRoutes(config);
+  const routes = routeConfigs.map((route) => createRoute(route, upstreams));
+  return { config, upstreams, routes, router: new Router(routes) };
+}
+
+/** Without `routes`, one route spreads every request over all upstreams. */
+function defaultRoutes(config: Config): Config['routes'] & object {
+  if (config.upstreams.length === 0) return [];
+  return [{ name: 'default', upstreams: config.upstreams.map((u) => u.name), strategy: 'round-robin' }];
+}

@@ -1,0 +1,8 @@
+import type { HealthTracker } from './tracker';
+
+/** Health that never takes a member out of rotation: for tests that isolate selection. */
+export const noHealthTracking: HealthTracker = {
+  upstreamUsable: () => true,
+  keyUsable: () => true,
+  record: () => {},
+};

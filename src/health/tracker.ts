@@ -1,0 +1,23 @@
+import type { UpstreamKey } from '../routing/key-pool';
+import type { Upstream } from '../routing/upstream';
+import type { Verdict } from './verdict';
+
+/** One finished upstream attempt, as health, metrics and the request log see it. */
+export interface AttemptRecord {
+  readonly upstream: string;
+  readonly key: string | null;
+  readonly keyId: string | null;
+  readonly status: number;
+  readonly verdict: Verdict;
+  readonly durationMs: number;
+  readonly error?: string;
+  /** Parsed `Retry-After`-style hint in milliseconds, when the upstream gave one. */
+  readonly retryAfterMs?: number;
+}
+
+/** What the selection path asks of health state, and what every attempt reports to it. */
+export interface HealthTracker {
+  upstreamUsable(upstream: Upstream, now: number): boolean;
+  keyUsable(upstream: Upstream, key: UpstreamKey, now: number): boolean;
+  record(upstream: Upstream, key: UpstreamKey | undefined, attempt: AttemptRecord, now: number): void;
+}

@@ -1,0 +1,30 @@
+import type { Verdict } from '../health/verdict';
+
+/** A substring of an error body that decides the verdict, whatever the status says. */
+export interface ErrorMarker {
+  readonly contains: string;
+  readonly verdict: Verdict;
+}
+
+/**
+ * What differs between providers: how the credential is sent and which error markers mean
+ * what. Everything else (paths, bodies) is passed through untouched.
+ */
+export interface Provider {
+  readonly name: string;
+  /** The header that carries the upstream key; null for upstreams that take no key. */
+  readonly authHeader: string | null;
+  authValue(key: string): string;
+  /** Markers checked in order, before the status-based rules. */
+  readonly errorMarkers: readonly ErrorMarker[];
+  /** Headers sent when the client did not send them (e.g. `anthropic-version`). */
+  readonly defaultHeaders: Readonly<Record<string, string>>;
+}
+
+export interface ProviderOptions {
+  readonly name: string;
+  readonly authHeader?: string | null;
+  readonly authValue?: (key: string) => string;
+  readonly errorMarkers?: readonly ErrorMarker[];
+  readonly defaultHeaders?: Readonly<Record<string, string>>;
+}

@@ -1,0 +1,108 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) plus ones the gateway always sets itself. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** The client's credentials: never forwarded, the upstream key replaces them. */
+const CLIENT_CREDENTIALS = new Set(['authorization', 'x-api-key', 'api-key', 'x-goog-api-key']);
+
+/**
+ * Request headers the gateway does not forward: hop-by-hop, credentials, `host` (the upstream's
+ * own is used), `content-length` (recomputed from the body sent) and `accept-encoding` (the
+ * gateway reads bodies for usage and errors, so it asks upstreams for identity encoding).
+ */
+function droppedFromRequest(lower: string): boolean {
+  return (
+    HOP_BY_HOP.has(lower) ||
+    CLIENT_CREDENTIALS.has(lower) ||
+    lower === 'host' ||
+    lower === 'content-length' ||
+    lower === 'accept-encoding'
+  );
+}
+
+/** Names listed in the `Connection` header are hop-by-hop too. */
+function connectionTokens(rawHeaders: readonly string[]): Set<string> | undefined {
+  let tokens: Set<string> | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]!.length === 10 && rawHeaders[i]!.toLowerCase() === 'connection') {
+      tokens ??= new Set();
+      for (const token of rawHeaders[i + 1]!.split(',')) tokens.add(token.trim().toLowerCase());
+    }
+  }
+  return tokens;
+}
+
+export interface UpstreamHeaderOptions {
+  readonly authHeader: string | null;
+  readonly authValue: string | null;
+  readonly requestId: string;
+  readonly contentLength: number | null;
+  readonly extra: Readonly<Record<string, string>>;
+  readonly defaults: Readonly<Record<string, string>>;
+}
+
+/** Builds the flat `[name, value, …]` header list sent upstream from the client's raw headers. */
+export function upstreamRequestHeaders(
+  rawHeaders: readonly string[],
+  options: UpstreamHeaderOptions,
+): string[] {
+  const listed = connectionTokens(rawHeaders);
+  const out: string[] = [];
+  const present = new Set<string>();
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    const lower = name.toLowerCase();
+    if (droppedFromRequest(lower) || listed?.has(lower) || lower === 'x-request-id') continue;
+    if (lower in options.extra) continue;
+    present.add(lower);
+    out.push(name, rawHeaders[i + 1]!);
+  }
+  for (const name in options.defaults) if (!present.has(name)) out.push(name, options.defaults[name]!);
+  for (const name in options.extra) out.push(name, options.extra[name]!);
+  if (options.authHeader && options.authValue !== null) out.push(options.authHeader, options.authValue);
+  if (options.contentLength !== null) out.push('content-length', String(options.contentLength));
+  out.push('x-request-id', options.requestId);
+  return out;
+}
+
+/**
+ * Response headers passed to the client: the upstream's, minus hop-by-hop ones, plus the
+ * gateway's own (request id, CORS, attempts).
+ */
+export function clientResponseHeaders(
+  upstream: IncomingHttpHeaders,
+  own: Readonly<Record<string, string>>,
+  contentLength: number | null,
+): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  const listed = listedInConnection(upstream.connection);
+  for (const name in upstream) {
+    if (HOP_BY_HOP.has(name) || listed?.has(name)) continue;
+    const value = upstream[name];
+    if (value !== undefined) out[name] = value;
+  }
+  if (contentLength !== null) out['content-length'] = String(contentLength);
+  for (const name in own) out[name] = own[name]!;
+  return out;
+}
+
+function listedInConnection(value: string | string[] | undefined): Set<string> | undefined {
+  if (typeof value !== 'string' || value === 'keep-alive' || value === 'close') return undefined;
+  return new Set(value.split(',').map((token) => token.trim().toLowerCase()));
+}
+
+export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

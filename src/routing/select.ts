@@ -1,0 +1,45 @@
+import type { HealthTracker } from '../health/tracker';
+import type { UpstreamKey } from './key-pool';
+import type { Route } from './route';
+import type { PickContext } from './strategy';
+import type { Upstream } from './upstream';
+
+export interface Target {
+  readonly upstream: Upstream;
+  /** Undefined for upstreams that have no keys (a self-hosted backend, a DoH resolver). */
+  readonly key: UpstreamKey | undefined;
+}
+
+export interface Exclusions {
+  /** Upstreams that already failed with an upstream-level verdict in this request. */
+  readonly upstreams: ReadonlySet<string>;
+  /** Keys (by id) already tried in this request. */
+  readonly keys: ReadonlySet<string>;
+}
+
+/**
+ * Picks an upstream and a key: the best priority tier that has a usable member, the route's
+ * strategy within it, then the upstream's key rotation. Undefined when nothing is usable.
+ */
+export function selectTarget(
+  route: Route,
+  health: HealthTracker,
+  exclusions: Exclusions,
+  ctx: PickContext,
+): Target | undefined {
+  const keyUsable = (upstream: Upstream) => (key: UpstreamKey) =>
+    !exclusions.keys.has(key.id) && health.keyUsable(upstream, key, ctx.now);
+  for (const tier of route.tiers) {
+    let candidates = tier.filter(
+      (u) => !exclusions.upstreams.has(u.name) && health.upstreamUsable(u, ctx.now),
+    );
+    while (candidates.length > 0) {
+      const upstream = route.strategy.pick(candidates, ctx);
+      if (upstream.keys.size === 0) return { upstream, key: undefined };
+      const key = upstream.keys.pick(keyUsable(upstream));
+      if (key) return { upstream, key };
+      candidates = candidates.filter((u) => u !== upstream);
+    }
+  }
+  return undefined;
+}

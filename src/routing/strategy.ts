@@ -1,0 +1,21 @@
+import type { Upstream } from './upstream';
+
+export interface PickContext {
+  /** A source in [0, 1): seeded in tests. */
+  readonly random: () => number;
+  readonly now: number;
+  /** What sticky strategies hash (client IP, a header, the client token). */
+  readonly hashKey?: string;
+}
+
+/**
+ * One selection interface for every strategy. `candidates` is already narrowed to the
+ * usable members of the best priority tier, minus those tried in this request; it is never empty.
+ * A strategy instance belongs to one route and may keep state (cursors, weights).
+ */
+export interface Strategy {
+  readonly name: string;
+  pick(candidates: readonly Upstream[], ctx: PickContext): Upstream;
+}
+
+export type StrategyFactory = (members: readonly Upstream[]) => Strategy;

@@ -1,0 +1,37 @@
+import type { UpstreamConfig, UpstreamTimeouts } from '../config/schema/index';
+import { PROVIDERS } from '../providers/catalog';
+import type { Provider } from '../providers/types';
+import { KeyPool } from './key-pool';
+
+/** An upstream as the data plane sees it: parsed once from config, shared by every request. */
+export interface Upstream {
+  readonly name: string;
+  readonly config: UpstreamConfig;
+  /** `scheme://host:port`, the connection pool's identity. */
+  readonly origin: string;
+  /** The URL's path prefix without a trailing slash ('' for none); the request path is appended. */
+  readonly basePath: string;
+  readonly provider: Provider;
+  readonly keys: KeyPool;
+  readonly weight: number;
+  readonly priority: number;
+  readonly timeouts: UpstreamTimeouts;
+  /** Requests in flight right now (least-connections reads it). */
+  inFlight: number;
+}
+
+export function createUpstream(config: UpstreamConfig, random: () => number): Upstream {
+  const url = new URL(config.url);
+  return {
+    name: config.name,
+    config,
+    origin: url.origin,
+    basePath: url.pathname.replace(/\/+$/, ''),
+    provider: PROVIDERS[config.provider],
+    keys: new KeyPool(config.keys, config.key_rotation, config.key_start_index, random),
+    weight: config.weight,
+    priority: config.priority,
+    timeouts: config.timeouts,
+    inFlight: 0,
+  };
+}

@@ -1,0 +1,48 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type SqliteDatabase = Database.Database;
+
+/** A named, ordered schema change. Names are recorded so each runs once per database. */
+export interface Migration {
+  readonly name: string;
+  readonly up: string | ((db: SqliteDatabase) => void);
+}
+
+/**
+ * Opens the embedded database: WAL for concurrent readers during writes, NORMAL sync (durable
+ * at checkpoints, never corrupt), a busy timeout for the rare writer contention.
+ * `:memory:` gives a private in-memory database (tests).
+ */
+export function openSqlite(path: string): SqliteDatabase {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)',
+  );
+  return db;
+}
+
+/** Applies the migrations not yet recorded, each in its own transaction, in the given order. */
+export function migrate(db: SqliteDatabase, migrations: readonly Migration[]): string[] {
+  const applied = new Set(
+    (db.prepare('SELECT name FROM schema_migrations').all() as { name: string }[]).map((row) => row.name),
+  );
+  const record = db.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)');
+  const ran: string[] = [];
+  for (const migration of migrations) {
+    if (applied.has(migration.name)) continue;
+    db.transaction(() => {
+      if (typeof migration.up === 'string') db.exec(migration.up);
+      else migration.up(db);
+      record.run(migration.name, Date.now());
+    })();
+    ran.push(migration.name);
+  }
+  return ran;
+}

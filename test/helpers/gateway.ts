@@ -1,0 +1,36 @@
+import { Writable } from 'node:stream';
+import OpenAI from 'openai';
+import { type RunningGateway, type StartOptions, startGateway } from '../../src/adapter/node/start';
+import { type ConfigInput, configSchema } from '../../src/config/schema/index';
+import { createLogger } from '../../src/observe/logger';
+import { Redactor } from '../../src/observe/redact';
+
+export interface TestGateway extends RunningGateway {
+  /** Every log line written, as text. */
+  readonly logs: string[];
+  client(apiKey?: string, options?: Partial<ConstructorParameters<typeof OpenAI>[0]>): OpenAI;
+}
+
+/** Starts a gateway on port 0 with the given config and a log collector instead of stdout. */
+export async function startTestGateway(
+  input: ConfigInput,
+  options: Omit<StartOptions, 'config'> = {},
+): Promise<TestGateway> {
+  const config = configSchema.parse({ ...input, server: { host: '127.0.0.1', port: 0, ...input.server } });
+  const logs: string[] = [];
+  const redactor = new Redactor();
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const logger = createLogger({ level: 'info', format: 'json', redactor, destination });
+  const running = await startGateway({ config, logger, redactor, port: 0, ...options });
+  return {
+    ...running,
+    logs,
+    client: (apiKey = 'sk-client-unused', extra = {}) =>
+      new OpenAI({ apiKey, baseURL: `${running.url}/v1`, maxRetries: 0, timeout: 10_000, ...extra }),
+  };
+}

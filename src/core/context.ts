@@ -4,6 +4,22 @@ import type { UpstreamKey } from '../routing/key-pool';
 import type { Route } from '../routing/route';
 import type { Upstream } from '../routing/upstream';
 
+export interface ClientIdentity {
+  readonly name: string;
+}
+
+/**
+ * Watches a committed response without delaying it. `transformChunk` may return the chunk
+ * changed (for example without an SSE event the client did not ask for).
+ */
+export interface ResponseObserver {
+  onHead?(status: number, headers: Readonly<Record<string, string | string[] | undefined>>): void;
+  transformChunk?(chunk: Buffer): Buffer;
+  /** A complete held body (plain JSON answers). */
+  onBody?(body: Buffer): void;
+  onEnd?(interrupted: boolean): void;
+}
+
 /**
  * One client request as it walks the lifecycle (docs/lifecycle.md). A plain class with every
  * field declared up front, so each request has the same shape and allocates once.
@@ -16,7 +32,13 @@ export class RequestContext {
   /** The parsed JSON body, when a step needed it. */
   json: Record<string, unknown> | undefined = undefined;
   jsonParsed = false;
+  /** Set when a step changed `json`: the body is serialised again, once, before sending. */
+  bodyDirty = false;
   model: string | undefined = undefined;
+  /** Who is calling, once identified (an auth key or a client token). */
+  client: ClientIdentity | undefined = undefined;
+  /** Sees the committed response as it passes (usage accounting); undefined on the fast path. */
+  responseObserver: ResponseObserver | undefined = undefined;
   stream = false;
   route: Route | undefined = undefined;
   upstream: Upstream | undefined = undefined;

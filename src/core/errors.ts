@@ -47,6 +47,28 @@ export const ERROR_TABLE = {
     type: 'rate_limit_error',
     message: 'Every upstream key is rate limited; retry after the time in Retry-After.',
   },
+  admin_unauthorized: {
+    status: 401,
+    type: 'invalid_request_error',
+    message: 'Invalid or missing admin key. Send it as "Authorization: Bearer <admin key>".',
+  },
+  admin_disabled: {
+    status: 404,
+    type: 'invalid_request_error',
+    message: 'The admin API is off: set admin.key (or SWITCHYARD_ADMIN_KEY) to turn it on.',
+  },
+  validation_failed: { status: 400, type: 'invalid_request_error', message: 'The request is invalid.' },
+  resource_not_found: { status: 404, type: 'invalid_request_error', message: 'No such resource.' },
+  conflict: {
+    status: 409,
+    type: 'invalid_request_error',
+    message: 'The resource conflicts with an existing one.',
+  },
+  read_only: {
+    status: 409,
+    type: 'invalid_request_error',
+    message: 'This object comes from the configuration file and is read-only in the API.',
+  },
   internal_error: { status: 500, type: 'server_error', message: 'Internal gateway error.' },
   upstream_unreachable: {
     status: 502,

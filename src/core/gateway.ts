@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { KeyIndex } from '../access/key-index';
+import { type AccessControl, AuthKeysAccess } from '../access/access';
+import { AdminRouter } from '../admin/router';
 import type { Config } from '../config/schema/index';
 import type { HealthTracker } from '../health/tracker';
 import type { Logger } from '../observe/logger';
@@ -37,12 +38,14 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export class Gateway {
   runtime: Runtime;
-  authKeys = new KeyIndex<true>();
+  access: AccessControl;
   readonly logger: Logger;
   readonly proxyDeps: ProxyDeps;
   readonly health: HealthTracker;
   /** Called for every finished request, after the response: usage, metrics, request log. */
   readonly requestListeners: RequestListener[] = [];
+  /** The admin API; features register their routes on it. Off while no admin key is set. */
+  readonly admin = new AdminRouter();
   inFlight = 0;
   draining = false;
   private readonly redactor: Redactor;
@@ -61,19 +64,20 @@ export class Gateway {
       maxAttempts: DEFAULT_MAX_ATTEMPTS,
     };
     this.runtime = buildRuntime(options.config, this.proxyDeps.random);
+    this.access = new AuthKeysAccess(options.config.server.auth_keys);
+    this.admin.setKey(options.config.admin.key);
     this.applySecrets(options.config);
   }
 
   /** Swaps in a new configuration; requests already running keep the runtime they started with. */
   applyConfig(config: Config): void {
     this.runtime = buildRuntime(config, this.proxyDeps.random);
+    this.access = new AuthKeysAccess(config.server.auth_keys);
+    this.admin.setKey(config.admin.key);
     this.applySecrets(config);
   }
 
   private applySecrets(config: Config): void {
-    const index = new KeyIndex<true>();
-    for (const key of config.server.auth_keys) index.set(key, true);
-    this.authKeys = index;
     const secrets = [...config.server.auth_keys];
     if (config.admin.key) secrets.push(config.admin.key);
     for (const upstream of config.upstreams) secrets.push(...upstream.keys);
@@ -100,6 +104,12 @@ export class Gateway {
       this.sendJson(res, ctx, 200, healthReport(runtime, this.health, this.now()));
       return;
     }
+    if (path.startsWith('/admin/') || path === '/admin') {
+      this.admin.handle(req, res, ctx.replyHeaders).catch((err: unknown) => {
+        this.logger.error({ err }, 'admin request failed');
+      });
+      return;
+    }
     if (this.draining) {
       res.setHeader('connection', 'close');
       sendError(res, ctx, new GatewayError('shutting_down'));
@@ -112,6 +122,7 @@ export class Gateway {
   /** Step "account": runs once per API request after its response is done. */
   account(ctx: RequestContext): void {
     this.inFlight--;
+    this.access.release(ctx);
     logRequest(this.logger, ctx);
     for (const listener of this.requestListeners) {
       try {

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { presentedCredential } from '../access/key-index';
 import { ProxyExchange } from '../proxy/exchange';
 import { parsedJson } from '../proxy/json-body';
 import { readRequestBody } from '../proxy/request-body';
@@ -12,7 +11,7 @@ import type { Runtime } from './runtime';
 
 /**
  * The API request's lifecycle, one named step after another (docs/lifecycle.md):
- * identify → read → route → proxy (select, send, classify, retry or commit) → account.
+ * identify → read → route → admit → proxy (select, send, classify, retry or commit) → account.
  * Accounting runs when the exchange completes, off the response path.
  */
 export async function handleApiRequest(
@@ -23,13 +22,16 @@ export async function handleApiRequest(
   res: ServerResponse,
 ): Promise<void> {
   try {
-    identify(gateway, req);
+    gateway.access.identify(ctx, req.headers);
     ctx.body = await readRequestBody(req, runtime.config.server.max_body_size);
     parsedJson(ctx, req.headers['content-type']);
     if (runtime.routes.length === 0) throw new GatewayError('no_upstream_configured');
     const route = runtime.router.match(routeInput(ctx, req));
     if (!route) throw noRouteError(ctx);
     ctx.route = route;
+    const admitted = gateway.access.admit(ctx);
+    if (admitted) await admitted;
+    if (ctx.bodyDirty && ctx.json) ctx.body = Buffer.from(JSON.stringify(ctx.json));
     const exchange = new ProxyExchange(gateway.proxyDeps, ctx, req.rawHeaders, res, route, () =>
       gateway.account(ctx),
     );
@@ -43,20 +45,6 @@ export async function handleApiRequest(
     }
     gateway.account(ctx);
   }
-}
-
-/** Step "identify": with `server.auth_keys` set, the client must present one of them. */
-function identify(gateway: Gateway, req: IncomingMessage): void {
-  const index = gateway.authKeys;
-  if (index.size === 0) return;
-  const { authorization } = req.headers;
-  const credential = presentedCredential(
-    authorization,
-    req.headers['x-api-key'] as string | undefined,
-    req.headers['api-key'] as string | undefined,
-  );
-  if (credential === undefined || index.get(credential) === undefined)
-    throw new GatewayError('invalid_api_key');
 }
 
 function routeInput(ctx: RequestContext, req: IncomingMessage): RouteInput {

@@ -5,4 +5,5 @@ export const noHealthTracking: HealthTracker = {
   upstreamUsable: () => true,
   keyUsable: () => true,
   record: () => {},
+  setProbeState: () => {},
 };

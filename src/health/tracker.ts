@@ -10,6 +10,8 @@ export interface AttemptRecord {
   readonly status: number;
   readonly verdict: Verdict;
   readonly durationMs: number;
+  /** Milliseconds from sending to the response head; undefined when no head arrived. */
+  readonly ttfbMs?: number;
   readonly error?: string;
   /** Parsed `Retry-After`-style hint in milliseconds, when the upstream gave one. */
   readonly retryAfterMs?: number;
@@ -20,4 +22,9 @@ export interface HealthTracker {
   upstreamUsable(upstream: Upstream, now: number): boolean;
   keyUsable(upstream: Upstream, key: UpstreamKey, now: number): boolean;
   record(upstream: Upstream, key: UpstreamKey | undefined, attempt: AttemptRecord, now: number): void;
+  /**
+   * The verdict of active health checks (after their healthy/unhealthy thresholds): an upstream
+   * probed down stays out of rotation until probes find it healthy again.
+   */
+  setProbeState(upstream: Upstream, healthy: boolean, reason: string, now: number): void;
 }

@@ -110,6 +110,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     if (this.mode === 'pipe') {
       this.exchange.res.end();
+      this.exchange.ctx.responseObserver?.onEnd?.(false);
       this.report(classifyResponse(this.status, undefined, this.upstream.provider));
       this.exchange.complete();
       return;
@@ -122,6 +123,11 @@ export class Attempt implements Dispatcher.DispatchHandler {
         : classifyResponse(this.status, body.toString('utf8'), this.upstream.provider);
     if (this.report(verdict, undefined, body)) return;
     this.exchange.commit(this, this.status, this.headers, body.length);
+    const observer = this.exchange.ctx.responseObserver;
+    if (observer) {
+      observer.onBody?.(body);
+      observer.onEnd?.(false);
+    }
     this.exchange.res.end(body);
     this.exchange.complete();
   }
@@ -146,13 +152,17 @@ export class Attempt implements Dispatcher.DispatchHandler {
       status: this.status,
       verdict,
       durationMs: performance.now() - this.startedAt,
+      ttfbMs: this.headersAt > 0 ? this.headersAt - this.startedAt : undefined,
       error: error ?? (verdict === 'success' || !body ? undefined : snippet(body)),
     };
     return this.exchange.settle(this, record);
   }
 
-  private write(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    const { res } = this.exchange;
+  private write(controller: Dispatcher.DispatchController, data: Buffer): void {
+    const { res, ctx } = this.exchange;
+    const observer = ctx.responseObserver;
+    const chunk = observer?.transformChunk ? observer.transformChunk(data) : data;
+    if (chunk.length === 0) return;
     if (this.sse) this.endsOnEventBoundary = endsWithBlankLine(chunk);
     if (!res.write(chunk)) {
       controller.pause();
@@ -176,6 +186,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
 
   private endInterruptedResponse(err: Error): void {
     const { res } = this.exchange;
+    this.exchange.ctx.responseObserver?.onEnd?.(true);
     if (res.destroyed) return;
     if (this.sse) {
       res.end(

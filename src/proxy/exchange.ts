@@ -84,6 +84,7 @@ export class ProxyExchange {
     this.ctx.attempts.push(record);
     this.ctx.upstreamMs += record.durationMs;
     this.deps.health.record(attempt.upstream, attempt.key, record, this.deps.now());
+    this.route.strategy.observe?.(attempt.upstream, record);
     const scope = this.committed ? null : retryScope(record.verdict);
     if (scope === null) return false;
     if (scope === 'upstream') this.triedUpstreams.add(attempt.upstream.name);
@@ -104,6 +105,7 @@ export class ProxyExchange {
       'x-switchyard-attempts': String(this.attemptCount),
       'server-timing': serverTiming(ctx, attempt),
     };
+    ctx.responseObserver?.onHead?.(status, headers);
     this.res.writeHead(status, clientResponseHeaders(headers, own, contentLength));
   }
 

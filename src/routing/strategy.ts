@@ -1,3 +1,4 @@
+import type { AttemptRecord } from '../health/tracker';
 import type { Upstream } from './upstream';
 
 export interface PickContext {
@@ -16,6 +17,8 @@ export interface PickContext {
 export interface Strategy {
   readonly name: string;
   pick(candidates: readonly Upstream[], ctx: PickContext): Upstream;
+  /** Sees every finished attempt of this route (latency- and error-aware strategies learn here). */
+  observe?(upstream: Upstream, attempt: AttemptRecord): void;
 }
 
 export type StrategyFactory = (members: readonly Upstream[]) => Strategy;

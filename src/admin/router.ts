@@ -1,0 +1,176 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { errorBody, GatewayError, isGatewayError } from '../core/errors';
+import { readRequestBody } from '../proxy/request-body';
+
+export interface AdminRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  readonly headers: IncomingHttpHeaders;
+  /** The raw body ('' when none). */
+  text(): Promise<string>;
+  /** The body parsed as JSON; a 400 naming the problem when it is not. */
+  json(): Promise<unknown>;
+}
+
+export interface AdminReply {
+  readonly status?: number;
+  /** Serialised as JSON unless `text` is given. */
+  readonly body?: unknown;
+  readonly text?: string;
+  readonly contentType?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export type AdminHandler = (req: AdminRequest) => AdminReply | Promise<AdminReply>;
+
+/** What the OpenAPI document says of a route. */
+export interface AdminRouteDoc {
+  readonly summary: string;
+  readonly tag: string;
+  readonly requestBody?: Record<string, unknown>;
+  readonly responses?: Record<string, unknown>;
+  readonly query?: readonly { name: string; description: string }[];
+}
+
+interface RouteEntry {
+  readonly method: string;
+  readonly pattern: string;
+  readonly regex: RegExp;
+  readonly names: readonly string[];
+  readonly handler: AdminHandler;
+  readonly doc: AdminRouteDoc | undefined;
+}
+
+const MAX_ADMIN_BODY = 64 * 1024 * 1024;
+
+/**
+ * The admin API's router: `/admin/...` paths with `:param` segments, every call behind the
+ * admin key (compared in constant time), errors in OpenAI's shape. Features register their
+ * routes in their own files (`registerXxxRoutes(router, …)`).
+ */
+export class AdminRouter {
+  private readonly routes: RouteEntry[] = [];
+  private keyDigest: Buffer | null = null;
+
+  setKey(key: string | undefined): void {
+    this.keyDigest = key ? digest(key) : null;
+  }
+
+  get enabled(): boolean {
+    return this.keyDigest !== null;
+  }
+
+  add(method: string, pattern: string, handler: AdminHandler, doc?: AdminRouteDoc): void {
+    const names: string[] = [];
+    const source = pattern.replace(/:([A-Za-z_]+)/g, (_m, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+    this.routes.push({ method, pattern, regex: new RegExp(`^${source}/?$`), names, handler, doc });
+  }
+
+  /** Every registered route, for the OpenAPI document. */
+  list(): readonly { method: string; pattern: string; doc: AdminRouteDoc | undefined }[] {
+    return this.routes.map(({ method, pattern, doc }) => ({ method, pattern, doc }));
+  }
+
+  async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    replyHeaders: Record<string, string>,
+  ): Promise<void> {
+    try {
+      if (!this.keyDigest) throw new GatewayError('admin_disabled');
+      if (!this.authorized(req.headers)) throw new GatewayError('admin_unauthorized');
+      const url = new URL(req.url ?? '/', 'http://admin.invalid');
+      const found = this.find(req.method ?? 'GET', url.pathname);
+      const reply = await found.entry.handler(adminRequest(req, url, found.params));
+      send(res, reply, replyHeaders);
+    } catch (err) {
+      const error = isGatewayError(err) ? err : new GatewayError('internal_error', { cause: err });
+      if (!res.headersSent) {
+        const body = errorBody(error);
+        res.writeHead(error.status, {
+          'content-type': 'application/json',
+          ...replyHeaders,
+          ...error.headers,
+        });
+        res.end(body);
+      }
+      if (!isGatewayError(err)) throw err;
+    }
+  }
+
+  private authorized(headers: IncomingHttpHeaders): boolean {
+    const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1];
+    const presented = bearer ?? (headers['x-admin-key'] as string | undefined);
+    return presented !== undefined && timingSafeEqual(digest(presented), this.keyDigest!);
+  }
+
+  private find(method: string, path: string): { entry: RouteEntry; params: Record<string, string> } {
+    let pathMatched = false;
+    for (const entry of this.routes) {
+      const match = entry.regex.exec(path);
+      if (!match) continue;
+      pathMatched = true;
+      if (entry.method !== method) continue;
+      const params: Record<string, string> = {};
+      entry.names.forEach((name, i) => {
+        params[name] = decodeURIComponent(match[i + 1]!);
+      });
+      return { entry, params };
+    }
+    throw new GatewayError(pathMatched ? 'method_not_allowed' : 'not_found');
+  }
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+function adminRequest(req: IncomingMessage, url: URL, params: Record<string, string>): AdminRequest {
+  let text: Promise<string> | undefined;
+  const readText = () => {
+    text ??= readRequestBody(req, MAX_ADMIN_BODY).then((body) => body?.toString('utf8') ?? '');
+    return text;
+  };
+  return {
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    params,
+    query: url.searchParams,
+    headers: req.headers,
+    text: readText,
+    async json() {
+      const raw = await readText();
+      if (raw === '') return undefined;
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch (err) {
+        throw new GatewayError('invalid_json', {
+          message: `The body is not valid JSON: ${(err as Error).message}`,
+        });
+      }
+    },
+  };
+}
+
+function send(res: ServerResponse, reply: AdminReply, replyHeaders: Record<string, string>): void {
+  const status = reply.status ?? 200;
+  if (status === 204) {
+    res.writeHead(204, { ...replyHeaders, ...reply.headers });
+    res.end();
+    return;
+  }
+  const payload = reply.text ?? JSON.stringify(reply.body ?? {});
+  res.writeHead(status, {
+    'content-type': reply.contentType ?? 'application/json',
+    'content-length': String(Buffer.byteLength(payload)),
+    ...replyHeaders,
+    ...reply.headers,
+  });
+  res.end(payload);
+}

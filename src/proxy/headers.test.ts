@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { clientResponseHeaders, upstreamRequestHeaders } from './headers';
+
+const base = {
+  authHeader: 'authorization',
+  authValue: 'Bearer sk-upstream',
+  requestId: 'req-1',
+  contentLength: 12,
+  extra: {},
+  defaults: {},
+};
+
+describe('header shaping', () => {
+  it('drops hop-by-hop, credential and length headers, then injects the key', () => {
+    const raw = [
+      'Host',
+      'gw.local',
+      'Authorization',
+      'Bearer sk-client',
+      'X-Api-Key',
+      'sk-client',
+      'Connection',
+      'keep-alive, X-Trace',
+      'X-Trace',
+      'drop-me',
+      'Keep-Alive',
+      'timeout=5',
+      'Content-Length',
+      '99',
+      'Accept-Encoding',
+      'gzip',
+      'TE',
+      'trailers',
+      'Content-Type',
+      'application/json',
+      'OpenAI-Organization',
+      'org-1',
+      'X-Request-Id',
+      'client-id',
+    ];
+    expect(upstreamRequestHeaders(raw, base)).toEqual([
+      'Content-Type',
+      'application/json',
+      'OpenAI-Organization',
+      'org-1',
+      'authorization',
+      'Bearer sk-upstream',
+      'content-length',
+      '12',
+      'x-request-id',
+      'req-1',
+    ]);
+  });
+
+  it('adds provider defaults only when absent and lets upstream headers override the client', () => {
+    const out = upstreamRequestHeaders(['anthropic-version', '2024-01-01', 'X-Team', 'client'], {
+      ...base,
+      authHeader: 'x-api-key',
+      authValue: 'sk-ant',
+      contentLength: null,
+      extra: { 'x-team': 'gateway' },
+      defaults: { 'anthropic-version': '2023-06-01', 'anthropic-beta': 'x' },
+    });
+    expect(out).toEqual([
+      'anthropic-version',
+      '2024-01-01',
+      'anthropic-beta',
+      'x',
+      'x-team',
+      'gateway',
+      'x-api-key',
+      'sk-ant',
+      'x-request-id',
+      'req-1',
+    ]);
+  });
+
+  it('passes response headers except hop-by-hop ones, adding the gateway own', () => {
+    const out = clientResponseHeaders(
+      {
+        'content-type': 'text/event-stream',
+        connection: 'keep-alive',
+        'transfer-encoding': 'chunked',
+        'set-cookie': ['a=1', 'b=2'],
+      },
+      { 'x-request-id': 'r' },
+      null,
+    );
+    expect(out).toEqual({
+      'content-type': 'text/event-stream',
+      'set-cookie': ['a=1', 'b=2'],
+      'x-request-id': 'r',
+    });
+  });
+});

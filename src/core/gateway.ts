@@ -8,7 +8,6 @@ import type { Logger } from '../observe/logger';
 import type { Redactor } from '../observe/redact';
 import type { ProxyDeps } from '../proxy/exchange';
 import { sendError } from '../proxy/respond';
-import { DEFAULT_MAX_ATTEMPTS } from '../proxy/retry-policy';
 import type { Transport } from '../proxy/transport';
 import { RequestContext } from './context';
 import { addCorsHeaders, preflightHeaders } from './cors';
@@ -61,7 +60,7 @@ export class Gateway {
       health: options.health,
       random: options.random ?? Math.random,
       now: this.now,
-      maxAttempts: DEFAULT_MAX_ATTEMPTS,
+      warnUnavailable: (route, detail) => this.warnUnavailable(route.name, detail),
     };
     this.runtime = buildRuntime(options.config, this.proxyDeps.random);
     this.access = new AuthKeysAccess(options.config.server.auth_keys);
@@ -131,6 +130,16 @@ export class Gateway {
         this.logger.error({ err }, 'request listener failed');
       }
     }
+  }
+
+  private readonly lastUnavailableWarning = new Map<string, number>();
+
+  /** Says, at most every 10 s per route, that a route has nothing usable left. */
+  private warnUnavailable(route: string, detail: string): void {
+    const now = performance.now();
+    if (now - (this.lastUnavailableWarning.get(route) ?? Number.NEGATIVE_INFINITY) < 10_000) return;
+    this.lastUnavailableWarning.set(route, now);
+    this.logger.warn({ route, detail }, 'no usable upstream or key for this route');
   }
 
   private createContext(req: IncomingMessage, runtime: Runtime): RequestContext {

@@ -32,8 +32,14 @@ export async function handleApiRequest(
     const admitted = gateway.access.admit(ctx);
     if (admitted) await admitted;
     if (ctx.bodyDirty && ctx.json) ctx.body = Buffer.from(JSON.stringify(ctx.json));
-    const exchange = new ProxyExchange(gateway.proxyDeps, ctx, req.rawHeaders, res, route, () =>
-      gateway.account(ctx),
+    const exchange = new ProxyExchange(
+      gateway.proxyDeps,
+      runtime.config.retry,
+      ctx,
+      req.rawHeaders,
+      res,
+      route,
+      () => gateway.account(ctx),
     );
     exchange.start();
   } catch (err) {

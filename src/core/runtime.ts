@@ -17,7 +17,7 @@ export interface Runtime {
 export function buildRuntime(config: Config, random: () => number = Math.random): Runtime {
   const upstreams = new Map<string, Upstream>();
   for (const upstreamConfig of config.upstreams) {
-    upstreams.set(upstreamConfig.name, createUpstream(upstreamConfig, random));
+    upstreams.set(upstreamConfig.name, createUpstream(upstreamConfig, config.health, random));
   }
   const routeConfigs = config.routes ?? defaultRoutes(config);
   const routes = routeConfigs.map((route) => createRoute(route, upstreams));

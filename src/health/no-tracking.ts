@@ -6,4 +6,6 @@ export const noHealthTracking: HealthTracker = {
   keyUsable: () => true,
   record: () => {},
   setProbeState: () => {},
+  onDispatch: () => {},
+  explainUnavailable: () => ({ kind: 'unavailable', retryAfterMs: undefined, detail: 'no member is usable' }),
 };

@@ -15,6 +15,18 @@ export interface AttemptRecord {
   readonly error?: string;
   /** Parsed `Retry-After`-style hint in milliseconds, when the upstream gave one. */
   readonly retryAfterMs?: number;
+  /** The provider error marker that decided the verdict, when one did. */
+  readonly marker?: string;
+}
+
+/** Why nothing could take a request, and when something will again. */
+export interface Unavailability {
+  /** 'rate_limited' when every usable member is only waiting out rate limits. */
+  readonly kind: 'rate_limited' | 'unavailable';
+  /** Milliseconds until the earliest member recovers, when known. */
+  readonly retryAfterMs: number | undefined;
+  /** One line for the operator and the client. */
+  readonly detail: string;
 }
 
 /** What the selection path asks of health state, and what every attempt reports to it. */
@@ -27,4 +39,8 @@ export interface HealthTracker {
    * probed down stays out of rotation until probes find it healthy again.
    */
   setProbeState(upstream: Upstream, healthy: boolean, reason: string, now: number): void;
+  /** A request is being sent to this upstream (the half-open trial is counted here). */
+  onDispatch(upstream: Upstream, now: number): void;
+  /** Explains why no member of these is usable (after selection found none). */
+  explainUnavailable(members: readonly Upstream[], now: number): Unavailability;
 }

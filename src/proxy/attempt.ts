@@ -1,12 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { classifyError, classifyResponse, mayNeedBody } from '../health/classify';
+import { type Classification, classifyError, classifyResponse, mayNeedBody } from '../health/classify';
+import { retryAfterMs } from '../health/retry-after';
 import type { AttemptRecord } from '../health/tracker';
-import type { Verdict } from '../health/verdict';
 import type { UpstreamKey } from '../routing/key-pool';
 import type { Upstream } from '../routing/upstream';
-import type { ProxyExchange } from './exchange';
-import { ClientCancelledError, describeFailure } from './failures';
+import type { Failure, ProxyExchange } from './exchange';
+import { describeFailure } from './failures';
 import { headerValue, upstreamRequestHeaders } from './headers';
 import { sseErrorEvent } from './respond';
 
@@ -24,10 +24,11 @@ type Mode = 'pipe' | 'buffer' | 'collect';
 
 /**
  * One try against one upstream with one key: an undici dispatch handler that decides, as the
- * response arrives, whether to commit it to the client or hand the exchange a verdict to retry on.
+ * response arrives, whether to commit it to the client or hand the exchange a failure to retry.
  */
 export class Attempt implements Dispatcher.DispatchHandler {
   readonly startedAt = performance.now();
+  headersAt = 0;
   private controller: Dispatcher.DispatchController | undefined;
   private pendingAbort: Error | undefined;
   private status = 0;
@@ -37,7 +38,6 @@ export class Attempt implements Dispatcher.DispatchHandler {
   private bytes = 0;
   private sse = false;
   private endsOnEventBoundary = true;
-  headersAt = 0;
 
   constructor(
     private readonly exchange: ProxyExchange,
@@ -86,76 +86,70 @@ export class Attempt implements Dispatcher.DispatchHandler {
     this.headersAt = performance.now();
     const contentType = headerValue(headers, 'content-type') ?? '';
     this.sse = contentType.startsWith('text/event-stream');
-    if (status < 300) {
-      if (!this.sse && contentType.includes('json') && this.declaredLength() <= BUFFER_LIMIT)
-        this.mode = 'buffer';
-      else this.commitPipe(null);
-    } else if (mayNeedBody(status)) {
-      this.mode = 'collect';
-    } else {
-      this.commitPipe(null);
-    }
+    if (mayNeedBody(status)) this.mode = 'collect';
+    else if (!this.sse && contentType.includes('json') && this.declaredLength() <= BUFFER_LIMIT)
+      this.mode = 'buffer';
+    else this.commitPipe();
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.mode !== 'pipe') {
-      this.chunks.push(chunk);
-      this.bytes += chunk.length;
-      if (this.bytes > (this.mode === 'buffer' ? BUFFER_LIMIT : COLLECT_LIMIT)) this.overflow(controller);
+    if (this.mode === 'pipe') {
+      this.write(controller, chunk);
       return;
     }
-    this.write(controller, chunk);
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+    if (this.bytes > (this.mode === 'buffer' ? BUFFER_LIMIT : COLLECT_LIMIT)) this.overflow(controller);
   }
 
   onResponseEnd(): void {
+    const { exchange } = this;
     if (this.mode === 'pipe') {
-      this.exchange.res.end();
-      this.exchange.ctx.responseObserver?.onEnd?.(false);
-      this.report(classifyResponse(this.status, undefined, this.upstream.provider));
-      this.exchange.complete();
+      exchange.res.end();
+      exchange.ctx.responseObserver?.onEnd?.(false);
+      exchange.settle(this, this.record(classifyResponse(this.status, undefined, this.upstream.provider)));
+      exchange.complete();
       return;
     }
     const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
     this.chunks = [];
-    const verdict =
-      this.mode === 'buffer'
-        ? 'success'
-        : classifyResponse(this.status, body.toString('utf8'), this.upstream.provider);
-    if (this.report(verdict, undefined, body)) return;
-    this.exchange.commit(this, this.status, this.headers, body.length);
-    const observer = this.exchange.ctx.responseObserver;
-    if (observer) {
-      observer.onBody?.(body);
-      observer.onEnd?.(false);
+    if (this.mode === 'buffer') {
+      exchange.settle(this, this.record(classifyResponse(this.status, undefined, this.upstream.provider)));
+      exchange.sendHeld(this, this.status, this.headers, body);
+      return;
     }
-    this.exchange.res.end(body);
-    this.exchange.complete();
+    const classification = classifyResponse(this.status, body.toString('utf8'), this.upstream.provider);
+    const failure: Failure = { kind: 'response', status: this.status, headers: this.headers, body };
+    exchange.settleFailure(this, this.record(classification, snippet(body)), failure);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
     const { exchange } = this;
-    const verdict: Verdict = err instanceof ClientCancelledError ? 'client_cancelled' : classifyError(err);
-    const committed = exchange.committedBy(this);
-    const retried = this.report(verdict, describeFailure(err));
-    if (retried) return;
-    if (committed) this.endInterruptedResponse(err);
-    else if (verdict !== 'client_cancelled') exchange.fail(err, this.mode !== 'pipe' && this.status > 0);
-    exchange.complete();
+    const record = this.record(classifyError(err), describeFailure(err));
+    if (exchange.committedBy(this)) {
+      exchange.settle(this, record);
+      this.endInterruptedResponse(err);
+      exchange.complete();
+      return;
+    }
+    exchange.settleFailure(this, record, { kind: 'error', error: err, cutShort: this.status > 0 });
   }
 
-  /** Records the verdict; true when the exchange took it as a reason to try another target. */
-  private report(verdict: Verdict, error?: string, body?: Buffer): boolean {
-    const record: AttemptRecord = {
+  private record(classification: Classification, error?: string): AttemptRecord {
+    const { verdict } = classification;
+    const limited = verdict === 'rate_limited' || verdict === 'quota_exhausted';
+    return {
       upstream: this.upstream.name,
       key: this.key?.masked ?? null,
       keyId: this.key?.id ?? null,
       status: this.status,
       verdict,
+      marker: classification.marker,
       durationMs: performance.now() - this.startedAt,
       ttfbMs: this.headersAt > 0 ? this.headersAt - this.startedAt : undefined,
-      error: error ?? (verdict === 'success' || !body ? undefined : snippet(body)),
+      retryAfterMs: limited ? retryAfterMs(this.headers, this.exchange.now()) : undefined,
+      error: verdict === 'success' ? undefined : error,
     };
-    return this.exchange.settle(this, record);
   }
 
   private write(controller: Dispatcher.DispatchController, data: Buffer): void {
@@ -170,9 +164,9 @@ export class Attempt implements Dispatcher.DispatchHandler {
     }
   }
 
-  private commitPipe(contentLength: number | null): void {
+  private commitPipe(): void {
     this.mode = 'pipe';
-    this.exchange.commit(this, this.status, this.headers, contentLength);
+    this.exchange.commit(this, this.status, this.headers, null);
     if (this.sse) this.exchange.res.flushHeaders();
   }
 
@@ -180,13 +174,13 @@ export class Attempt implements Dispatcher.DispatchHandler {
   private overflow(controller: Dispatcher.DispatchController): void {
     const held = this.chunks;
     this.chunks = [];
-    this.commitPipe(null);
+    this.commitPipe();
     for (const chunk of held) this.write(controller, chunk);
   }
 
   private endInterruptedResponse(err: Error): void {
-    const { res } = this.exchange;
-    this.exchange.ctx.responseObserver?.onEnd?.(true);
+    const { res, ctx } = this.exchange;
+    ctx.responseObserver?.onEnd?.(true);
     if (res.destroyed) return;
     if (this.sse) {
       res.end(

@@ -1,15 +1,17 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { RetryPolicy } from '../config/schema/index';
 import type { RequestContext } from '../core/context';
 import { GatewayError } from '../core/errors';
 import type { AttemptRecord, HealthTracker } from '../health/tracker';
 import type { Route } from '../routing/route';
-import { selectTarget } from '../routing/select';
+import { selectTarget, type Target } from '../routing/select';
 import { Attempt } from './attempt';
 import { ClientCancelledError, isTimeout, TotalTimeoutError } from './failures';
 import { clientResponseHeaders } from './headers';
 import { sendError } from './respond';
 import { retryScope } from './retry-policy';
 import type { Transport } from './transport';
+import { unavailableError } from './unavailable';
 
 export interface ProxyDeps {
   readonly transport: Transport;
@@ -17,12 +19,24 @@ export interface ProxyDeps {
   readonly random: () => number;
   /** Wall-clock milliseconds; a fake clock in tests. */
   readonly now: () => number;
-  readonly maxAttempts: number;
+  /** Warns about a route with nothing usable (throttled by the caller). */
+  readonly warnUnavailable: (route: Route, detail: string) => void;
 }
 
+/** What a failed attempt left to send if no retry happens. */
+export type Failure =
+  | {
+      readonly kind: 'response';
+      readonly status: number;
+      readonly headers: IncomingHttpHeaders;
+      readonly body: Buffer;
+    }
+  | { readonly kind: 'error'; readonly error: Error; readonly cutShort: boolean };
+
 /**
- * One client request's trip through the upstreams: selection, attempts, the commit point and
- * the end. Before commit it may try another key or upstream; after commit it never retries.
+ * One client request's trip through the upstreams: selection, attempts, retries within the
+ * budget (attempts, deadline, backoff, Retry-After), the commit point and the end.
+ * Before commit it may try another key or upstream; after commit it never retries.
  */
 export class ProxyExchange {
   private committer: Attempt | undefined;
@@ -31,11 +45,14 @@ export class ProxyExchange {
   private readonly triedUpstreams = new Set<string>();
   private readonly triedKeys = new Set<string>();
   private deadline: NodeJS.Timeout | undefined;
+  private waiting: NodeJS.Timeout | undefined;
+  private lastFailure: { attempt: Attempt; failure: Failure } | undefined;
   private finished = false;
   private expired = false;
 
   constructor(
     private readonly deps: ProxyDeps,
+    private readonly retry: RetryPolicy,
     readonly ctx: RequestContext,
     private readonly rawHeaders: readonly string[],
     readonly res: ServerResponse,
@@ -45,54 +62,40 @@ export class ProxyExchange {
 
   start(): void {
     this.res.on('close', this.onClientClose);
-    if (!this.dispatchNext()) {
-      this.fail(new GatewayError('no_healthy_upstream'), false);
-      this.complete();
-    }
+    if (this.tryNext()) return;
+    const why = this.deps.health.explainUnavailable(this.route.members, this.deps.now());
+    this.deps.warnUnavailable(this.route, why.detail);
+    sendError(this.res, this.ctx, unavailableError(why));
+    this.complete();
   }
 
-  get committed(): boolean {
-    return this.committer !== undefined;
+  now(): number {
+    return this.deps.now();
   }
 
   committedBy(attempt: Attempt): boolean {
     return this.committer === attempt;
   }
 
-  /** Selects the next target and sends to it; false when none is left or the budget is spent. */
-  private dispatchNext(): boolean {
-    if (this.attemptCount >= this.deps.maxAttempts || this.ctx.cancelled || this.expired) return false;
-    const target = selectTarget(
-      this.route,
-      this.deps.health,
-      { upstreams: this.triedUpstreams, keys: this.triedKeys },
-      { random: this.deps.random, now: this.deps.now() },
-    );
-    if (!target) return false;
-    this.attemptCount++;
-    const attempt = new Attempt(this, target.upstream, target.key);
-    this.current = attempt;
-    target.upstream.inFlight++;
-    if (this.attemptCount === 1 && !this.ctx.stream) this.armDeadline(target.upstream.timeouts.total);
-    this.deps.transport.dispatch(target.upstream, attempt.dispatchOptions(this.rawHeaders), attempt);
-    return true;
+  /** Records a finished attempt that needs no retry decision (success or after commit). */
+  settle(attempt: Attempt, record: AttemptRecord): void {
+    this.record(attempt, record);
   }
 
-  /** Records a finished attempt; true when another attempt was sent in its place. */
-  settle(attempt: Attempt, record: AttemptRecord): boolean {
-    attempt.upstream.inFlight--;
-    this.ctx.attempts.push(record);
-    this.ctx.upstreamMs += record.durationMs;
-    this.deps.health.record(attempt.upstream, attempt.key, record, this.deps.now());
-    this.route.strategy.observe?.(attempt.upstream, record);
-    const scope = this.committed ? null : retryScope(record.verdict);
-    if (scope === null) return false;
+  /** Records a failed attempt before commit, then retries or ends with the failure. */
+  settleFailure(attempt: Attempt, record: AttemptRecord, failure: Failure): void {
+    this.record(attempt, record);
+    const scope = this.ctx.cancelled ? null : retryScope(record.verdict);
     if (scope === 'upstream') this.triedUpstreams.add(attempt.upstream.name);
-    if (attempt.key) this.triedKeys.add(attempt.key.id);
-    return this.dispatchNext();
+    if (attempt.key && record.verdict !== 'rate_limited') this.triedKeys.add(attempt.key.id);
+    if (scope !== null && !isFinalTimeout(failure) && this.tryNext()) {
+      this.lastFailure = { attempt, failure };
+      return;
+    }
+    this.sendFailure(attempt, failure);
   }
 
-  /** The commit point: the response head goes to the client and no retry is possible after it. */
+  /** The commit point: the response head goes to the client; no retry is possible after it. */
   commit(attempt: Attempt, status: number, headers: IncomingHttpHeaders, contentLength: number | null): void {
     const { ctx } = this;
     this.committer = attempt;
@@ -109,20 +112,121 @@ export class ProxyExchange {
     this.res.writeHead(status, clientResponseHeaders(headers, own, contentLength));
   }
 
-  /** Ends the request with the gateway's own error for a transport failure before commit. */
-  fail(err: Error | GatewayError, bodyCutShort: boolean): void {
-    const error = err instanceof GatewayError ? err : toGatewayError(err, bodyCutShort);
-    sendError(this.res, this.ctx, error);
+  /** Sends a complete held answer (plain JSON success). */
+  sendHeld(attempt: Attempt, status: number, headers: IncomingHttpHeaders, body: Buffer): void {
+    this.commit(attempt, status, headers, body.length);
+    const observer = this.ctx.responseObserver;
+    if (observer) {
+      observer.onBody?.(body);
+      observer.onEnd?.(false);
+    }
+    this.res.end(body);
+    this.complete();
   }
 
   complete(): void {
     if (this.finished) return;
     this.finished = true;
     if (this.deadline) clearTimeout(this.deadline);
+    if (this.waiting) clearTimeout(this.waiting);
     this.res.off('close', this.onClientClose);
     const last = this.ctx.attempts[this.ctx.attempts.length - 1];
     this.ctx.verdict = this.ctx.cancelled ? 'client_cancelled' : last?.verdict;
     this.onDone(this);
+  }
+
+  private record(attempt: Attempt, record: AttemptRecord): void {
+    if (this.current === attempt) this.current = undefined;
+    attempt.upstream.inFlight--;
+    this.ctx.attempts.push(record);
+    this.ctx.upstreamMs += record.durationMs;
+    this.deps.health.record(attempt.upstream, attempt.key, record, this.deps.now());
+    this.route.strategy.observe?.(attempt.upstream, record);
+  }
+
+  /** Sends or schedules the next attempt; false when the budget is spent or nothing is usable. */
+  private tryNext(): boolean {
+    if (!this.budgetLeft()) return false;
+    const now = this.deps.now();
+    const target = selectTarget(
+      this.route,
+      this.deps.health,
+      { upstreams: this.triedUpstreams, keys: this.triedKeys },
+      { random: this.deps.random, now },
+    );
+    if (target) {
+      const delay = this.attemptCount === 0 ? 0 : this.backoff();
+      if (delay > 0 && this.fits(delay)) this.wait(delay, () => this.dispatch(target));
+      else this.dispatch(target);
+      return true;
+    }
+    if (this.attemptCount === 0) return false;
+    const wait = this.deps.health.explainUnavailable(this.route.members, now).retryAfterMs;
+    if (wait === undefined || wait > this.retry.max_retry_after || !this.fits(wait)) return false;
+    this.wait(wait + 1, () => {
+      if (!this.tryNext()) this.giveUp();
+    });
+    return true;
+  }
+
+  private dispatch(target: Target): void {
+    this.attemptCount++;
+    const attempt = new Attempt(this, target.upstream, target.key);
+    this.current = attempt;
+    target.upstream.inFlight++;
+    this.deps.health.onDispatch(target.upstream, this.deps.now());
+    if (this.attemptCount === 1 && !this.ctx.stream) this.armDeadline(target.upstream.timeouts.total);
+    this.deps.transport.dispatch(target.upstream, attempt.dispatchOptions(this.rawHeaders), attempt);
+  }
+
+  private budgetLeft(): boolean {
+    const { ctx } = this;
+    return (
+      this.attemptCount < this.retry.max_attempts &&
+      !ctx.cancelled &&
+      !this.expired &&
+      (this.attemptCount === 0 || performance.now() - ctx.startedAt < this.retry.deadline)
+    );
+  }
+
+  private fits(delayMs: number): boolean {
+    return performance.now() - this.ctx.startedAt + delayMs < this.retry.deadline;
+  }
+
+  /** Full jitter over an exponential step: random(0, min(max, base × 2^(n-1))). */
+  private backoff(): number {
+    const step = Math.min(this.retry.max_backoff, this.retry.backoff * 2 ** (this.attemptCount - 1));
+    return Math.floor(this.deps.random() * step);
+  }
+
+  private wait(ms: number, then: () => void): void {
+    this.waiting = setTimeout(() => {
+      this.waiting = undefined;
+      then();
+    }, ms);
+  }
+
+  private giveUp(): void {
+    const last = this.lastFailure;
+    if (last) this.sendFailure(last.attempt, last.failure);
+    else {
+      sendError(this.res, this.ctx, new GatewayError('no_healthy_upstream'));
+      this.complete();
+    }
+  }
+
+  private sendFailure(attempt: Attempt, failure: Failure): void {
+    if (this.ctx.cancelled) {
+      this.complete();
+      return;
+    }
+    if (failure.kind === 'response') {
+      this.commit(attempt, failure.status, failure.headers, failure.body.length);
+      this.res.end(failure.body);
+    } else {
+      sendError(this.res, this.ctx, toGatewayError(failure.error, failure.cutShort));
+    }
+    this.complete();
   }
 
   private armDeadline(ms: number): void {
@@ -136,8 +240,13 @@ export class ProxyExchange {
   private readonly onClientClose = (): void => {
     if (this.res.writableFinished) return;
     this.ctx.cancelled = true;
-    this.current?.abort(new ClientCancelledError('the client closed the connection'));
+    if (this.current) this.current.abort(new ClientCancelledError('the client closed the connection'));
+    else this.complete();
   };
+}
+
+function isFinalTimeout(failure: Failure): boolean {
+  return failure.kind === 'error' && failure.error instanceof TotalTimeoutError;
 }
 
 function toGatewayError(err: Error & { code?: string }, bodyCutShort: boolean): GatewayError {

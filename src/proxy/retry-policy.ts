@@ -16,5 +16,3 @@ export function retryScope(verdict: Verdict): 'key' | 'upstream' | null {
       return null;
   }
 }
-
-export const DEFAULT_MAX_ATTEMPTS = 3;

@@ -1,4 +1,5 @@
-import type { UpstreamConfig, UpstreamTimeouts } from '../config/schema/index';
+import { resolveHealthPolicy } from '../config/schema/health';
+import type { HealthPolicy, UpstreamConfig, UpstreamTimeouts } from '../config/schema/index';
 import { PROVIDERS } from '../providers/catalog';
 import type { Provider } from '../providers/types';
 import { KeyPool } from './key-pool';
@@ -16,11 +17,13 @@ export interface Upstream {
   readonly weight: number;
   readonly priority: number;
   readonly timeouts: UpstreamTimeouts;
+  /** The health policy: the top-level `health` with this upstream's overrides. */
+  readonly health: HealthPolicy;
   /** Requests in flight right now (least-connections reads it). */
   inFlight: number;
 }
 
-export function createUpstream(config: UpstreamConfig, random: () => number): Upstream {
+export function createUpstream(config: UpstreamConfig, health: HealthPolicy, random: () => number): Upstream {
   const url = new URL(config.url);
   return {
     name: config.name,
@@ -32,6 +35,7 @@ export function createUpstream(config: UpstreamConfig, random: () => number): Up
     weight: config.weight,
     priority: config.priority,
     timeouts: config.timeouts,
+    health: resolveHealthPolicy(health, config.health),
     inFlight: 0,
   };
 }

@@ -1,7 +1,9 @@
 import type { Config } from '../../config/schema/index';
 import { Gateway } from '../../core/gateway';
-import { noHealthTracking } from '../../health/no-tracking';
+import { registerHealthRoutes } from '../../health/admin-routes';
+import { HealthRegistry } from '../../health/registry';
 import type { HealthTracker } from '../../health/tracker';
+import { KeyValidator } from '../../health/validator';
 import { createLogger, type Logger } from '../../observe/logger';
 import { Redactor } from '../../observe/redact';
 import { type ListeningServer, listen } from './server';
@@ -24,6 +26,8 @@ export interface RunningGateway {
   readonly listener: ListeningServer;
   readonly url: string;
   readonly logger: Logger;
+  readonly registry: HealthRegistry;
+  readonly validator: KeyValidator;
   stop(timeoutMs?: number): Promise<void>;
 }
 
@@ -35,7 +39,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     options.logger ??
     createLogger({ level: config.server.log_level, format: config.server.log_format, redactor });
   const transport = new UndiciTransport();
-  const health = options.health ?? noHealthTracking;
+  const registry = new HealthRegistry(logger);
+  const health = options.health ?? registry;
   const gateway = new Gateway({
     config,
     logger,
@@ -45,6 +50,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     random: options.random,
     now: options.now,
   });
+  const now = options.now ?? Date.now;
+  const validator = new KeyValidator(registry, transport, () => gateway.runtime, now, logger);
+  registerHealthRoutes(gateway.admin, { registry, validator, runtime: () => gateway.runtime, now, redactor });
+  validator.start();
   const listener = await listen(gateway, config.server.host, options.port ?? config.server.port);
   const host = listener.host.includes(':') ? `[${listener.host}]` : listener.host;
   return {
@@ -52,7 +61,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     listener,
     logger,
     url: `http://${host}:${listener.port}`,
+    registry,
+    validator,
     async stop(timeoutMs = config.server.shutdown_timeout) {
+      validator.stop();
       await listener.drain(timeoutMs);
       await transport.close();
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { healthSchema, retrySchema } from './health';
 import { type RouteConfig, routeSchema } from './route';
 import { serverSchema } from './server';
 import { upstreamSchema } from './upstream';
@@ -20,6 +21,8 @@ export const configSchema = z
     server: serverSchema.default(serverSchema.parse({})),
     admin: adminSchema.default({}),
     store: storeSchema.default(storeSchema.parse({})),
+    health: healthSchema.default(healthSchema.parse({})),
+    retry: retrySchema.default(retrySchema.parse({})),
     upstreams: z.array(upstreamSchema).default([]),
     routes: z.array(routeSchema).optional(),
   })
@@ -66,6 +69,7 @@ function checkRouteReferences(routes: RouteConfig[], known: Set<string>, ctx: z.
 
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
+export type { HealthOverride, HealthPolicy, RetryPolicy, ValidationPolicy } from './health';
 export type { RouteConfig } from './route';
 export type { CorsConfig, ServerConfig } from './server';
 export type { UpstreamConfig, UpstreamTimeouts } from './upstream';

@@ -1,0 +1,101 @@
+import type { Runtime } from '../core/runtime';
+import type { Logger } from '../observe/logger';
+import type { Transport } from '../proxy/transport';
+import type { UpstreamKey } from '../routing/key-pool';
+import type { Upstream } from '../routing/upstream';
+import { classifyResponse } from './classify';
+import { sendProbe } from './probe';
+import type { HealthRegistry } from './registry';
+
+export interface ValidationResult {
+  readonly upstream: string;
+  readonly key: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/**
+ * Brings disabled keys back: each disabled key whose time has come is probed with the
+ * upstream's `health.validation` request and re-activated on success. Upstreams that forbid
+ * probes (`validation.enabled: false`) get their keys back when `return_after` has passed.
+ */
+export class KeyValidator {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<ValidationResult[]> | undefined;
+
+  constructor(
+    private readonly registry: HealthRegistry,
+    private readonly transport: Transport,
+    private readonly runtime: () => Runtime,
+    private readonly now: () => number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Checks for due keys every `tickMs` (the timer does not keep the process alive). */
+  start(tickMs = 15_000): void {
+    this.stop();
+    this.timer = setInterval(() => void this.runDue(), tickMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Validates every disabled key whose time has come (or all disabled keys with `force`). */
+  runDue(force = false): Promise<ValidationResult[]> {
+    this.running ??= this.validateAll(force).finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async validateAll(force: boolean): Promise<ValidationResult[]> {
+    const results: ValidationResult[] = [];
+    for (const upstream of this.runtime().upstreams.values()) {
+      for (const key of upstream.keys.keys) {
+        const state = this.registry.peekKey(upstream.name, key.id);
+        if (state?.status !== 'disabled' || (!force && this.now() < state.until)) continue;
+        results.push(await this.validate(upstream, key));
+      }
+    }
+    return results;
+  }
+
+  /** Probes one key now and applies the result. */
+  async validate(upstream: Upstream, key: UpstreamKey): Promise<ValidationResult> {
+    const policy = upstream.health;
+    const { validation } = policy;
+    if (!validation.enabled) {
+      this.registry.validated(
+        upstream,
+        key,
+        true,
+        'returned after return_after (validation is off)',
+        policy,
+        this.now(),
+      );
+      return { upstream: upstream.name, key: key.masked, ok: true, detail: 'returned on timer' };
+    }
+    const probe = await sendProbe(this.transport, upstream, key, {
+      method: validation.method,
+      path: validation.path,
+      body: validation.body,
+      timeoutMs: validation.timeout,
+    });
+    const ok = validation.expect_status.includes(probe.status);
+    const verdict = probe.status
+      ? classifyResponse(probe.status, probe.body, upstream.provider).verdict
+      : 'upstream_fault';
+    const detail =
+      probe.error ?? `HTTP ${probe.status} (${verdict}) from ${validation.method} ${validation.path}`;
+    this.registry.validated(upstream, key, ok, detail, policy, this.now());
+    if (!ok)
+      this.logger.info(
+        { upstream: upstream.name, key: key.masked, detail },
+        'key validation failed; stays disabled',
+      );
+    return { upstream: upstream.name, key: key.masked, ok, detail };
+  }
+}

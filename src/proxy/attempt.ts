@@ -87,8 +87,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
     const contentType = headerValue(headers, 'content-type') ?? '';
     this.sse = contentType.startsWith('text/event-stream');
     if (mayNeedBody(status)) this.mode = 'collect';
-    else if (!this.sse && contentType.includes('json') && this.declaredLength() <= BUFFER_LIMIT)
-      this.mode = 'buffer';
+    else if (this.holdable(status, contentType)) this.mode = 'buffer';
     else this.commitPipe();
   }
 
@@ -189,6 +188,12 @@ export class Attempt implements Dispatcher.DispatchHandler {
     } else {
       res.destroy(err);
     }
+  }
+
+  /** A plain JSON answer with a body, small enough to hold until it is complete. */
+  private holdable(status: number, contentType: string): boolean {
+    if (this.sse || !contentType.includes('json') || status === 204 || status === 304) return false;
+    return this.exchange.ctx.method !== 'HEAD' && this.declaredLength() <= BUFFER_LIMIT;
   }
 
   private declaredLength(): number {

@@ -108,8 +108,10 @@ export class ProxyExchange {
       'x-switchyard-attempts': String(this.attemptCount),
       'server-timing': serverTiming(ctx, attempt),
     };
-    ctx.responseObserver?.onHead?.(status, headers);
-    this.res.writeHead(status, clientResponseHeaders(headers, own, contentLength));
+    const observer = ctx.responseObserver;
+    observer?.onHead?.(status, headers);
+    const rewritesBody = contentLength === null && observer?.transformChunk !== undefined;
+    this.res.writeHead(status, clientResponseHeaders(headers, own, contentLength, rewritesBody));
   }
 
   /** Sends a complete held answer (plain JSON success). */

@@ -78,17 +78,19 @@ export function upstreamRequestHeaders(
 
 /**
  * Response headers passed to the client: the upstream's, minus hop-by-hop ones, plus the
- * gateway's own (request id, CORS, attempts).
+ * gateway's own (request id, CORS, attempts). `dropLength`: the body is rewritten on its way
+ * (an observer removes an event), so the upstream's length no longer holds.
  */
 export function clientResponseHeaders(
   upstream: IncomingHttpHeaders,
   own: Readonly<Record<string, string>>,
   contentLength: number | null,
+  dropLength = false,
 ): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   const listed = listedInConnection(upstream.connection);
   for (const name in upstream) {
-    if (HOP_BY_HOP.has(name) || listed?.has(name)) continue;
+    if (HOP_BY_HOP.has(name) || listed?.has(name) || (dropLength && name === 'content-length')) continue;
     const value = upstream[name];
     if (value !== undefined) out[name] = value;
   }

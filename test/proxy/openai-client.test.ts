@@ -86,6 +86,16 @@ describe('the official openai client through the gateway', () => {
     expect(mock.requests.at(-1)!.method).toBe('DELETE');
   });
 
+  it('answers HEAD with the upstream length and no body', async () => {
+    const get = await fetch(`${gw.url}/v1/models`);
+    const length = get.headers.get('content-length');
+    await get.arrayBuffer();
+    const head = await fetch(`${gw.url}/v1/models`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(length);
+    expect(Number(length)).toBeGreaterThan(0);
+  });
+
   it('propagates a client x-request-id and returns it', async () => {
     const response = await fetch(`${gw.url}/v1/models`, { headers: { 'x-request-id': 'trace-abc-123' } });
     expect(response.headers.get('x-request-id')).toBe('trace-abc-123');

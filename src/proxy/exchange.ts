@@ -66,7 +66,7 @@ export class ProxyExchange {
       this.route,
       this.deps.health,
       { upstreams: this.triedUpstreams, keys: this.triedKeys },
-      { random: this.deps.random, now: this.deps.now() },
+      { random: this.deps.random, now: this.deps.now(), hashKey: this.ctx.hashKey },
     );
     if (!target) return false;
     this.attemptCount++;

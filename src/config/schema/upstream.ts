@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration } from '../units';
+import { healthCheckSchema, keepaliveSchema } from './upstream-probes';
 
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const nameField = z
@@ -30,6 +31,9 @@ export const upstreamSchema = z
     timeouts: timeoutsSchema.default(timeoutsSchema.parse({})),
     max_connections: z.number().int().min(0).default(0),
     enabled: z.boolean().default(true),
+    models: z.array(z.string().min(1)).default([]),
+    health_check: healthCheckSchema.optional(),
+    keepalive: keepaliveSchema.optional(),
   })
   .strict();
 

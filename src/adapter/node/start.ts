@@ -1,9 +1,12 @@
 import type { Config } from '../../config/schema/index';
 import { Gateway } from '../../core/gateway';
+import { type Clock, systemClock } from '../../health/clock';
+import { startUpstreamMonitors, type UpstreamMonitors } from '../../health/monitors';
 import { noHealthTracking } from '../../health/no-tracking';
 import type { HealthTracker } from '../../health/tracker';
 import { createLogger, type Logger } from '../../observe/logger';
 import { Redactor } from '../../observe/redact';
+import { createProbeSender } from './probe-sender';
 import { type ListeningServer, listen } from './server';
 import { UndiciTransport } from './transport';
 
@@ -15,6 +18,8 @@ export interface StartOptions {
   readonly health?: HealthTracker;
   readonly random?: () => number;
   readonly now?: () => number;
+  /** Schedules active health checks and keep-alive pings (tests use fake timers). */
+  readonly clock?: Clock;
   /** Overrides `server.port` (tests pass 0). */
   readonly port?: number;
 }
@@ -24,6 +29,7 @@ export interface RunningGateway {
   readonly listener: ListeningServer;
   readonly url: string;
   readonly logger: Logger;
+  readonly monitors: UpstreamMonitors;
   stop(timeoutMs?: number): Promise<void>;
 }
 
@@ -46,15 +52,23 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     now: options.now,
   });
   const listener = await listen(gateway, config.server.host, options.port ?? config.server.port);
+  const probes = createProbeSender();
+  const monitors = startUpstreamMonitors(gateway, {
+    clock: options.clock ?? systemClock,
+    send: probes.send,
+    redactor,
+  });
   const host = listener.host.includes(':') ? `[${listener.host}]` : listener.host;
   return {
     gateway,
     listener,
     logger,
+    monitors,
     url: `http://${host}:${listener.port}`,
     async stop(timeoutMs = config.server.shutdown_timeout) {
+      monitors.stop();
       await listener.drain(timeoutMs);
-      await transport.close();
+      await Promise.all([transport.close(), probes.close()]);
     },
   };
 }

@@ -32,8 +32,6 @@ export interface ProbeCommandIo {
   readonly write: (text: string) => void;
   /** Where usage errors go (stderr). */
   readonly error: (text: string) => void;
-  /** Where usage errors go (stderr). */
-  readonly error: (text: string) => void;
   readonly send?: ProbeSender;
   readonly clock?: Clock;
 }

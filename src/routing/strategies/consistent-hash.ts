@@ -24,8 +24,9 @@ interface Ring {
  */
 export function consistentHash(members: readonly Upstream[], deps: StrategyDeps): Strategy {
   const ring = buildRing(members);
-  const indexOf = new Map<Upstream, number>(members.map((member, index) => [member, index]));
+  const indexOf = new Map<string, number>(members.map((member, index) => [member.name, index]));
   const stamp = new Uint32Array(members.length);
+  const slot: Upstream[] = [...members];
   let generation = 0;
   const loadFactor = deps.hash?.load_factor ?? DEFAULT_LOAD_FACTOR;
   return {
@@ -36,8 +37,10 @@ export function consistentHash(members: readonly Upstream[], deps: StrategyDeps)
       let inFlight = 0;
       let weights = 0;
       for (const candidate of candidates) {
-        const index = indexOf.get(candidate);
-        if (index !== undefined) stamp[index] = generation;
+        const index = indexOf.get(candidate.name);
+        if (index === undefined) continue;
+        stamp[index] = generation;
+        slot[index] = candidate;
         inFlight += candidate.inFlight;
         weights += candidate.weight;
       }
@@ -46,7 +49,7 @@ export function consistentHash(members: readonly Upstream[], deps: StrategyDeps)
       for (let step = 0; step < size; step++) {
         const owner = ring.owners[(start + step) % size]!;
         if (stamp[owner] !== generation) continue;
-        const member = members[owner]!;
+        const member = slot[owner]!;
         const cap = Math.ceil((loadFactor * (inFlight + 1) * member.weight) / weights);
         if (member.inFlight < cap) return member;
       }

@@ -60,6 +60,8 @@ export interface HealthCheckReport {
  * failure also goes to the live statistics.
  */
 export class ActiveHealthChecks {
+  /** Called after every check with its result (tests wait on it instead of sleeping). */
+  readonly listeners: ((upstream: string, ok: boolean) => void)[] = [];
   private readonly states = new Map<string, CheckState>();
 
   constructor(private readonly deps: MonitorDeps) {}
@@ -167,6 +169,7 @@ export class ActiveHealthChecks {
     stats.observeProbe(upstream.name, ok, outcome.ttfbMs, error);
     if (ok) this.passed(state);
     else this.failed(state, error!);
+    for (const listener of this.listeners) listener(upstream.name, ok);
     this.schedule(state, Math.max(0, config.interval - (clock.now() - outcome.at)));
   }
 

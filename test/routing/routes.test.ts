@@ -18,7 +18,8 @@ describe('routes: matching, actions, DoH and host routes', () => {
   let gw: TestGateway;
 
   beforeAll(async () => {
-    for (const name of ['free-a', 'free-b', 'paid', 'api3', 'api4']) mocks[name] = await startMock(replyChat());
+    for (const name of ['free-a', 'free-b', 'paid', 'api3', 'api4'])
+      mocks[name] = await startMock(replyChat());
     for (const name of ['doh-1', 'doh-2']) mocks[name] = await startMock(resolver);
     gw = await startTestGateway(
       {
@@ -32,7 +33,13 @@ describe('routes: matching, actions, DoH and host routes', () => {
           { name: 'api4', url: mocks.api4!.url },
         ],
         routes: [
-          { name: 'dns', match: { path: '/dns-query' }, protocol: 'doh', upstreams: ['doh-1', 'doh-2'], strategy: 'random' },
+          {
+            name: 'dns',
+            match: { path: '/dns-query' },
+            protocol: 'doh',
+            upstreams: ['doh-1', 'doh-2'],
+            strategy: 'random',
+          },
           { name: 'api3', match: { host: 'api3.example.com' }, upstreams: ['api3'] },
           { name: 'api4', match: { host: 'api4.example.com' }, upstreams: ['api4'] },
           {
@@ -68,7 +75,9 @@ describe('routes: matching, actions, DoH and host routes', () => {
 
   const upstreamCalls = () => Object.values(mocks).reduce((sum, mock) => sum + mock.requests.length, 0);
   const chat = (model: string, extra: Record<string, unknown> = {}, options?: OpenAI.RequestOptions) =>
-    gw.client().chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }], ...extra }, options);
+    gw
+      .client()
+      .chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }], ...extra }, options);
 
   it('rewrites the model: the upstream sees the real model, the log keeps both', async () => {
     await chat('gpt-3.5-turbo');
@@ -92,7 +101,9 @@ describe('routes: matching, actions, DoH and host routes', () => {
 
   it('rejects with the route’s own OpenAI-shaped error and no upstream call', async () => {
     const before = upstreamCalls();
-    const error = (await chat('gpt-4-32k').catch((err: unknown) => err)) as InstanceType<typeof OpenAI.APIError>;
+    const error = (await chat('gpt-4-32k').catch((err: unknown) => err)) as InstanceType<
+      typeof OpenAI.APIError
+    >;
     expect(error.status).toBe(403);
     expect(error.code).toBe('model_not_allowed');
     expect(error.message).toContain('gpt-4-32k is retired: use gpt-4o.');
@@ -100,7 +111,11 @@ describe('routes: matching, actions, DoH and host routes', () => {
   });
 
   it('overrides body fields and sets/removes request headers', async () => {
-    await chat('gpt-4-turbo', { user: 'alice', temperature: 1.5 }, { headers: { 'x-debug': 'yes', 'X-Tier': 'free' } });
+    await chat(
+      'gpt-4-turbo',
+      { user: 'alice', temperature: 1.5 },
+      { headers: { 'x-debug': 'yes', 'X-Tier': 'free' } },
+    );
     const seen = mocks.paid!.requests.at(-1)!;
     expect(seen.json()).toMatchObject({ model: 'gpt-4-turbo', temperature: 0 });
     expect(seen.json()).not.toHaveProperty('user');
@@ -115,7 +130,10 @@ describe('routes: matching, actions, DoH and host routes', () => {
     expect(models.data.map((m) => m.id)).toEqual(['gpt-3.5-turbo', 'gpt-3.5-turbo-16k', 'gpt-4']);
     const one = await gw.client().models.retrieve('gpt-4');
     expect(one).toMatchObject({ id: 'gpt-4', object: 'model', owned_by: 'switchyard' });
-    const missing = await gw.client().models.retrieve('gpt-5').catch((err: unknown) => err);
+    const missing = await gw
+      .client()
+      .models.retrieve('gpt-5')
+      .catch((err: unknown) => err);
     expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
     expect(upstreamCalls()).toBe(before);
   });

@@ -9,7 +9,8 @@ describe('traffic split', () => {
   let gw: TestGateway;
 
   beforeAll(async () => {
-    for (const name of ['stable', 'canary', 'control', 'experiment']) mocks[name] = await startMock(replyChat());
+    for (const name of ['stable', 'canary', 'control', 'experiment'])
+      mocks[name] = await startMock(replyChat());
     gw = await startTestGateway(
       {
         server: { trust_proxy: true },

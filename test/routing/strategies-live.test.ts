@@ -61,7 +61,9 @@ describe('strategies against real upstreams', () => {
     // Each is tried once while unmeasured; after that only exploration (5 %) reaches "slow".
     expect(slow.requests.length).toBeLessThanOrEqual(5);
     expect(fast.requests.length).toBeGreaterThanOrEqual(35);
-    const ranking = await request(`${gw!.url}/admin/upstreams/ranking`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    const ranking = await request(`${gw!.url}/admin/upstreams/ranking`, {
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
     const body = (await ranking.body.json()) as { upstreams: { name: string; latency: { p50: number } }[] };
     expect(body.upstreams.map((u) => u.name)).toEqual(['fast', 'slow']);
     expect(body.upstreams[1]!.latency.p50).toBeGreaterThanOrEqual(100);
@@ -78,7 +80,9 @@ describe('strategies against real upstreams', () => {
   });
 
   it('consistent-hash keeps each session on one upstream (sticky by header)', async () => {
-    const { fast, slow } = await start('consistent-hash', 0, { hash: { key: 'header', header: 'x-session-id' } });
+    const { fast, slow } = await start('consistent-hash', 0, {
+      hash: { key: 'header', header: 'x-session-id' },
+    });
     const homes = new Map<string, string>();
     for (let session = 0; session < 12; session++) {
       for (let i = 0; i < 3; i++) {

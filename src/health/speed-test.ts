@@ -2,7 +2,7 @@ import type { ProbeRequestConfig } from '../config/schema/index';
 import { healthCheckSchema } from '../config/schema/upstream-probes';
 import { type LatencySummary, summarizeLatency } from '../routing/latency-summary';
 import type { Upstream } from '../routing/upstream';
-import { ERROR_PENALTY } from '../routing/upstream-stats';
+import { penalisedCost } from '../routing/upstream-stats';
 import type { Clock } from './clock';
 import { buildProbeRequest, type ProbeSender, runProbe, statusExpected } from './probe';
 
@@ -23,7 +23,7 @@ export interface SpeedTestRow {
   /** Time to first byte of the successful requests. */
   readonly latency: LatencySummary | undefined;
   readonly lastError: string | undefined;
-  /** p50 raised by the error rate (as lowest-latency weighs them); undefined when nothing answered. */
+  /** p50 made worse by the error rate, as lowest-latency weighs them; undefined when nothing answered. */
   readonly score: number | undefined;
 }
 
@@ -80,6 +80,6 @@ async function measure(
     errors,
     latency,
     lastError,
-    score: latency ? latency.p50 * (1 + (ERROR_PENALTY * errors) / options.count) : undefined,
+    score: latency ? penalisedCost(latency.p50, errors / options.count) : undefined,
   };
 }

@@ -19,7 +19,7 @@ export class ProbeHealth implements HealthTracker {
 
   record(): void {}
 
-  setProbeState(upstream: Upstream, healthy: boolean, reason: string): void {
+  setProbeState(upstream: Upstream, healthy: boolean, reason: string, _now: number): void {
     this.transitions.push({ upstream: upstream.name, healthy, reason });
     if (healthy) this.down.delete(upstream.name);
     else this.down.set(upstream.name, reason);

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { StrategyName } from '../../src/config/schema/route';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { type MockUpstream, replyChat, startMock } from '../helpers/mock-upstream';
 import { seededRandom } from '../helpers/seeded-random';
@@ -27,7 +28,7 @@ describe('strategies against real upstreams', () => {
     mocks = [];
   });
 
-  async function start(strategy: string, slowDelayMs: number, extra: Record<string, unknown> = {}) {
+  async function start(strategy: StrategyName, slowDelayMs: number, extra: Record<string, unknown> = {}) {
     const fast = await startMock(replyChat());
     const slow = await delayedMock(slowDelayMs);
     mocks = [fast, slow];

@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { testUpstream } from '../../../test/helpers/routing';
 import { seededRandom } from '../../../test/helpers/seeded-random';
-import { UpstreamStats } from '../upstream-stats';
 import { random } from './random';
 import { roundRobin } from './round-robin';
-
-const deps = { stats: new UpstreamStats(), hash: undefined };
 
 describe('round-robin', () => {
   it('takes each candidate in turn', () => {
     const members = ['a', 'b', 'c'].map((name) => testUpstream(name));
-    const strategy = roundRobin(members, deps);
+    const strategy = roundRobin();
     const picks = Array.from(
       { length: 6 },
       () => strategy.pick(members, { random: Math.random, now: 0 }).name,
@@ -22,7 +19,7 @@ describe('round-robin', () => {
 describe('random', () => {
   it('spreads picks evenly (10,000 seeded picks, each within ±2 % of a third)', () => {
     const members = ['a', 'b', 'c'].map((name) => testUpstream(name));
-    const strategy = random(members, deps);
+    const strategy = random();
     const rng = seededRandom(7);
     const counts: Record<string, number> = { a: 0, b: 0, c: 0 };
     for (let i = 0; i < 10_000; i++) counts[strategy.pick(members, { random: rng, now: 0 }).name]!++;

@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { countPicks, testUpstream } from '../../../test/helpers/routing';
 import { seededRandom } from '../../../test/helpers/seeded-random';
-import { UpstreamStats } from '../upstream-stats';
 import { weightedRandom } from './weighted-random';
 import { weightedRoundRobin } from './weighted-round-robin';
-
-const deps = { stats: new UpstreamStats(), hash: undefined };
 
 describe('weighted-round-robin (smooth)', () => {
   it('interleaves picks as nginx does for weights 5:1:1', () => {
     const members = [testUpstream('a', { weight: 5 }), testUpstream('b'), testUpstream('c')];
-    const strategy = weightedRoundRobin(members, deps);
+    const strategy = weightedRoundRobin(members);
     const picks = Array.from(
       { length: 7 },
       () => strategy.pick(members, { random: Math.random, now: 0 }).name,
@@ -24,7 +21,7 @@ describe('weighted-round-robin (smooth)', () => {
       testUpstream('b', { weight: 3 }),
       testUpstream('c', { weight: 2 }),
     ];
-    const counts = countPicks(weightedRoundRobin(members, deps), members, 1_000, Math.random);
+    const counts = countPicks(weightedRoundRobin(members), members, 1_000, Math.random);
     expect(counts).toEqual({ a: 500, b: 300, c: 200 });
   });
 
@@ -34,7 +31,7 @@ describe('weighted-round-robin (smooth)', () => {
       testUpstream('b', { weight: 3 }),
       testUpstream('c', { weight: 2 }),
     ];
-    const strategy = weightedRoundRobin(members, deps);
+    const strategy = weightedRoundRobin(members);
     const withoutA = members.slice(1);
     const counts = countPicks(strategy, withoutA, 500, Math.random);
     expect(counts).toEqual({ b: 300, c: 200 });
@@ -48,7 +45,7 @@ describe('weighted-random', () => {
       testUpstream('b', { weight: 3 }),
       testUpstream('c', { weight: 2 }),
     ];
-    const counts = countPicks(weightedRandom(members, deps), members, 20_000, seededRandom(42));
+    const counts = countPicks(weightedRandom(), members, 20_000, seededRandom(42));
     expect(Math.abs(counts.a! / 20_000 - 0.5)).toBeLessThan(0.02);
     expect(Math.abs(counts.b! / 20_000 - 0.3)).toBeLessThan(0.02);
     expect(Math.abs(counts.c! / 20_000 - 0.2)).toBeLessThan(0.02);
@@ -56,7 +53,7 @@ describe('weighted-random', () => {
 
   it('never picks outside the candidates', () => {
     const members = [testUpstream('a', { weight: 100 }), testUpstream('b')];
-    const counts = countPicks(weightedRandom(members, deps), members.slice(1), 100, seededRandom(1));
+    const counts = countPicks(weightedRandom(), members.slice(1), 100, seededRandom(1));
     expect(counts).toEqual({ b: 100 });
   });
 });

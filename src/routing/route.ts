@@ -1,4 +1,10 @@
-import { type HashConfig, hashSchema, type RouteConfig } from '../config/schema/route';
+import {
+  type HashConfig,
+  hashSchema,
+  type RouteConfig,
+  type SplitGroupConfig,
+  type StrategyName,
+} from '../config/schema/route';
 import { type CompiledConditions, compileConditions } from './match/conditions';
 import { createSplit, type TrafficSplit } from './split';
 import { STRATEGIES } from './strategies/index';
@@ -32,48 +38,41 @@ export function createRoute(
   upstreams: ReadonlyMap<string, Upstream>,
   deps: RouteDeps,
 ): Route {
-  const pool = createPool(config.name, config.upstreams ?? [], config.strategy, config.hash, upstreams, deps);
+  const pool = createPool({ ...config, upstreams: config.upstreams ?? [] }, upstreams, deps);
+  const groupRoute = (group: SplitGroupConfig): Route => ({
+    ...createPool({ ...group, name: `${config.name}/${group.name}` }, upstreams, deps),
+    config,
+    conditions: compileConditions(undefined),
+    split: undefined,
+  });
   return {
     ...pool,
     config,
     conditions: compileConditions(config.match),
-    split: config.split
-      ? createSplit(config.name, config.split, (group) => ({
-          ...createPool(
-            `${config.name}/${group.name}`,
-            group.upstreams,
-            group.strategy,
-            group.hash,
-            upstreams,
-            deps,
-          ),
-          config,
-          conditions: compileConditions(undefined),
-          split: undefined,
-        }))
-      : undefined,
+    split: config.split ? createSplit(config.name, config.split, groupRoute) : undefined,
   };
+}
+
+/** What a pool is built from: a route's or a split group's upstreams, strategy and hash. */
+interface PoolConfig {
+  readonly name: string;
+  readonly upstreams: readonly string[];
+  readonly strategy: StrategyName;
+  readonly hash?: HashConfig;
 }
 
 type Pool = Pick<Route, 'name' | 'members' | 'tiers' | 'strategy' | 'hash'>;
 
-function createPool(
-  name: string,
-  memberNames: readonly string[],
-  strategyName: RouteConfig['strategy'],
-  hash: HashConfig | undefined,
-  upstreams: ReadonlyMap<string, Upstream>,
-  deps: RouteDeps,
-): Pool {
-  const members = memberNames.map((member) => upstreams.get(member)!).filter((u) => u.config.enabled);
-  const hashConfig = strategyName === 'consistent-hash' ? (hash ?? hashSchema.parse({})) : undefined;
-  const strategy = STRATEGIES[strategyName](members, { stats: deps.stats, hash: hashConfig });
+function createPool(config: PoolConfig, upstreams: ReadonlyMap<string, Upstream>, deps: RouteDeps): Pool {
+  const members = config.upstreams.map((name) => upstreams.get(name)!).filter((u) => u.config.enabled);
+  const hash = config.strategy === 'consistent-hash' ? (config.hash ?? hashSchema.parse({})) : undefined;
+  const strategy = STRATEGIES[config.strategy](members, { stats: deps.stats, hash });
   return {
-    name,
+    name: config.name,
     members,
     tiers: groupByPriority(members),
     strategy: feedingStats(strategy, deps.stats),
-    hash: hashConfig,
+    hash,
   };
 }
 

@@ -3,12 +3,14 @@ import { startGateway } from '../adapter/node/start';
 import { ConfigError } from '../config/errors';
 import { loadConfig, resolveConfigPath } from '../config/load';
 import { describeStartup } from './banner';
+import { probeCommand } from './probe';
 
 const HELP = `switchyard — an OpenAI-compatible LLM API gateway
 
 Usage:
   switchyard [--config FILE]          start the gateway
   switchyard check [--config FILE]    validate the configuration and exit
+  switchyard probe [--config FILE]    measure every upstream's latency and rank them (probe --help)
 
 Options:
   -c, --config FILE   configuration file (default: $SWITCHYARD_CONFIG, then ./switchyard.yaml,
@@ -17,6 +19,14 @@ Options:
 `;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'probe') {
+    return probeCommand(argv.slice(1), {
+      env: process.env,
+      cwd: process.cwd(),
+      write: (text) => process.stdout.write(text),
+      error: (text) => process.stderr.write(text),
+    });
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -35,12 +35,20 @@ export class RequestContext {
   /** Set when a step changed `json`: the body is serialised again, once, before sending. */
   bodyDirty = false;
   model: string | undefined = undefined;
+  /** The model sent upstream when a route rewrote it (`model` keeps the one requested). */
+  sentModel: string | undefined = undefined;
   /** Who is calling, once identified (an auth key or a client token). */
   client: ClientIdentity | undefined = undefined;
   /** Sees the committed response as it passes (usage accounting); undefined on the fast path. */
   responseObserver: ResponseObserver | undefined = undefined;
   stream = false;
   route: Route | undefined = undefined;
+  /** The traffic-split group the route chose, when it has a split. */
+  routeGroup: string | undefined = undefined;
+  /** What consistent-hash hashes for this request (client IP, a header, the client). */
+  hashKey: string | undefined = undefined;
+  /** The request headers to forward when a route changed them (raw `[name, value, …]` list). */
+  forwardHeaders: string[] | undefined = undefined;
   upstream: Upstream | undefined = undefined;
   key: UpstreamKey | undefined = undefined;
   readonly attempts: AttemptRecord[] = [];

@@ -28,6 +28,11 @@ export const ERROR_TABLE = {
     message: 'The requested model is not served by this gateway.',
   },
   no_route: { status: 404, type: 'invalid_request_error', message: 'No route matches this request.' },
+  route_rejected: {
+    status: 403,
+    type: 'invalid_request_error',
+    message: "This request is refused by the gateway's routing rules.",
+  },
   method_not_allowed: { status: 405, type: 'invalid_request_error', message: 'Method not allowed.' },
   invalid_json: {
     status: 400,
@@ -105,6 +110,8 @@ export type ErrorCode = keyof typeof ERROR_TABLE;
 export interface GatewayErrorOptions {
   readonly message?: string;
   readonly param?: string | null;
+  /** Overrides the table's status (a route's configured rejection). */
+  readonly status?: number;
   readonly headers?: Readonly<Record<string, string>>;
   readonly cause?: unknown;
 }
@@ -124,7 +131,7 @@ export class GatewayError extends Error {
     );
     this.name = 'GatewayError';
     this.code = code;
-    this.status = spec.status;
+    this.status = options.status ?? spec.status;
     this.type = spec.type;
     this.param = options.param ?? null;
     this.headers = options.headers;

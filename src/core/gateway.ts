@@ -9,6 +9,7 @@ import type { Redactor } from '../observe/redact';
 import type { ProxyDeps } from '../proxy/exchange';
 import { sendError } from '../proxy/respond';
 import type { Transport } from '../proxy/transport';
+import { UpstreamStats } from '../routing/upstream-stats';
 import { RequestContext } from './context';
 import { addCorsHeaders, preflightHeaders } from './cors';
 import { GatewayError } from './errors';
@@ -43,6 +44,10 @@ export class Gateway {
   readonly health: HealthTracker;
   /** Called for every finished request, after the response: usage, metrics, request log. */
   readonly requestListeners: RequestListener[] = [];
+  /** Called after each configuration swap (active checks and keep-alive pings resync here). */
+  readonly reloadListeners: ((runtime: Runtime) => void)[] = [];
+  /** Live latency and error figures per upstream name; survive reloads. */
+  readonly upstreamStats: UpstreamStats;
   /** The admin API; features register their routes on it. Off while no admin key is set. */
   readonly admin = new AdminRouter();
   inFlight = 0;
@@ -62,7 +67,8 @@ export class Gateway {
       now: this.now,
       warnUnavailable: (route, detail) => this.warnUnavailable(route.name, detail),
     };
-    this.runtime = buildRuntime(options.config, this.proxyDeps.random);
+    this.upstreamStats = new UpstreamStats(this.now);
+    this.runtime = buildRuntime(options.config, this.proxyDeps.random, this.upstreamStats);
     this.access = new AuthKeysAccess(options.config.server.auth_keys);
     this.admin.setKey(options.config.admin.key);
     this.applySecrets(options.config);
@@ -70,10 +76,11 @@ export class Gateway {
 
   /** Swaps in a new configuration; requests already running keep the runtime they started with. */
   applyConfig(config: Config): void {
-    this.runtime = buildRuntime(config, this.proxyDeps.random);
+    this.runtime = buildRuntime(config, this.proxyDeps.random, this.upstreamStats);
     this.access = new AuthKeysAccess(config.server.auth_keys);
     this.admin.setKey(config.admin.key);
     this.applySecrets(config);
+    for (const listener of this.reloadListeners) listener(this.runtime);
   }
 
   private applySecrets(config: Config): void {

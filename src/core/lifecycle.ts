@@ -3,6 +3,8 @@ import { ProxyExchange } from '../proxy/exchange';
 import { parsedJson } from '../proxy/json-body';
 import { readRequestBody } from '../proxy/request-body';
 import { sendError } from '../proxy/respond';
+import { applyRoute } from '../routing/apply-route';
+import { serveModelList } from '../routing/model-list';
 import type { RouteInput } from '../routing/router';
 import type { RequestContext } from './context';
 import { GatewayError, isGatewayError } from './errors';
@@ -23,23 +25,20 @@ export async function handleApiRequest(
 ): Promise<void> {
   try {
     gateway.access.identify(ctx, req.headers);
+    if (serveModelList(ctx, res, runtime.router.models)) return gateway.account(ctx);
     ctx.body = await readRequestBody(req, runtime.config.server.max_body_size);
     parsedJson(ctx, req.headers['content-type']);
     if (runtime.routes.length === 0) throw new GatewayError('no_upstream_configured');
     const route = runtime.router.match(routeInput(ctx, req));
     if (!route) throw noRouteError(ctx);
     ctx.route = route;
+    const pool = applyRoute(route, ctx, req.headers, req.rawHeaders, gateway.proxyDeps.random);
     const admitted = gateway.access.admit(ctx);
     if (admitted) await admitted;
     if (ctx.bodyDirty && ctx.json) ctx.body = Buffer.from(JSON.stringify(ctx.json));
-    const exchange = new ProxyExchange(
-      gateway.proxyDeps,
-      runtime.config.retry,
-      ctx,
-      req.rawHeaders,
-      res,
-      route,
-      () => gateway.account(ctx),
+    const headers = ctx.forwardHeaders ?? req.rawHeaders;
+    const exchange = new ProxyExchange(gateway.proxyDeps, runtime.config.retry, ctx, headers, res, pool, () =>
+      gateway.account(ctx),
     );
     exchange.start();
   } catch (err) {

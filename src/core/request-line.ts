@@ -17,6 +17,8 @@ export function logRequest(logger: Logger, ctx: RequestContext): void {
       upstream: ctx.upstream?.name ?? ctx.attempts[ctx.attempts.length - 1]?.upstream,
       key: ctx.key?.masked ?? ctx.attempts[ctx.attempts.length - 1]?.key ?? undefined,
       model: ctx.model,
+      sent_model: ctx.sentModel,
+      group: ctx.routeGroup,
       stream: ctx.stream || undefined,
       attempts: ctx.attempts.length > 1 ? ctx.attempts.length : undefined,
       verdict: ctx.verdict,

@@ -1,7 +1,9 @@
 import type { Config } from '../config/schema/index';
+import { routeSchema } from '../config/schema/route';
 import { createRoute, type Route } from '../routing/route';
 import { Router } from '../routing/router';
 import { createUpstream, type Upstream } from '../routing/upstream';
+import { UpstreamStats } from '../routing/upstream-stats';
 
 /**
  * Everything built from one configuration. Swapped whole on reload: a request keeps the
@@ -14,18 +16,22 @@ export interface Runtime {
   readonly router: Router;
 }
 
-export function buildRuntime(config: Config, random: () => number = Math.random): Runtime {
+export function buildRuntime(
+  config: Config,
+  random: () => number = Math.random,
+  stats: UpstreamStats = new UpstreamStats(),
+): Runtime {
   const upstreams = new Map<string, Upstream>();
   for (const upstreamConfig of config.upstreams) {
     upstreams.set(upstreamConfig.name, createUpstream(upstreamConfig, config.health, random));
   }
   const routeConfigs = config.routes ?? defaultRoutes(config);
-  const routes = routeConfigs.map((route) => createRoute(route, upstreams));
+  const routes = routeConfigs.map((route) => createRoute(route, upstreams, { stats }));
   return { config, upstreams, routes, router: new Router(routes) };
 }
 
 /** Without `routes`, one route spreads every request over all upstreams. */
 function defaultRoutes(config: Config): Config['routes'] & object {
   if (config.upstreams.length === 0) return [];
-  return [{ name: 'default', upstreams: config.upstreams.map((u) => u.name), strategy: 'round-robin' }];
+  return [routeSchema.parse({ name: 'default', upstreams: config.upstreams.map((u) => u.name) })];
 }

@@ -1,105 +1,117 @@
-import type { IncomingHttpHeaders } from 'node:http';
-import type { Dispatcher } from 'undici';
-import type { Transport } from '../proxy/transport';
+import type { ProbeRequestConfig } from '../config/schema/index';
 import type { UpstreamKey } from '../routing/key-pool';
 import type { Upstream } from '../routing/upstream';
+import type { Clock } from './clock';
+import type { HealthTracker } from './tracker';
 
+/** One request a probe sends: the full path (upstream prefix included) and every header. */
 export interface ProbeRequest {
   readonly method: string;
   readonly path: string;
-  readonly body?: string;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly timeoutMs: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | undefined;
 }
 
-export interface ProbeResult {
-  /** 0 when no response arrived. */
+export interface ProbeResponse {
   readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  /** The start of the body (up to 4 KiB), for classification and the operator. */
-  readonly body: string;
-  readonly durationMs: number;
-  readonly ttfbMs: number | undefined;
-  readonly error?: string;
+  /** Milliseconds from sending to the response head. */
+  readonly ttfbMs: number;
+  /** The first bytes of the body, for the operator's view of a failure. */
+  readonly snippet: string;
 }
 
-const MAX_BODY = 4096;
-
-/**
- * One request of the gateway's own (key validation, health checks, keep-alive pings) through
- * the same transport and connection pools as client traffic, with the key injected the way the
- * provider expects. Never rejects: failures come back as `error` with status 0.
- */
-export function sendProbe(
-  transport: Transport,
+/** Sends one probe; rejects on a transport failure or when `signal` aborts. Node: undici. */
+export type ProbeSender = (
   upstream: Upstream,
-  key: UpstreamKey | undefined,
   request: ProbeRequest,
-): Promise<ProbeResult> {
+  signal: AbortSignal,
+) => Promise<ProbeResponse>;
+
+/** What one probe found. `ok` is decided by the caller's rule (expected status, or any answer). */
+export interface ProbeOutcome {
+  /** Wall-clock milliseconds when it was sent. */
+  readonly at: number;
+  readonly status: number;
+  readonly ttfbMs: number | undefined;
+  readonly error: string | undefined;
+  readonly snippet: string;
+}
+
+/** The probe's request: the upstream's own headers, the probe's, and a key when asked for. */
+export function buildProbeRequest(
+  upstream: Upstream,
+  config: ProbeRequestConfig,
+  key: UpstreamKey | undefined,
+): ProbeRequest {
   const headers: Record<string, string> = {
+    'user-agent': 'switchyard-probe',
     ...upstream.provider.defaultHeaders,
     ...upstream.config.headers,
-    ...request.headers,
+    ...lowerCaseKeys(config.headers),
   };
+  let body: string | undefined;
+  if (typeof config.body === 'string') body = config.body;
+  else if (config.body !== undefined) {
+    body = JSON.stringify(config.body);
+    headers['content-type'] ??= 'application/json';
+  }
   if (key && upstream.provider.authHeader)
     headers[upstream.provider.authHeader] = upstream.provider.authValue(key.secret);
-  if (request.body !== undefined && !('content-type' in headers))
-    headers['content-type'] = 'application/json';
-  return new Promise((resolve) => {
-    const handler = new ProbeHandler(resolve);
-    transport.dispatch(
-      upstream,
-      {
-        path: upstream.basePath + request.path,
-        method: request.method as Dispatcher.HttpMethod,
-        headers,
-        body: request.body ?? null,
-        headersTimeout: request.timeoutMs,
-        bodyTimeout: request.timeoutMs,
-      },
-      handler,
-    );
-  });
+  return { method: config.method, path: upstream.basePath + config.path, headers, body };
 }
 
-class ProbeHandler implements Dispatcher.DispatchHandler {
-  private readonly startedAt = performance.now();
-  private status = 0;
-  private headers: IncomingHttpHeaders = {};
-  private ttfb: number | undefined;
-  private body = '';
+/** The key a probe uses: the first one health lets through, else the first one. */
+export function probeKey(upstream: Upstream, health: HealthTracker, now: number): UpstreamKey | undefined {
+  const { keys } = upstream.keys;
+  return keys.find((key) => health.keyUsable(upstream, key, now)) ?? keys[0];
+}
 
-  constructor(private readonly resolve: (result: ProbeResult) => void) {}
-
-  onRequestStart(): void {}
-
-  onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
-    if (status < 200) return;
-    this.status = status;
-    this.headers = headers;
-    this.ttfb = performance.now() - this.startedAt;
+/** Sends a probe with a timeout kept by `clock`; a failure becomes an outcome, never a throw. */
+export async function runProbe(
+  send: ProbeSender,
+  clock: Clock,
+  upstream: Upstream,
+  request: ProbeRequest,
+  timeoutMs: number,
+): Promise<ProbeOutcome> {
+  const at = clock.now();
+  const controller = new AbortController();
+  const timer = clock.setTimeout(
+    () => controller.abort(new Error(`no answer within ${timeoutMs} ms`)),
+    timeoutMs,
+  );
+  try {
+    const response = await send(upstream, request, controller.signal);
+    return {
+      at,
+      status: response.status,
+      ttfbMs: response.ttfbMs,
+      error: undefined,
+      snippet: response.snippet,
+    };
+  } catch (err) {
+    const reason = controller.signal.aborted ? (controller.signal.reason as Error) : (err as Error);
+    return { at, status: 0, ttfbMs: undefined, error: describe(reason), snippet: '' };
+  } finally {
+    clock.clearTimeout(timer);
   }
+}
 
-  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.body.length < MAX_BODY) this.body += chunk.toString('utf8', 0, Math.min(chunk.length, MAX_BODY));
+/** True when a status is in the list (`200`, or a class such as `"2xx"`). */
+export function statusExpected(status: number, expected: readonly (number | string)[]): boolean {
+  for (const entry of expected) {
+    if (typeof entry === 'number' ? status === entry : Math.floor(status / 100) === Number(entry[0]))
+      return true;
   }
+  return false;
+}
 
-  onResponseEnd(): void {
-    this.finish();
-  }
+function describe(err: Error & { code?: string }): string {
+  return err.code ? `${err.code}: ${err.message}` : err.message;
+}
 
-  onResponseError(_c: Dispatcher.DispatchController, err: Error & { code?: string }): void {
-    this.finish(err.code ? `${err.code}: ${err.message}` : err.message);
-  }
-
-  private finish(error?: string): void {
-    this.resolve({
-      status: error ? 0 : this.status,
-      headers: this.headers,
-      body: this.body.slice(0, MAX_BODY),
-      durationMs: performance.now() - this.startedAt,
-      ttfbMs: this.ttfb,
-      error,
-    });
-  }
+function lowerCaseKeys(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) out[name.toLowerCase()] = headers[name]!;
+  return out;
 }

@@ -1,10 +1,10 @@
 import type { Runtime } from '../core/runtime';
 import type { Logger } from '../observe/logger';
-import type { Transport } from '../proxy/transport';
 import type { UpstreamKey } from '../routing/key-pool';
 import type { Upstream } from '../routing/upstream';
 import { classifyResponse } from './classify';
-import { sendProbe } from './probe';
+import type { Clock } from './clock';
+import { buildProbeRequest, type ProbeSender, runProbe } from './probe';
 import type { HealthRegistry } from './registry';
 
 export interface ValidationResult {
@@ -20,27 +20,37 @@ export interface ValidationResult {
  * probes (`validation.enabled: false`) get their keys back when `return_after` has passed.
  */
 export class KeyValidator {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: unknown;
   private running: Promise<ValidationResult[]> | undefined;
+  private tickMs = 15_000;
 
   constructor(
     private readonly registry: HealthRegistry,
-    private readonly transport: Transport,
+    private readonly send: ProbeSender,
+    private readonly clock: Clock,
     private readonly runtime: () => Runtime,
     private readonly now: () => number,
     private readonly logger: Logger,
   ) {}
 
-  /** Checks for due keys every `tickMs` (the timer does not keep the process alive). */
+  /** Looks for due keys every `tickMs`. */
   start(tickMs = 15_000): void {
     this.stop();
-    this.timer = setInterval(() => void this.runDue(), tickMs);
-    this.timer.unref();
+    this.tickMs = tickMs;
+    this.schedule();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  private schedule(): void {
+    this.timer = this.clock.setTimeout(() => {
+      void this.runDue().finally(() => {
+        if (this.timer !== undefined) this.schedule();
+      });
+    }, this.tickMs);
   }
 
   /** Validates every disabled key whose time has come (or all disabled keys with `force`). */
@@ -78,18 +88,25 @@ export class KeyValidator {
       );
       return { upstream: upstream.name, key: key.masked, ok: true, detail: 'returned on timer' };
     }
-    const probe = await sendProbe(this.transport, upstream, key, {
-      method: validation.method,
-      path: validation.path,
-      body: validation.body,
-      timeoutMs: validation.timeout,
-    });
-    const ok = validation.expect_status.includes(probe.status);
-    const verdict = probe.status
-      ? classifyResponse(probe.status, probe.body, upstream.provider).verdict
+    const request = buildProbeRequest(
+      upstream,
+      {
+        method: validation.method,
+        path: validation.path,
+        headers: {},
+        body: validation.body,
+        use_key: true,
+        timeout: validation.timeout,
+      },
+      key,
+    );
+    const outcome = await runProbe(this.send, this.clock, upstream, request, validation.timeout);
+    const ok = validation.expect_status.includes(outcome.status);
+    const verdict = outcome.status
+      ? classifyResponse(outcome.status, outcome.snippet, upstream.provider).verdict
       : 'upstream_fault';
     const detail =
-      probe.error ?? `HTTP ${probe.status} (${verdict}) from ${validation.method} ${validation.path}`;
+      outcome.error ?? `HTTP ${outcome.status} (${verdict}) from ${validation.method} ${validation.path}`;
     this.registry.validated(upstream, key, ok, detail, policy, this.now());
     if (!ok)
       this.logger.info(

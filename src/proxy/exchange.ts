@@ -154,7 +154,7 @@ export class ProxyExchange {
       this.route,
       this.deps.health,
       { upstreams: this.triedUpstreams, keys: this.triedKeys },
-      { random: this.deps.random, now },
+      { random: this.deps.random, now, hashKey: this.ctx.hashKey },
     );
     if (target) {
       const delay = this.attemptCount === 0 ? 0 : this.backoff();

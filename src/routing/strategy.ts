@@ -1,5 +1,7 @@
+import type { HashConfig } from '../config/schema/index';
 import type { AttemptRecord } from '../health/tracker';
 import type { Upstream } from './upstream';
+import type { UpstreamStats } from './upstream-stats';
 
 export interface PickContext {
   /** A source in [0, 1): seeded in tests. */
@@ -21,4 +23,10 @@ export interface Strategy {
   observe?(upstream: Upstream, attempt: AttemptRecord): void;
 }
 
-export type StrategyFactory = (members: readonly Upstream[]) => Strategy;
+/** What a strategy may read besides its members: live statistics and its route's hash settings. */
+export interface StrategyDeps {
+  readonly stats: UpstreamStats;
+  readonly hash: HashConfig | undefined;
+}
+
+export type StrategyFactory = (members: readonly Upstream[], deps: StrategyDeps) => Strategy;

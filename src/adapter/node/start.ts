@@ -1,11 +1,14 @@
 import type { Config } from '../../config/schema/index';
 import { Gateway } from '../../core/gateway';
 import { registerHealthRoutes } from '../../health/admin-routes';
+import { type Clock, systemClock } from '../../health/clock';
+import { startUpstreamMonitors, type UpstreamMonitors } from '../../health/monitors';
 import { HealthRegistry } from '../../health/registry';
 import type { HealthTracker } from '../../health/tracker';
 import { KeyValidator } from '../../health/validator';
 import { createLogger, type Logger } from '../../observe/logger';
 import { Redactor } from '../../observe/redact';
+import { createProbeSender } from './probe-sender';
 import { type ListeningServer, listen } from './server';
 import { UndiciTransport } from './transport';
 
@@ -14,9 +17,13 @@ export interface StartOptions {
   readonly logger?: Logger;
   /** The redactor the given logger writes through; the gateway registers every secret with it. */
   readonly redactor?: Redactor;
+  /** Replaces the health registry on the data plane (tests that isolate selection). */
   readonly health?: HealthTracker;
   readonly random?: () => number;
+  /** Wall clock of health state (cooldowns, ejections); tests pass a fake one. */
   readonly now?: () => number;
+  /** Schedules active health checks, keep-alive pings and key validation (tests use fake timers). */
+  readonly clock?: Clock;
   /** Overrides `server.port` (tests pass 0). */
   readonly port?: number;
 }
@@ -28,6 +35,7 @@ export interface RunningGateway {
   readonly logger: Logger;
   readonly registry: HealthRegistry;
   readonly validator: KeyValidator;
+  readonly monitors: UpstreamMonitors;
   stop(timeoutMs?: number): Promise<void>;
 }
 
@@ -40,33 +48,37 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     createLogger({ level: config.server.log_level, format: config.server.log_format, redactor });
   const transport = new UndiciTransport();
   const registry = new HealthRegistry(logger);
-  const health = options.health ?? registry;
+  const now = options.now ?? Date.now;
   const gateway = new Gateway({
     config,
     logger,
     redactor,
     transport,
-    health,
+    health: options.health ?? registry,
     random: options.random,
-    now: options.now,
+    now,
   });
-  const now = options.now ?? Date.now;
-  const validator = new KeyValidator(registry, transport, () => gateway.runtime, now, logger);
+  const clock = options.clock ?? systemClock;
+  const probes = createProbeSender();
+  const validator = new KeyValidator(registry, probes.send, clock, () => gateway.runtime, now, logger);
   registerHealthRoutes(gateway.admin, { registry, validator, runtime: () => gateway.runtime, now, redactor });
-  validator.start();
   const listener = await listen(gateway, config.server.host, options.port ?? config.server.port);
+  validator.start();
+  const monitors = startUpstreamMonitors(gateway, { clock, send: probes.send, redactor });
   const host = listener.host.includes(':') ? `[${listener.host}]` : listener.host;
   return {
     gateway,
     listener,
     logger,
-    url: `http://${host}:${listener.port}`,
     registry,
     validator,
+    monitors,
+    url: `http://${host}:${listener.port}`,
     async stop(timeoutMs = config.server.shutdown_timeout) {
       validator.stop();
+      monitors.stop();
       await listener.drain(timeoutMs);
-      await transport.close();
+      await Promise.all([transport.close(), probes.close()]);
     },
   };
 }

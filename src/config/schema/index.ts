@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { healthSchema, retrySchema } from './health';
-import { type RouteConfig, routeSchema } from './route';
+import { type RouteConfig, routeSchema, routeUpstreamReferences } from './route';
 import { serverSchema } from './server';
 import { upstreamSchema } from './upstream';
 
@@ -55,21 +55,22 @@ function checkUnique(names: string[], field: string, ctx: z.RefinementCtx): void
 
 function checkRouteReferences(routes: RouteConfig[], known: Set<string>, ctx: z.RefinementCtx): void {
   routes.forEach((route, routeIndex) => {
-    route.upstreams.forEach((name, index) => {
+    for (const { path, name } of routeUpstreamReferences(route)) {
       if (!known.has(name)) {
         ctx.addIssue({
           code: 'custom',
-          path: ['routes', routeIndex, 'upstreams', index],
+          path: ['routes', routeIndex, ...path],
           message: `unknown upstream "${name}"`,
         });
       }
-    });
+    }
   });
 }
 
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type { HealthOverride, HealthPolicy, RetryPolicy, ValidationPolicy } from './health';
-export type { RouteConfig } from './route';
+export type { HashConfig, RouteConfig, SplitConfig, SplitGroupConfig } from './route';
 export type { CorsConfig, ServerConfig } from './server';
 export type { UpstreamConfig, UpstreamTimeouts } from './upstream';
+export type { HealthCheckConfig, KeepaliveConfig, ProbeRequestConfig } from './upstream-probes';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { duration } from '../units';
 import { healthOverrideSchema } from './health';
+import { healthCheckSchema, keepaliveSchema } from './upstream-probes';
 
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const nameField = z
@@ -32,6 +33,9 @@ export const upstreamSchema = z
     max_connections: z.number().int().min(0).default(0),
     enabled: z.boolean().default(true),
     health: healthOverrideSchema.optional(),
+    models: z.array(z.string().min(1)).default([]),
+    health_check: healthCheckSchema.optional(),
+    keepalive: keepaliveSchema.optional(),
   })
   .strict();
 

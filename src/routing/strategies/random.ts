@@ -1,11 +1,12 @@
 import type { Strategy } from '../strategy';
+import { configuredWeight, weightedPick } from './weighted-pick';
 
-/** A uniform random candidate. */
+/** A random candidate; like `weighted-random`, each has a chance proportional to its `weight`. */
 export function random(): Strategy {
   return {
     name: 'random',
     pick(candidates, ctx) {
-      return candidates[Math.floor(ctx.random() * candidates.length)]!;
+      return weightedPick(candidates, configuredWeight, ctx.random);
     },
   };
 }

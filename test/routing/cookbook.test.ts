@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../src/config/load';
+import { buildRuntime } from '../../src/core/runtime';
+
+const COOKBOOK = new URL('../../docs/routing.md', import.meta.url);
+const blocks = [...readFileSync(COOKBOOK, 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+
+/** Every variable the recipes use, so interpolation succeeds. */
+const env = new Proxy({} as Record<string, string | undefined>, {
+  get: (_target, name) =>
+    name === 'PORT' || name === 'HOST' ? undefined : `sk-${String(name).toLowerCase()}-0000000000`,
+});
+
+describe('docs/routing.md', () => {
+  it('has recipes', () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it.each(blocks.map((yaml, i) => [i + 1, yaml] as const))(
+    'recipe %i is a valid configuration',
+    (_n, yaml) => {
+      const withoutKeyFiles = yaml.replace(/keys_file: .*/g, 'keys: [sk-from-file-00000000]');
+      const config = parseConfigText(withoutKeyFiles, 'docs/routing.md', env);
+      expect(buildRuntime(config).routes.length).toBeGreaterThan(0);
+    },
+  );
+});

@@ -104,7 +104,7 @@ export class Gateway {
       this.sendJson(res, ctx, 200, healthReport(runtime, this.health, this.now()));
       return;
     }
-    if (path.startsWith('/admin/') || path === '/admin') {
+    if (path.startsWith('/admin/') || path === '/admin' || path === '/metrics') {
       this.admin.handle(req, res, ctx.replyHeaders).catch((err: unknown) => {
         this.logger.error({ err }, 'admin request failed');
       });

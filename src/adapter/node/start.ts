@@ -1,3 +1,4 @@
+import { ControlPlane, type ControlPlaneOptions } from '../../admin/control-plane';
 import type { Config } from '../../config/schema/index';
 import { Gateway } from '../../core/gateway';
 import { noHealthTracking } from '../../health/no-tracking';
@@ -17,6 +18,8 @@ export interface StartOptions {
   readonly now?: () => number;
   /** Overrides `server.port` (tests pass 0). */
   readonly port?: number;
+  /** The admin plane: config source (file, reloads), store handle, SIGHUP (see ControlPlaneOptions). */
+  readonly control?: Omit<ControlPlaneOptions, 'config' | 'logger'>;
 }
 
 export interface RunningGateway {
@@ -24,6 +27,8 @@ export interface RunningGateway {
   readonly listener: ListeningServer;
   readonly url: string;
   readonly logger: Logger;
+  /** Configuration (file + admin API), statistics, metrics and the admin listener. */
+  readonly control: ControlPlane;
   stop(timeoutMs?: number): Promise<void>;
 }
 
@@ -36,8 +41,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     createLogger({ level: config.server.log_level, format: config.server.log_format, redactor });
   const transport = new UndiciTransport();
   const health = options.health ?? noHealthTracking;
+  const control = new ControlPlane({ config, logger, ...options.control });
   const gateway = new Gateway({
-    config,
+    config: control.config,
     logger,
     redactor,
     transport,
@@ -45,15 +51,19 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     random: options.random,
     now: options.now,
   });
+  control.attach(gateway, transport);
   const listener = await listen(gateway, config.server.host, options.port ?? config.server.port);
+  await control.listen();
   const host = listener.host.includes(':') ? `[${listener.host}]` : listener.host;
   return {
     gateway,
     listener,
     logger,
+    control,
     url: `http://${host}:${listener.port}`,
     async stop(timeoutMs = config.server.shutdown_timeout) {
       await listener.drain(timeoutMs);
+      await control.close();
       await transport.close();
     },
   };

@@ -1,13 +1,8 @@
 import { z } from 'zod';
+import { adminSchema } from './admin';
 import { type RouteConfig, routeSchema } from './route';
 import { serverSchema } from './server';
 import { upstreamSchema } from './upstream';
-
-const adminSchema = z
-  .object({
-    key: z.string().optional(),
-  })
-  .strict();
 
 const storeSchema = z
   .object({
@@ -18,7 +13,7 @@ const storeSchema = z
 export const configSchema = z
   .object({
     server: serverSchema.default(serverSchema.parse({})),
-    admin: adminSchema.default({}),
+    admin: adminSchema.default(adminSchema.parse({})),
     store: storeSchema.default(storeSchema.parse({})),
     upstreams: z.array(upstreamSchema).default([]),
     routes: z.array(routeSchema).optional(),
@@ -66,6 +61,7 @@ function checkRouteReferences(routes: RouteConfig[], known: Set<string>, ctx: z.
 
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
+export type { AdminConfig } from './admin';
 export type { RouteConfig } from './route';
 export type { CorsConfig, ServerConfig } from './server';
 export type { UpstreamConfig, UpstreamTimeouts } from './upstream';

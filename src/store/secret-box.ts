@@ -1,0 +1,90 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const VERSION = 1;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+export const SECRET_KEY_ENV = 'SWITCHYARD_SECRET_KEY';
+export const SECRET_KEY_FILE = 'secret.key';
+
+/**
+ * Encrypts secrets for the store with AES-256-GCM (a random 96-bit IV per value, the 128-bit
+ * tag checked on decryption) and gives each a keyed digest (HMAC-SHA256) for de-duplication
+ * without decrypting. Both keys are derived from one 256-bit master key with HKDF.
+ */
+export class SecretBox {
+  private readonly encryptionKey: Buffer;
+  private readonly digestKey: Buffer;
+
+  constructor(masterKey: Buffer) {
+    if (masterKey.length !== 32) throw new Error('the master key must be 32 bytes');
+    this.encryptionKey = derive(masterKey, 'switchyard/encrypt');
+    this.digestKey = derive(masterKey, 'switchyard/digest');
+  }
+
+  /** version (1 byte) ‖ IV (12) ‖ tag (16) ‖ ciphertext */
+  encrypt(plaintext: string): Buffer {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.encryptionKey, iv);
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return Buffer.concat([Buffer.of(VERSION), iv, cipher.getAuthTag(), body]);
+  }
+
+  /** Throws when the value was not made with this key or was altered. */
+  decrypt(sealed: Buffer): string {
+    if (sealed[0] !== VERSION) throw new Error(`unknown secret format ${sealed[0]}`);
+    const iv = sealed.subarray(1, 1 + IV_BYTES);
+    const tag = sealed.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
+    const decipher = createDecipheriv('aes-256-gcm', this.encryptionKey, iv);
+    decipher.setAuthTag(tag);
+    const body = sealed.subarray(1 + IV_BYTES + TAG_BYTES);
+    return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+  }
+
+  digest(plaintext: string): Buffer {
+    return createHmac('sha256', this.digestKey).update(plaintext).digest();
+  }
+}
+
+function derive(master: Buffer, info: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), info, 32));
+}
+
+export interface MasterKey {
+  readonly key: Buffer;
+  /** Where it came from, for the startup log: the variable, the file, or "ephemeral". */
+  readonly origin: string;
+}
+
+/**
+ * The master key: `SWITCHYARD_SECRET_KEY` (64 hex digits or base64 of 32 bytes), else the file
+ * `secret.key` beside the store (created on first start, mode 0600). An in-memory store gets an
+ * ephemeral key.
+ */
+export function loadMasterKey(
+  env: Readonly<Record<string, string | undefined>>,
+  storePath: string,
+): MasterKey {
+  const given = env[SECRET_KEY_ENV];
+  if (given) return { key: parseKey(given, SECRET_KEY_ENV), origin: SECRET_KEY_ENV };
+  if (storePath === ':memory:') return { key: randomBytes(32), origin: 'ephemeral (in-memory store)' };
+  const file = join(dirname(storePath), SECRET_KEY_FILE);
+  if (existsSync(file)) return { key: parseKey(readFileSync(file, 'utf8').trim(), file), origin: file };
+  const key = randomBytes(32);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return { key, origin: file };
+}
+
+function parseKey(text: string, where: string): Buffer {
+  const trimmed = text.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(trimmed)
+    ? Buffer.from(trimmed, 'hex')
+    : Buffer.from(trimmed, 'base64');
+  if (key.length !== 32) {
+    throw new Error(`${where}: the secret key must be 32 bytes, as 64 hex digits or base64`);
+  }
+  return key;
+}

@@ -16,13 +16,11 @@ const MIGRATIONS: readonly Migration[] = [
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         upstream TEXT NOT NULL REFERENCES admin_upstreams(name) ON DELETE CASCADE,
         fingerprint TEXT NOT NULL,
-        digest BLOB NOT NULL,
         secret BLOB NOT NULL,
         enabled INTEGER NOT NULL DEFAULT 1,
-        added_at INTEGER NOT NULL,
-        UNIQUE (upstream, digest)
+        added_at INTEGER NOT NULL
       );
-      CREATE INDEX admin_upstream_keys_fingerprint ON admin_upstream_keys (upstream, fingerprint);
+      CREATE INDEX admin_upstream_keys_upstream ON admin_upstream_keys (upstream);
       CREATE TABLE admin_routes (
         name TEXT PRIMARY KEY,
         position INTEGER NOT NULL,
@@ -46,7 +44,6 @@ const KEY_CHECK = 'switchyard key check';
 export interface StoredKey {
   readonly id: string;
   readonly secret: string;
-  readonly digest: string;
   enabled: boolean;
   readonly addedAt: number;
 }
@@ -85,7 +82,7 @@ export interface KeyImport {
  */
 export class ConfigStore {
   private readonly upstreamMap = new Map<string, StoredUpstream>();
-  private readonly digests = new Map<string, Set<string>>();
+  private readonly secretSets = new Map<string, Set<string>>();
   private readonly routeMap = new Map<string, StoredRoute>();
   private readonly settingMap = new Map<string, StoredSetting>();
 
@@ -137,26 +134,29 @@ export class ConfigStore {
       existing.updatedAt = now;
     } else {
       this.upstreamMap.set(name, { name, definition, keys: [], createdAt: now, updatedAt: now });
-      this.digests.set(name, new Set());
+      this.secretSets.set(name, new Set());
     }
   }
 
   deleteUpstream(name: string): boolean {
     const result = this.db.prepare('DELETE FROM admin_upstreams WHERE name = ?').run(name);
     this.upstreamMap.delete(name);
-    this.digests.delete(name);
+    this.secretSets.delete(name);
     return result.changes > 0;
   }
 
-  /** Which of `secrets` are new to the upstream (in order, without repeats). */
+  /**
+   * Which of `secrets` are new to the upstream, in order and without repeats; repeats inside
+   * `secrets` and keys the upstream already has count as duplicates (compared in memory, where
+   * the decrypted keys are held anyway).
+   */
   newKeys(name: string, secrets: readonly string[]): { fresh: string[]; duplicates: number } {
-    const known = this.digests.get(name) ?? new Set<string>();
+    const known = this.secretSets.get(name) ?? new Set<string>();
     const seen = new Set<string>();
     const fresh: string[] = [];
     for (const secret of secrets) {
-      const digest = this.box.digest(secret).toString('base64');
-      if (known.has(digest) || seen.has(digest)) continue;
-      seen.add(digest);
+      if (known.has(secret) || seen.has(secret)) continue;
+      seen.add(secret);
       fresh.push(secret);
     }
     return { fresh, duplicates: secrets.length - fresh.length };
@@ -165,26 +165,27 @@ export class ConfigStore {
   /** Adds keys to an upstream, skipping any it already has; one transaction. */
   addKeys(name: string, secrets: readonly string[]): KeyImport {
     const upstream = this.mustGet(name);
-    const known = this.digests.get(name)!;
+    const { fresh, duplicates } = this.newKeys(name, secrets);
+    const known = this.secretSets.get(name)!;
     const insert = this.db.prepare(
-      `INSERT INTO admin_upstream_keys (upstream, fingerprint, digest, secret, enabled, added_at)
-       VALUES (?, ?, ?, ?, 1, ?)`,
+      `INSERT INTO admin_upstream_keys (upstream, fingerprint, secret, enabled, added_at) VALUES (?, ?, ?, 1, ?)`,
     );
     const now = this.now();
-    const added: StoredKey[] = [];
+    const sealed = this.box.encryptMany(fresh);
+    const added: StoredKey[] = fresh.map((secret) => ({
+      id: fingerprint(secret),
+      secret,
+      enabled: true,
+      addedAt: now,
+    }));
     this.db.transaction(() => {
-      for (const secret of secrets) {
-        const digestBytes = this.box.digest(secret);
-        const digest = digestBytes.toString('base64');
-        if (known.has(digest)) continue;
-        const id = fingerprint(secret);
-        insert.run(name, id, digestBytes, this.box.encrypt(secret), now);
-        known.add(digest);
-        added.push({ id, secret, digest, enabled: true, addedAt: now });
-      }
+      added.forEach((key, i) => insert.run(name, key.id, sealed[i], now));
     })();
-    upstream.keys.push(...added);
-    return { added: added.length, duplicates: secrets.length - added.length };
+    for (const key of added) {
+      upstream.keys.push(key);
+      known.add(key.secret);
+    }
+    return { added: added.length, duplicates };
   }
 
   /** Enables or disables the upstream's keys with this id; how many changed. */
@@ -208,11 +209,11 @@ export class ConfigStore {
     const result = this.db
       .prepare('DELETE FROM admin_upstream_keys WHERE upstream = ? AND fingerprint = ?')
       .run(name, id);
-    const known = this.digests.get(name)!;
+    const known = this.secretSets.get(name)!;
     for (let i = upstream.keys.length - 1; i >= 0; i--) {
       const key = upstream.keys[i]!;
       if (key.id !== id) continue;
-      known.delete(key.digest);
+      known.delete(key.secret);
       upstream.keys.splice(i, 1);
     }
     return result.changes;
@@ -303,7 +304,7 @@ export class ConfigStore {
         updatedAt: row.updated_at,
       };
       this.upstreamMap.set(row.name, upstream);
-      this.digests.set(row.name, new Set());
+      this.secretSets.set(row.name, new Set());
     }
     this.loadKeys();
     type RouteRow = UpstreamRow & { position: number };
@@ -330,28 +331,21 @@ export class ConfigStore {
     type KeyRow = {
       upstream: string;
       fingerprint: string;
-      digest: Buffer;
       secret: Buffer;
       enabled: number;
       added_at: number;
     };
     const rows = this.db
       .prepare(
-        'SELECT upstream, fingerprint, digest, secret, enabled, added_at FROM admin_upstream_keys ORDER BY seq',
+        'SELECT upstream, fingerprint, secret, enabled, added_at FROM admin_upstream_keys ORDER BY seq',
       )
       .iterate() as IterableIterator<KeyRow>;
     for (const row of rows) {
       const upstream = this.upstreamMap.get(row.upstream);
       if (!upstream) continue;
-      const digest = row.digest.toString('base64');
-      upstream.keys.push({
-        id: row.fingerprint,
-        secret: this.box.decrypt(row.secret),
-        digest,
-        enabled: row.enabled === 1,
-        addedAt: row.added_at,
-      });
-      this.digests.get(row.upstream)!.add(digest);
+      const secret = this.box.decrypt(row.secret);
+      upstream.keys.push({ id: row.fingerprint, secret, enabled: row.enabled === 1, addedAt: row.added_at });
+      this.secretSets.get(row.upstream)!.add(secret);
     }
   }
 }

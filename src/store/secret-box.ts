@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -9,26 +9,33 @@ export const SECRET_KEY_ENV = 'SWITCHYARD_SECRET_KEY';
 export const SECRET_KEY_FILE = 'secret.key';
 
 /**
- * Encrypts secrets for the store with AES-256-GCM (a random 96-bit IV per value, the 128-bit
- * tag checked on decryption) and gives each a keyed digest (HMAC-SHA256) for de-duplication
- * without decrypting. Both keys are derived from one 256-bit master key with HKDF.
+ * Encrypts secrets for the store with AES-256-GCM: a random 96-bit IV per value, the 128-bit
+ * tag checked on decryption. The encryption key is derived from the 256-bit master key with
+ * HKDF, so the master key can later derive other keys without reuse.
  */
 export class SecretBox {
   private readonly encryptionKey: Buffer;
-  private readonly digestKey: Buffer;
 
   constructor(masterKey: Buffer) {
     if (masterKey.length !== 32) throw new Error('the master key must be 32 bytes');
     this.encryptionKey = derive(masterKey, 'switchyard/encrypt');
-    this.digestKey = derive(masterKey, 'switchyard/digest');
   }
 
   /** version (1 byte) ‖ IV (12) ‖ tag (16) ‖ ciphertext */
   encrypt(plaintext: string): Buffer {
-    const iv = randomBytes(IV_BYTES);
+    return this.seal(plaintext, randomBytes(IV_BYTES));
+  }
+
+  private seal(plaintext: string, iv: Buffer): Buffer {
     const cipher = createCipheriv('aes-256-gcm', this.encryptionKey, iv);
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return Buffer.concat([Buffer.of(VERSION), iv, cipher.getAuthTag(), body]);
+  }
+
+  /** Seals many values, with one call for all their random IVs (bulk imports). */
+  encryptMany(plaintexts: readonly string[]): Buffer[] {
+    const ivs = randomBytes(IV_BYTES * plaintexts.length);
+    return plaintexts.map((text, i) => this.seal(text, ivs.subarray(i * IV_BYTES, (i + 1) * IV_BYTES)));
   }
 
   /** Throws when the value was not made with this key or was altered. */
@@ -40,10 +47,6 @@ export class SecretBox {
     decipher.setAuthTag(tag);
     const body = sealed.subarray(1 + IV_BYTES + TAG_BYTES);
     return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
-  }
-
-  digest(plaintext: string): Buffer {
-    return createHmac('sha256', this.digestKey).update(plaintext).digest();
   }
 }
 

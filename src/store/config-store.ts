@@ -179,7 +179,9 @@ export class ConfigStore {
       addedAt: now,
     }));
     this.db.transaction(() => {
-      added.forEach((key, i) => insert.run(name, key.id, sealed[i], now));
+      added.forEach((key, i) => {
+        insert.run(name, key.id, sealed[i], now);
+      });
     })();
     for (const key of added) {
       upstream.keys.push(key);

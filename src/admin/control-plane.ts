@@ -8,8 +8,10 @@ import { type ConfigSource, inlineSource } from '../config/source';
 import { FileWatcher } from '../config/watch';
 import type { Gateway } from '../core/gateway';
 import { healthReport } from '../core/status';
+import { attemptLogger } from '../observe/attempt-log';
 import type { Logger } from '../observe/logger';
 import { GatewayMetrics, type UpstreamState } from '../observe/metrics';
+import type { Redactor } from '../observe/redact';
 import { StatsCollector } from '../observe/stats/collector';
 import type { Upstream } from '../routing/upstream';
 import { ConfigStore } from '../store/config-store';
@@ -34,6 +36,8 @@ export interface ControlPlaneOptions {
   /** An open store to share; otherwise `store.path` is opened (and closed with the plane). */
   readonly db?: SqliteDatabase;
   readonly logger: Logger;
+  /** Masks secrets in admin error messages (config problems can quote a path or value). */
+  readonly redactor?: Redactor;
   /** Reload on SIGHUP (the CLI turns it on; tests emit the signal themselves). */
   readonly signals?: boolean;
   readonly debounceMs?: number;
@@ -87,7 +91,7 @@ export class ControlPlane {
     logger.level = this.manager.config.server.log_level;
     this.stats = new StatsCollector(gateway.proxyDeps.now);
     this.metrics = new GatewayMetrics(stateView(gateway, this.store));
-    gateway.requestListeners.push(this.stats.record, this.metrics.record);
+    gateway.requestListeners.push(this.stats.record, this.metrics.record, attemptLogger(logger));
     const metrics = this.metrics;
     this.target = {
       apply(config) {
@@ -141,6 +145,8 @@ export class ControlPlane {
     registerConfigRoutes(router, service, (reason) => this.reload(reason));
     registerObserveRoutes(router, this.stats!, this.metrics!);
     const { logger } = this.options;
+    const { redactor } = this.options;
+    if (redactor) router.redactMessage = (message) => redactor.redact(message);
     router.audit = (entry) => {
       const level = entry.method === 'GET' ? 'debug' : 'info';
       logger[level]({ admin: entry }, 'admin request');

@@ -67,6 +67,8 @@ export class AdminRouter {
   private keyDigest: Buffer | null = null;
   /** False when `admin.port` moves the admin API and `/metrics` to their own listener. */
   servesPublic = true;
+  /** Masks secrets in error messages before they are sent (the logger's redactor). */
+  redactMessage: ((message: string) => string) | undefined;
   /** Called after every authorised admin request (the audit log). */
   audit: ((entry: AdminAuditEntry) => void) | undefined;
 
@@ -112,7 +114,7 @@ export class AdminRouter {
     } catch (err) {
       const error = isGatewayError(err) ? err : new GatewayError('internal_error', { cause: err });
       if (!res.headersSent) {
-        const body = errorBody(error);
+        const body = this.redactMessage ? this.redactMessage(errorBody(error)) : errorBody(error);
         res.writeHead(error.status, {
           'content-type': 'application/json',
           ...replyHeaders,

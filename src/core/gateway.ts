@@ -62,6 +62,7 @@ export class Gateway {
       random: options.random ?? Math.random,
       now: this.now,
       maxAttempts: DEFAULT_MAX_ATTEMPTS,
+      redact: (text) => options.redactor.redact(text),
     };
     this.runtime = buildRuntime(options.config, this.proxyDeps.random);
     this.access = new AuthKeysAccess(options.config.server.auth_keys);

@@ -115,13 +115,15 @@ export class Attempt implements Dispatcher.DispatchHandler {
       this.exchange.complete();
       return;
     }
-    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    let body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
     this.chunks = [];
     const verdict =
       this.mode === 'buffer'
         ? 'success'
         : classifyResponse(this.status, body.toString('utf8'), this.upstream.provider);
     if (this.report(verdict, undefined, body)) return;
+    if (this.mode === 'collect')
+      body = this.exchange.scrub(body, headerValue(this.headers, 'content-encoding'));
     this.exchange.commit(this, this.status, this.headers, body.length);
     const observer = this.exchange.ctx.responseObserver;
     if (observer) {

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { RequestContext } from '../core/context';
 import { GatewayError } from '../core/errors';
 import type { AttemptRecord, HealthTracker } from '../health/tracker';
+import { scrubErrorBody } from '../observe/scrub';
 import type { Route } from '../routing/route';
 import { selectTarget } from '../routing/select';
 import { Attempt } from './attempt';
@@ -18,6 +19,8 @@ export interface ProxyDeps {
   /** Wall-clock milliseconds; a fake clock in tests. */
   readonly now: () => number;
   readonly maxAttempts: number;
+  /** Masks known secrets in upstream error bodies passed to the client (the logger's redactor). */
+  readonly redact?: (text: string) => string;
 }
 
 /**
@@ -49,6 +52,11 @@ export class ProxyExchange {
       this.fail(new GatewayError('no_healthy_upstream'), false);
       this.complete();
     }
+  }
+
+  /** An upstream error body as it may go to the client: known secrets masked. */
+  scrub(body: Buffer, contentEncoding: string | undefined): Buffer {
+    return scrubErrorBody(body, contentEncoding, this.deps.redact);
   }
 
   get committed(): boolean {

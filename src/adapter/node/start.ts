@@ -19,7 +19,7 @@ export interface StartOptions {
   /** Overrides `server.port` (tests pass 0). */
   readonly port?: number;
   /** The admin plane: config source (file, reloads), store handle, SIGHUP (see ControlPlaneOptions). */
-  readonly control?: Omit<ControlPlaneOptions, 'config' | 'logger'>;
+  readonly control?: Omit<ControlPlaneOptions, 'config' | 'logger' | 'redactor'>;
 }
 
 export interface RunningGateway {
@@ -41,7 +41,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     createLogger({ level: config.server.log_level, format: config.server.log_format, redactor });
   const transport = new UndiciTransport();
   const health = options.health ?? noHealthTracking;
-  const control = new ControlPlane({ config, logger, ...options.control });
+  const control = new ControlPlane({ config, logger, redactor, ...options.control });
   const gateway = new Gateway({
     config: control.config,
     logger,

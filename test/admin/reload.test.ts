@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -99,6 +99,23 @@ describe('configuration file reload', () => {
     }
     expect(rest).toBe('route');
     expect(slow.requests).toHaveLength(1);
+  });
+
+  it('reloads when a keys_file changes', async () => {
+    const path = join(dir, 'switchyard.yaml');
+    const keysFile = join(dir, 'keys.txt');
+    writeFileSync(keysFile, 'sk-from-file-0000000001\n');
+    const text = `admin:\n  key: ${ADMIN_KEY}\nstore:\n  path: ":memory:"\nupstreams:\n  - name: fast\n    url: ${fast.url}\n    keys_file: ./keys.txt\n`;
+    gw = await startFileGateway(path, text);
+    expect((await client().chat.completions.create(CHAT)).choices[0]!.message.content).toBe(
+      'key=Bearer sk-from-file-0000000001',
+    );
+    const applied = once(gw.control.manager, 'applied');
+    writeFileSync(keysFile, 'sk-from-file-0000000002\n');
+    await applied;
+    expect((await client().chat.completions.create(CHAT)).choices[0]!.message.content).toBe(
+      'key=Bearer sk-from-file-0000000002',
+    );
   });
 
   it('refuses a broken file, logs the field and reason, and keeps serving the old config', async () => {

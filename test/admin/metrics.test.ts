@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestContext } from '../../src/core/context';
 import { ADMIN_KEY, admin } from '../helpers/admin';
@@ -91,5 +92,15 @@ describe('Prometheus /metrics', () => {
     expect(sample('switchyard_tokens_total', { route: 'default', type: 'input' })).toBe('10');
     expect(sample('switchyard_tokens_total', { route: 'default', type: 'output' })).toBe('14');
     expect(metrics.families.has('process_cpu_seconds_total')).toBe(true);
+  });
+
+  it('has every series the Grafana dashboard queries', () => {
+    const dashboard = readFileSync(new URL('../../docs/grafana-dashboard.json', import.meta.url), 'utf8');
+    const used = new Set(dashboard.match(/switchyard_[a-z_]+/g));
+    expect(used.size).toBeGreaterThan(8);
+    for (const name of used) {
+      const family = name.replace(/_(bucket|sum|count)$/, '');
+      expect(metrics.families.has(family), name).toBe(true);
+    }
   });
 });

@@ -40,6 +40,7 @@ export interface StatsQuery {
  */
 export class StatsCollector {
   private readonly rings: Record<WindowName, TimeRing>;
+  private readonly ringList: readonly TimeRing[];
 
   constructor(private readonly now: () => number) {
     this.rings = {
@@ -47,6 +48,7 @@ export class StatsCollector {
       hour: new TimeRing(WINDOWS.hour.slotMs, WINDOWS.hour.slots, DIMENSIONS.length),
       day: new TimeRing(WINDOWS.day.slotMs, WINDOWS.day.slots, DIMENSIONS.length),
     };
+    this.ringList = Object.values(this.rings);
   }
 
   /** A request listener (Gateway.requestListeners). */
@@ -100,7 +102,7 @@ export class StatsCollector {
   }
 
   private add(now: number, dimension: number, name: string, sample: Sample, label?: Record<string, string>) {
-    for (const ring of Object.values(this.rings)) addSample(ring.cell(now, dimension, name, label), sample);
+    for (const ring of this.ringList) addSample(ring.cell(now, dimension, name, label), sample);
   }
 
   private series(ring: TimeRing, now: number, dimension: number): SeriesStats[] {

@@ -130,7 +130,7 @@ export class ConfigManager extends EventEmitter {
         source: this.source.name,
         reason,
         upstreams: candidate.config.upstreams.length,
-        routes: (candidate.config.routes ?? []).length,
+        routes: candidate.config.routes?.map((route) => route.name) ?? 'implicit default',
       },
       'configuration reloaded',
     );

@@ -15,6 +15,7 @@ describe('admin API CRUD reaches the data plane without a restart', () => {
     apiMock = await startMock(replyChat());
     gw = await startTestGateway({
       admin: { key: ADMIN_KEY },
+      server: { trust_proxy: false },
       upstreams: [{ name: 'from-file', url: fileMock.url, keys: ['sk-file-key-000000001'] }],
     });
   });
@@ -149,5 +150,38 @@ describe('admin API CRUD reaches the data plane without a restart', () => {
     expect((await admin(gw.url, 'DELETE', '/admin/settings/server.max_body_size')).status).toBe(204);
     const reset = await admin(gw.url, 'GET', '/admin/settings/server.max_body_size');
     expect(reset.body).toMatchObject({ source: 'default', value: 32 * 1024 * 1024 });
+  });
+
+  it('keeps settings the file sets read-only', async () => {
+    const res = await admin(gw.url, 'PUT', '/admin/settings/server.trust_proxy', { json: { value: true } });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ error: { code: 'read_only' } });
+    const read = await admin(gw.url, 'GET', '/admin/settings/server.trust_proxy');
+    expect(read.body).toMatchObject({ value: false, source: 'file' });
+  });
+
+  it('masks credential headers and keeps them when the masked value comes back', async () => {
+    await admin(gw.url, 'POST', '/admin/upstreams', {
+      json: {
+        name: 'with-header',
+        url: apiMock.url,
+        headers: { 'x-custom-token': 'tok-header-secret-0001' },
+      },
+    });
+    const read = await admin<{ headers: Record<string, string> }>(
+      gw.url,
+      'GET',
+      '/admin/upstreams/with-header',
+    );
+    expect(read.body.headers['x-custom-token']).toBe('tok-...0001');
+    const patched = await admin(gw.url, 'PATCH', '/admin/upstreams/with-header', {
+      json: { headers: read.body.headers, weight: 2 },
+    });
+    expect(patched.body).toMatchObject({ weight: 2 });
+    await admin(gw.url, 'POST', '/admin/routes', {
+      json: { name: 'header-route', upstreams: ['with-header'] },
+    });
+    await gw.client().chat.completions.create(CHAT);
+    expect(apiMock.requests.at(-1)!.headers['x-custom-token']).toBe('tok-header-secret-0001');
   });
 });

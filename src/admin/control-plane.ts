@@ -31,7 +31,7 @@ export interface ControlPlaneOptions {
   readonly config: Config;
   /** The base configuration's source: the file (reloaded, watched) or an inline input. */
   readonly source?: ConfigSource;
-  /** For `SWITCHYARD_SECRET_KEY`; defaults to process.env. */
+  /** For `SWITCHYARD_SECRET`; defaults to process.env. */
   readonly env?: Env;
   /** An open store to share; otherwise `store.path` is opened (and closed with the plane). */
   readonly db?: SqliteDatabase;

@@ -137,20 +137,27 @@ export class AdminRouter {
     return presented !== undefined && timingSafeEqual(digest(presented), this.keyDigest!);
   }
 
+  /**
+   * The route for a path and method. When several patterns match, the most specific wins (the
+   * one with the fewest `:params`), so `/admin/upstreams/ranking` is not taken for
+   * `/admin/upstreams/:name` whatever the order features registered them in.
+   */
   private find(method: string, path: string): { entry: RouteEntry; params: Record<string, string> } {
     let pathMatched = false;
+    let best: { entry: RouteEntry; match: RegExpExecArray } | undefined;
     for (const entry of this.routes) {
       const match = entry.regex.exec(path);
       if (!match) continue;
       pathMatched = true;
       if (entry.method !== method) continue;
-      const params: Record<string, string> = {};
-      entry.names.forEach((name, i) => {
-        params[name] = decodeURIComponent(match[i + 1]!);
-      });
-      return { entry, params };
+      if (!best || entry.names.length < best.entry.names.length) best = { entry, match };
     }
-    throw new GatewayError(pathMatched ? 'method_not_allowed' : 'not_found');
+    if (!best) throw new GatewayError(pathMatched ? 'method_not_allowed' : 'not_found');
+    const params: Record<string, string> = {};
+    best.entry.names.forEach((name, i) => {
+      params[name] = decodeURIComponent(best.match[i + 1]!);
+    });
+    return { entry: best.entry, params };
   }
 }
 

@@ -5,17 +5,23 @@ export interface TokenCounts {
   readonly output: number;
 }
 
+/** The part of usage accounting's admission (src/access) that statistics and metrics read. */
+interface UsageFields {
+  readonly admission?: {
+    readonly usage?: { readonly promptTokens?: unknown; readonly completionTokens?: unknown };
+  };
+}
+
 /**
- * What usage accounting found in the response, when it is on the context: `ctx.usage` with
- * OpenAI's (`prompt_tokens`, `completion_tokens`) or Anthropic's (`input_tokens`,
- * `output_tokens`) names. The one place statistics and metrics read tokens from.
+ * The request's tokens, when usage accounting put them on the context
+ * (`ctx.admission.usage`, set when the request is released, before the request listeners run).
+ * The one place statistics and metrics read tokens from.
  */
 export function requestTokens(ctx: RequestContext): TokenCounts | undefined {
-  const usage = (ctx as { usage?: unknown }).usage;
-  if (usage === null || typeof usage !== 'object') return undefined;
-  const fields = usage as Record<string, unknown>;
-  const input = count(fields.prompt_tokens ?? fields.input_tokens);
-  const output = count(fields.completion_tokens ?? fields.output_tokens);
+  const usage = (ctx as UsageFields).admission?.usage;
+  if (!usage) return undefined;
+  const input = count(usage.promptTokens);
+  const output = count(usage.completionTokens);
   if (input === 0 && output === 0) return undefined;
   return { input, output };
 }

@@ -290,7 +290,7 @@ export class ConfigStore {
     }
     if (plain !== KEY_CHECK) {
       throw new Error(
-        'the store was encrypted with a different secret key: set SWITCHYARD_SECRET_KEY (or restore secret.key beside the store) to the key it was created with',
+        'the store was encrypted with a different secret key: set SWITCHYARD_SECRET (or restore secret.key beside the store) to the secret it was created with',
       );
     }
   }

@@ -1,11 +1,11 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const VERSION = 1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-export const SECRET_KEY_ENV = 'SWITCHYARD_SECRET_KEY';
+export const SECRET_ENV = 'SWITCHYARD_SECRET';
 export const SECRET_KEY_FILE = 'secret.key';
 
 /**
@@ -61,33 +61,34 @@ export interface MasterKey {
 }
 
 /**
- * The master key: `SWITCHYARD_SECRET_KEY` (64 hex digits or base64 of 32 bytes), else the file
- * `secret.key` beside the store (created on first start, mode 0600). An in-memory store gets an
- * ephemeral key.
+ * The gateway secret the store's keys are derived from: `SWITCHYARD_SECRET` (any string, hashed
+ * to 32 bytes) when set, else the file `secret.key` beside the store (32 random bytes as hex,
+ * made on first start with mode 0600). An in-memory store gets an ephemeral key. The same
+ * secret, file and format serve client-token hashing, so one secret is all there is to back up.
  */
 export function loadMasterKey(
   env: Readonly<Record<string, string | undefined>>,
   storePath: string,
 ): MasterKey {
-  const given = env[SECRET_KEY_ENV];
-  if (given) return { key: parseKey(given, SECRET_KEY_ENV), origin: SECRET_KEY_ENV };
+  const given = env[SECRET_ENV];
+  if (given) return { key: createHash('sha256').update(given).digest(), origin: SECRET_ENV };
   if (storePath === ':memory:') return { key: randomBytes(32), origin: 'ephemeral (in-memory store)' };
   const file = join(dirname(storePath), SECRET_KEY_FILE);
-  if (existsSync(file)) return { key: parseKey(readFileSync(file, 'utf8').trim(), file), origin: file };
-  const key = randomBytes(32);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(file, 0o600);
-  return { key, origin: file };
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    try {
+      writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  return { key: parseKeyFile(readFileSync(file, 'utf8'), file), origin: file };
 }
 
-function parseKey(text: string, where: string): Buffer {
+function parseKeyFile(text: string, file: string): Buffer {
   const trimmed = text.trim();
-  const key = /^[0-9a-fA-F]{64}$/.test(trimmed)
-    ? Buffer.from(trimmed, 'hex')
-    : Buffer.from(trimmed, 'base64');
-  if (key.length !== 32) {
-    throw new Error(`${where}: the secret key must be 32 bytes, as 64 hex digits or base64`);
+  if (!/^[0-9a-fA-F]{64}$/.test(trimmed)) {
+    throw new Error(`${file}: the secret must be 64 hex digits (32 bytes)`);
   }
-  return key;
+  return Buffer.from(trimmed, 'hex');
 }

@@ -28,7 +28,8 @@ describe('Prometheus /metrics', () => {
     });
     // Stands in for usage accounting (the access feature), which puts the tokens on the context.
     gw.gateway.requestListeners.unshift((ctx: RequestContext) => {
-      if (ctx.status === 200) Object.assign(ctx, { usage: { prompt_tokens: 5, completion_tokens: 7 } });
+      if (ctx.status === 200)
+        Object.assign(ctx, { admission: { usage: { promptTokens: 5, completionTokens: 7 } } });
     });
     const client = gw.client('sk-client-00000000001');
     await client.chat.completions.create(CHAT);

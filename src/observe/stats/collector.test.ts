@@ -45,7 +45,8 @@ function context({ latencyMs, verdict = 'success', attempts, client, model, toke
     });
   }
   ctx.upstream = { name: ctx.attempts.at(-1)!.upstream } as Upstream;
-  if (tokens) Object.assign(ctx, { usage: { prompt_tokens: tokens[0], completion_tokens: tokens[1] } });
+  if (tokens)
+    Object.assign(ctx, { admission: { usage: { promptTokens: tokens[0], completionTokens: tokens[1] } } });
   return ctx;
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestContext } from '../../src/core/context';
+import { noHealthTracking } from '../../src/health/no-tracking';
 import { ADMIN_KEY, admin } from '../helpers/admin';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { chatCompletion, type MockUpstream, sendJson, startMock } from '../helpers/mock-upstream';
@@ -21,11 +22,17 @@ describe('Prometheus /metrics', () => {
         sendJson(res, 200, chatCompletion('gpt-4o', 'ok'));
       }
     });
-    gw = await startTestGateway({
-      admin: { key: ADMIN_KEY },
-      server: { auth_keys: ['sk-client-00000000001'] },
-      upstreams: [{ name: 'mock', url: mock.url, keys: ['sk-limited-0000000001', 'sk-working-0000000001'] }],
-    });
+    gw = await startTestGateway(
+      {
+        admin: { key: ADMIN_KEY },
+        server: { auth_keys: ['sk-client-00000000001'] },
+        upstreams: [
+          { name: 'mock', url: mock.url, keys: ['sk-limited-0000000001', 'sk-working-0000000001'] },
+        ],
+      },
+      // Health state would cool the limited key down; these figures are about metrics only.
+      { health: noHealthTracking },
+    );
     // Stands in for usage accounting (the access feature), which puts the tokens on the context.
     gw.gateway.requestListeners.unshift((ctx: RequestContext) => {
       if (ctx.status === 200)

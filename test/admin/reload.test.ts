@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { noHealthTracking } from '../../src/health/no-tracking';
 import type { HealthTracker } from '../../src/health/tracker';
 import { fingerprint } from '../../src/observe/mask';
 import { ADMIN_KEY, admin } from '../helpers/admin';
@@ -33,12 +34,7 @@ function yaml(
 
 /** Health that takes out exactly the keys it is told to (by fingerprint), whatever the config. */
 function banningHealth(banned: Set<string>): HealthTracker {
-  return {
-    upstreamUsable: () => true,
-    keyUsable: (_upstream, key) => !banned.has(key.id),
-    record: () => {},
-    setProbeState: () => {},
-  };
+  return { ...noHealthTracking, keyUsable: (_upstream, key) => !banned.has(key.id) };
 }
 
 describe('configuration file reload', () => {

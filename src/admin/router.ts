@@ -35,6 +35,17 @@ export interface AdminRouteDoc {
   readonly query?: readonly { name: string; description: string }[];
 }
 
+/** Which listener a request came in on: the public port, or the admin listener (`admin.port`). */
+export type AdminVia = 'public' | 'admin';
+
+/** One handled admin request, for the audit log. */
+export interface AdminAuditEntry {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly durationMs: number;
+}
+
 interface RouteEntry {
   readonly method: string;
   readonly pattern: string;
@@ -54,6 +65,12 @@ const MAX_ADMIN_BODY = 64 * 1024 * 1024;
 export class AdminRouter {
   private readonly routes: RouteEntry[] = [];
   private keyDigest: Buffer | null = null;
+  /** False when `admin.port` moves the admin API and `/metrics` to their own listener. */
+  servesPublic = true;
+  /** Masks secrets in error messages before they are sent (the logger's redactor). */
+  redactMessage: ((message: string) => string) | undefined;
+  /** Called after every authorised admin request (the audit log). */
+  audit: ((entry: AdminAuditEntry) => void) | undefined;
 
   setKey(key: string | undefined): void {
     this.keyDigest = key ? digest(key) : null;
@@ -81,18 +98,23 @@ export class AdminRouter {
     req: IncomingMessage,
     res: ServerResponse,
     replyHeaders: Record<string, string>,
+    via: AdminVia = 'public',
   ): Promise<void> {
+    const started = performance.now();
+    let authorised = false;
+    const url = new URL(req.url ?? '/', 'http://admin.invalid');
     try {
+      if (via === 'public' && !this.servesPublic) throw new GatewayError('not_found');
       if (!this.keyDigest) throw new GatewayError('admin_disabled');
       if (!this.authorized(req.headers)) throw new GatewayError('admin_unauthorized');
-      const url = new URL(req.url ?? '/', 'http://admin.invalid');
+      authorised = true;
       const found = this.find(req.method ?? 'GET', url.pathname);
       const reply = await found.entry.handler(adminRequest(req, url, found.params));
       send(res, reply, replyHeaders);
     } catch (err) {
       const error = isGatewayError(err) ? err : new GatewayError('internal_error', { cause: err });
       if (!res.headersSent) {
-        const body = errorBody(error);
+        const body = this.redactMessage ? this.redactMessage(errorBody(error)) : errorBody(error);
         res.writeHead(error.status, {
           'content-type': 'application/json',
           ...replyHeaders,
@@ -101,6 +123,11 @@ export class AdminRouter {
         res.end(body);
       }
       if (!isGatewayError(err)) throw err;
+    } finally {
+      if (authorised && this.audit) {
+        const durationMs = performance.now() - started;
+        this.audit({ method: req.method ?? 'GET', path: url.pathname, status: res.statusCode, durationMs });
+      }
     }
   }
 
@@ -110,20 +137,27 @@ export class AdminRouter {
     return presented !== undefined && timingSafeEqual(digest(presented), this.keyDigest!);
   }
 
+  /**
+   * The route for a path and method. When several patterns match, the most specific wins (the
+   * one with the fewest `:params`), so `/admin/upstreams/ranking` is not taken for
+   * `/admin/upstreams/:name` whatever the order features registered them in.
+   */
   private find(method: string, path: string): { entry: RouteEntry; params: Record<string, string> } {
     let pathMatched = false;
+    let best: { entry: RouteEntry; match: RegExpExecArray } | undefined;
     for (const entry of this.routes) {
       const match = entry.regex.exec(path);
       if (!match) continue;
       pathMatched = true;
       if (entry.method !== method) continue;
-      const params: Record<string, string> = {};
-      entry.names.forEach((name, i) => {
-        params[name] = decodeURIComponent(match[i + 1]!);
-      });
-      return { entry, params };
+      if (!best || entry.names.length < best.entry.names.length) best = { entry, match };
     }
-    throw new GatewayError(pathMatched ? 'method_not_allowed' : 'not_found');
+    if (!best) throw new GatewayError(pathMatched ? 'method_not_allowed' : 'not_found');
+    const params: Record<string, string> = {};
+    best.entry.names.forEach((name, i) => {
+      params[name] = decodeURIComponent(best.match[i + 1]!);
+    });
+    return { entry: best.entry, params };
   }
 }
 
@@ -150,12 +184,21 @@ function adminRequest(req: IncomingMessage, url: URL, params: Record<string, str
       try {
         return JSON.parse(raw) as unknown;
       } catch (err) {
-        throw new GatewayError('invalid_json', {
-          message: `The body is not valid JSON: ${(err as Error).message}`,
-        });
+        throw new GatewayError('invalid_json', { message: jsonErrorMessage(err as Error) });
       }
     },
   };
+}
+
+/**
+ * The parser's complaint without the body text it quotes (which may be a secret being imported):
+ * only the position.
+ */
+function jsonErrorMessage(err: Error): string {
+  const position = /position (\d+)/.exec(err.message)?.[1];
+  return position === undefined
+    ? 'The body is not valid JSON.'
+    : `The body is not valid JSON (syntax error at position ${position}).`;
 }
 
 function send(res: ServerResponse, reply: AdminReply, replyHeaders: Record<string, string>): void {

@@ -12,6 +12,7 @@ export function describeStartup(running: RunningGateway, configPath: string | nu
       upstreams: config.upstreams.length,
       keys,
       routes: gateway.runtime.routes.length,
+      admin: running.control.adminUrl,
     },
     `switchyard listening on ${url}`,
   );

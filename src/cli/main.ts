@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { startGateway } from '../adapter/node/start';
 import { ConfigError } from '../config/errors';
 import { loadConfig, resolveConfigPath } from '../config/load';
+import { quickModeInput } from '../config/quick-mode';
+import { fileSource, inlineSource } from '../config/source';
 import { describeStartup } from './banner';
 import { probeCommand } from './probe';
 
@@ -47,7 +49,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`unknown command "${command}"\n\n${HELP}`);
     return 2;
   }
-  const running = await startGateway({ config });
+  const source = path
+    ? fileSource(path, process.env)
+    : inlineSource(quickModeInput(process.env), 'environment (quick mode)', process.env);
+  const running = await startGateway({ config, control: { source, signals: true } });
   describeStartup(running, path);
   const stop = (signal: string) => {
     running.logger.info({ signal }, 'draining in-flight requests, then exiting');

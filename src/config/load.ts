@@ -24,7 +24,8 @@ export function resolveConfigPath(flag: string | undefined, env: Env, cwd: strin
 }
 
 export function loadConfig(path: string | null, env: Env): LoadedConfig {
-  if (path === null) return { config: validate(quickModeInput(env), 'environment (quick mode)', env), path };
+  if (path === null)
+    return { config: validateConfigInput(quickModeInput(env), 'environment (quick mode)', env), path };
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -36,6 +37,11 @@ export function loadConfig(path: string | null, env: Env): LoadedConfig {
 
 /** Parses YAML text, interpolates `${ENV}`, validates, loads `keys_file`s relative to the file. */
 export function parseConfigText(text: string, source: string, env: Env): Config {
+  return validateConfigInput(parseConfigInput(text, source, env), source, env, dirname(source));
+}
+
+/** YAML text to the raw configuration input, with `${ENV}` interpolated; not yet validated. */
+export function parseConfigInput(text: string, source: string, env: Env): unknown {
   let raw: unknown;
   try {
     raw = parseYaml(text) ?? {};
@@ -52,10 +58,16 @@ export function parseConfigText(text: string, source: string, env: Env): Config 
       ),
     );
   }
-  return validate(interpolated, source, env, dirname(source));
+  return interpolated;
 }
 
-function validate(input: unknown, source: string, env: Env, baseDir = process.cwd()): Config {
+/** Validates a raw input with the schema, then reads `keys_file`s (relative to `baseDir`) and applies `PORT`/`HOST`. */
+export function validateConfigInput(
+  input: unknown,
+  source: string,
+  env: Env,
+  baseDir = process.cwd(),
+): Config {
   const result = configSchema.safeParse(input);
   if (!result.success) throw new ConfigError(source, describeIssues(result.error));
   const config = result.data;

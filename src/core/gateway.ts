@@ -66,6 +66,7 @@ export class Gateway {
       random: options.random ?? Math.random,
       now: this.now,
       warnUnavailable: (route, detail) => this.warnUnavailable(route.name, detail),
+      redact: (text) => options.redactor.redact(text),
     };
     this.upstreamStats = new UpstreamStats(this.now);
     this.runtime = buildRuntime(options.config, this.proxyDeps.random, this.upstreamStats);
@@ -110,7 +111,7 @@ export class Gateway {
       this.sendJson(res, ctx, 200, healthReport(runtime, this.health, this.now()));
       return;
     }
-    if (path.startsWith('/admin/') || path === '/admin') {
+    if (path.startsWith('/admin/') || path === '/admin' || path === '/metrics') {
       this.admin.handle(req, res, ctx.replyHeaders).catch((err: unknown) => {
         this.logger.error({ err }, 'admin request failed');
       });

@@ -5,6 +5,11 @@ const CANDIDATE = /[A-Za-z0-9_\-.~+/]{12,}=*/g;
 /** Shapes of well-known API keys, masked even when the gateway does not know the key. */
 const KEY_SHAPE = /^(?:sk-[A-Za-z0-9_-]{8,}|AIza[0-9A-Za-z_-]{20,}|xai-[A-Za-z0-9]{20,})$/;
 const SHORT = 12;
+/** Characters that join a secret to its neighbours in paths and file names. */
+const SEPARATOR = /[/.~+]/;
+const SEPARATORS = /([/.~+])/;
+/** Tokens split into more parts than this are only checked whole (a cap on the work per token). */
+const MAX_PARTS = 129;
 
 /**
  * Masks secrets in text: every secret registered with `add` and anything shaped like a
@@ -28,12 +33,48 @@ export class Redactor {
   }
 
   redact(text: string): string {
-    let out = text.replace(CANDIDATE, (match) =>
-      this.secrets.has(match) || KEY_SHAPE.test(match) ? maskSecret(match) : match,
-    );
+    let out = text.replace(CANDIDATE, (match) => this.redactToken(match));
     for (const secret of this.shortSecrets) {
       if (out.includes(secret)) out = out.split(secret).join(maskSecret(secret));
     }
     return out;
+  }
+
+  private isSecret(token: string): boolean {
+    return this.secrets.has(token) || KEY_SHAPE.test(token);
+  }
+
+  /**
+   * A token is masked whole when it is a secret. Otherwise it may hold one between separators
+   * (`/v1/models/sk-…`, `dir/sk-….txt`): runs of its segments are checked, longest first, so a
+   * secret that itself contains `/` or `+` (base64) is still found.
+   */
+  private redactToken(token: string): string {
+    if (this.isSecret(token)) return maskSecret(token);
+    if (!SEPARATOR.test(token)) return token;
+    const parts = token.split(SEPARATORS);
+    if (parts.length > MAX_PARTS) return token;
+    let out = '';
+    let i = 0;
+    while (i < parts.length) {
+      const end = i % 2 === 0 ? this.longestSecretFrom(parts, i) : -1;
+      if (end === -1) {
+        out += parts[i];
+        i++;
+      } else {
+        out += maskSecret(parts.slice(i, end + 1).join(''));
+        i = end + 1;
+      }
+    }
+    return out;
+  }
+
+  /** The last segment index of the longest secret starting at segment `start`, or -1. */
+  private longestSecretFrom(parts: readonly string[], start: number): number {
+    for (let end = parts.length - 1 - ((parts.length - 1 - start) % 2); end >= start; end -= 2) {
+      const candidate = parts.slice(start, end + 1).join('');
+      if (candidate.length >= SHORT && this.isSecret(candidate)) return end;
+    }
+    return -1;
   }
 }

@@ -3,11 +3,12 @@ import type { RetryPolicy } from '../config/schema/index';
 import type { RequestContext } from '../core/context';
 import { GatewayError } from '../core/errors';
 import type { AttemptRecord, HealthTracker } from '../health/tracker';
+import { scrubErrorBody } from '../observe/scrub';
 import type { Route } from '../routing/route';
 import { selectTarget, type Target } from '../routing/select';
 import { Attempt } from './attempt';
 import { ClientCancelledError, isTimeout, TotalTimeoutError } from './failures';
-import { clientResponseHeaders } from './headers';
+import { clientResponseHeaders, headerValue } from './headers';
 import { sendError } from './respond';
 import { retryScope } from './retry-policy';
 import type { Transport } from './transport';
@@ -21,6 +22,8 @@ export interface ProxyDeps {
   readonly now: () => number;
   /** Warns about a route with nothing usable (throttled by the caller). */
   readonly warnUnavailable: (route: Route, detail: string) => void;
+  /** Masks known secrets in upstream error bodies passed to the client (the logger's redactor). */
+  readonly redact?: (text: string) => string;
 }
 
 /** What a failed attempt left to send if no retry happens. */
@@ -223,8 +226,13 @@ export class ProxyExchange {
       return;
     }
     if (failure.kind === 'response') {
-      this.commit(attempt, failure.status, failure.headers, failure.body.length);
-      this.res.end(failure.body);
+      const body = scrubErrorBody(
+        failure.body,
+        headerValue(failure.headers, 'content-encoding'),
+        this.deps.redact,
+      );
+      this.commit(attempt, failure.status, failure.headers, body.length);
+      this.res.end(body);
     } else {
       sendError(this.res, this.ctx, toGatewayError(failure.error, failure.cutShort));
     }

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { RequestContext } from '../core/context';
 import { errorBody, type GatewayError } from '../core/errors';
+import { errorServerTiming } from '../observe/server-timing';
 
 /** Sends an error the gateway itself made, in OpenAI's shape, with the request's own headers. */
 export function sendError(res: ServerResponse, ctx: RequestContext, err: GatewayError): void {
@@ -12,6 +13,7 @@ export function sendError(res: ServerResponse, ctx: RequestContext, err: Gateway
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(body)),
     ...ctx.replyHeaders,
+    'server-timing': errorServerTiming(ctx),
   };
   if (err.headers) Object.assign(headers, err.headers);
   res.writeHead(err.status, headers);

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import OpenAI from 'openai';
 import { type RunningGateway, type StartOptions, startGateway } from '../../src/adapter/node/start';
 import { type ConfigInput, configSchema } from '../../src/config/schema/index';
+import { inlineSource } from '../../src/config/source';
 import { createLogger } from '../../src/observe/logger';
 import { Redactor } from '../../src/observe/redact';
 
@@ -16,7 +17,12 @@ export async function startTestGateway(
   input: ConfigInput,
   options: Omit<StartOptions, 'config'> = {},
 ): Promise<TestGateway> {
-  const config = configSchema.parse({ ...input, server: { host: '127.0.0.1', port: 0, ...input.server } });
+  const base = {
+    ...input,
+    server: { host: '127.0.0.1', port: 0, ...input.server },
+    store: input.store ?? { path: ':memory:' },
+  };
+  const config = configSchema.parse(base);
   const logs: string[] = [];
   const redactor = new Redactor();
   const destination = new Writable({
@@ -26,7 +32,8 @@ export async function startTestGateway(
     },
   });
   const logger = createLogger({ level: 'info', format: 'json', redactor, destination });
-  const running = await startGateway({ config, logger, redactor, port: 0, ...options });
+  const control = { source: inlineSource(base, 'test configuration'), env: {}, ...options.control };
+  const running = await startGateway({ config, logger, redactor, port: 0, ...options, control });
   return {
     ...running,
     logs,

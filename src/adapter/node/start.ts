@@ -1,3 +1,4 @@
+import { ControlPlane, type ControlPlaneOptions } from '../../admin/control-plane';
 import type { Config } from '../../config/schema/index';
 import { Gateway } from '../../core/gateway';
 import { registerHealthRoutes } from '../../health/admin-routes';
@@ -26,6 +27,8 @@ export interface StartOptions {
   readonly clock?: Clock;
   /** Overrides `server.port` (tests pass 0). */
   readonly port?: number;
+  /** The admin plane: config source (file, reloads), store handle, SIGHUP (see ControlPlaneOptions). */
+  readonly control?: Omit<ControlPlaneOptions, 'config' | 'logger' | 'redactor'>;
 }
 
 export interface RunningGateway {
@@ -36,6 +39,8 @@ export interface RunningGateway {
   readonly registry: HealthRegistry;
   readonly validator: KeyValidator;
   readonly monitors: UpstreamMonitors;
+  /** Configuration (file + admin API), statistics, metrics and the admin listener. */
+  readonly control: ControlPlane;
   stop(timeoutMs?: number): Promise<void>;
 }
 
@@ -49,8 +54,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const transport = new UndiciTransport();
   const registry = new HealthRegistry(logger);
   const now = options.now ?? Date.now;
+  const control = new ControlPlane({ config, logger, redactor, ...options.control });
   const gateway = new Gateway({
-    config,
+    config: control.config,
     logger,
     redactor,
     transport,
@@ -58,11 +64,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     random: options.random,
     now,
   });
+  control.attach(gateway, transport);
   const clock = options.clock ?? systemClock;
   const probes = createProbeSender();
   const validator = new KeyValidator(registry, probes.send, clock, () => gateway.runtime, now, logger);
   registerHealthRoutes(gateway.admin, { registry, validator, runtime: () => gateway.runtime, now, redactor });
   const listener = await listen(gateway, config.server.host, options.port ?? config.server.port);
+  await control.listen();
   validator.start();
   const monitors = startUpstreamMonitors(gateway, { clock, send: probes.send, redactor });
   const host = listener.host.includes(':') ? `[${listener.host}]` : listener.host;
@@ -73,11 +81,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     registry,
     validator,
     monitors,
+    control,
     url: `http://${host}:${listener.port}`,
     async stop(timeoutMs = config.server.shutdown_timeout) {
       validator.stop();
       monitors.stop();
       await listener.drain(timeoutMs);
+      await control.close();
       await Promise.all([transport.close(), probes.close()]);
     },
   };

@@ -1,14 +1,9 @@
 import { z } from 'zod';
+import { adminSchema } from './admin';
 import { healthSchema, retrySchema } from './health';
 import { type RouteConfig, routeSchema, routeUpstreamReferences } from './route';
 import { serverSchema } from './server';
 import { upstreamSchema } from './upstream';
-
-const adminSchema = z
-  .object({
-    key: z.string().optional(),
-  })
-  .strict();
 
 const storeSchema = z
   .object({
@@ -19,7 +14,7 @@ const storeSchema = z
 export const configSchema = z
   .object({
     server: serverSchema.default(serverSchema.parse({})),
-    admin: adminSchema.default({}),
+    admin: adminSchema.default(adminSchema.parse({})),
     store: storeSchema.default(storeSchema.parse({})),
     health: healthSchema.default(healthSchema.parse({})),
     retry: retrySchema.default(retrySchema.parse({})),
@@ -69,6 +64,7 @@ function checkRouteReferences(routes: RouteConfig[], known: Set<string>, ctx: z.
 
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
+export type { AdminConfig } from './admin';
 export type { HealthOverride, HealthPolicy, RetryPolicy, ValidationPolicy } from './health';
 export type { HashConfig, RouteConfig, SplitConfig, SplitGroupConfig } from './route';
 export type { CorsConfig, ServerConfig } from './server';

@@ -81,7 +81,8 @@ export const splitSchema = z
     });
   });
 
-export const routeSchema = z
+/** A route's fields without the cross-field rule (admin patches take a partial of this). */
+export const routeObjectSchema = z
   .object({
     name: nameField,
     match: routeMatchSchema.optional(),
@@ -96,17 +97,18 @@ export const routeSchema = z
     reject: rejectSchema.optional(),
     models: z.array(z.string().min(1)).optional(),
   })
-  .strict()
-  .superRefine((route, ctx) => {
-    const targets = [route.upstreams, route.split, route.reject].filter((t) => t !== undefined).length;
-    if (targets !== 1) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['upstreams'],
-        message: 'a route needs exactly one of upstreams, split or reject',
-      });
-    }
-  });
+  .strict();
+
+export const routeSchema = routeObjectSchema.superRefine((route, ctx) => {
+  const targets = [route.upstreams, route.split, route.reject].filter((t) => t !== undefined).length;
+  if (targets !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['upstreams'],
+      message: 'a route needs exactly one of upstreams, split or reject',
+    });
+  }
+});
 
 /** Every upstream name a route refers to, with its path in the configuration. */
 export function routeUpstreamReferences(route: RouteConfig): { path: (string | number)[]; name: string }[] {

@@ -15,9 +15,11 @@ export const serverSchema = z
     port: z.number().int().min(0).max(65535).default(8080),
     auth_keys: z.array(z.string().min(1)).default([]),
     cors: z
-      .union([z.boolean(), corsOptions])
+      .union([z.boolean(), z.null(), corsOptions])
       .default(true)
-      .transform((value) => (value === true ? corsOptions.parse({}) : value === false ? null : value)),
+      .transform((value) =>
+        value === true ? corsOptions.parse({}) : value === false || value === null ? null : value,
+      ),
     max_body_size: byteSize.default(32 * 1024 * 1024),
     shutdown_timeout: duration.default(30_000),
     trust_proxy: z.boolean().default(false),

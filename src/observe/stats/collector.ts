@@ -1,0 +1,157 @@
+import type { RequestContext } from '../../core/context';
+import { requestTokens } from '../request-tokens';
+import { addSample, type Cell, OUTCOMES, outcomeIndex, type Sample } from './cell';
+import { newSketch, type Percentiles, percentiles } from './digest';
+import { TimeRing } from './ring';
+
+export const DIMENSIONS = ['total', 'upstream', 'key', 'route', 'client', 'model'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+const D = Object.fromEntries(DIMENSIONS.map((name, i) => [name, i])) as Record<Dimension, number>;
+
+/** The windows and their resolution: the last minute in 10 s slots, hour in 5 min, day in 1 h. */
+export const WINDOWS = {
+  minute: { slotMs: 10_000, slots: 6 },
+  hour: { slotMs: 300_000, slots: 12 },
+  day: { slotMs: 3_600_000, slots: 24 },
+} as const;
+export type WindowName = keyof typeof WINDOWS;
+
+export interface SeriesStats {
+  readonly name: string;
+  readonly requests: number;
+  readonly outcomes: Record<string, number>;
+  readonly latency_ms: Percentiles | null;
+  readonly ttfb_ms: Percentiles | null;
+  readonly tokens: { readonly input: number; readonly output: number; readonly total: number };
+  readonly [label: string]: unknown;
+}
+
+export interface StatsQuery {
+  readonly window: WindowName;
+  readonly dimensions: readonly Dimension[];
+  /** Most series per dimension, busiest first. */
+  readonly limit: number;
+}
+
+/**
+ * Request statistics per upstream, key, route, client and model over the last minute, hour and
+ * day. Upstreams and keys count attempts (a retried request counts on each key it tried); routes,
+ * clients, models and the total count requests. Fed after each response, off the hot path.
+ */
+export class StatsCollector {
+  private readonly rings: Record<WindowName, TimeRing>;
+  private readonly ringList: readonly TimeRing[];
+
+  constructor(private readonly now: () => number) {
+    this.rings = {
+      minute: new TimeRing(WINDOWS.minute.slotMs, WINDOWS.minute.slots, DIMENSIONS.length),
+      hour: new TimeRing(WINDOWS.hour.slotMs, WINDOWS.hour.slots, DIMENSIONS.length),
+      day: new TimeRing(WINDOWS.day.slotMs, WINDOWS.day.slots, DIMENSIONS.length),
+    };
+    this.ringList = Object.values(this.rings);
+  }
+
+  /** A request listener (Gateway.requestListeners). */
+  readonly record = (ctx: RequestContext): void => {
+    const now = this.now();
+    const tokens = requestTokens(ctx);
+    const request: Sample = {
+      outcome: outcomeIndex(ctx.verdict),
+      latencyMs: performance.now() - ctx.startedAt,
+      ttfbMs: ctx.ttfbMs,
+      inputTokens: tokens?.input ?? 0,
+      outputTokens: tokens?.output ?? 0,
+    };
+    this.add(now, D.total, '*', request);
+    if (ctx.route) this.add(now, D.route, ctx.route.name, request);
+    if (ctx.client) this.add(now, D.client, ctx.client.name, request);
+    if (ctx.model !== undefined) this.add(now, D.model, ctx.model, request);
+    const last = ctx.attempts.length - 1;
+    ctx.attempts.forEach((attempt, i) => {
+      const committed = i === last && ctx.upstream !== undefined;
+      const sample: Sample = {
+        outcome: outcomeIndex(attempt.verdict),
+        latencyMs: attempt.durationMs,
+        ttfbMs: attempt.ttfbMs,
+        inputTokens: committed ? request.inputTokens : 0,
+        outputTokens: committed ? request.outputTokens : 0,
+      };
+      this.add(now, D.upstream, attempt.upstream, sample);
+      if (attempt.keyId && attempt.key) {
+        const label = { upstream: attempt.upstream, id: attempt.keyId, key: attempt.key };
+        this.add(now, D.key, `${attempt.upstream}/${attempt.keyId}`, sample, label);
+      }
+    });
+  };
+
+  snapshot(query: StatsQuery): Record<string, unknown> {
+    const now = this.now();
+    const ring = this.rings[query.window];
+    const report: Record<string, unknown> = {
+      window: query.window,
+      from: new Date(ring.oldestStart(now)).toISOString(),
+      to: new Date(now).toISOString(),
+      resolution_seconds: ring.slotMs / 1000,
+    };
+    for (const dimension of query.dimensions) {
+      const series = this.series(ring, now, D[dimension]);
+      if (dimension === 'total') report.total = series[0] ?? emptySeries('*');
+      else report[`${dimension}s`] = series.slice(0, query.limit);
+    }
+    return report;
+  }
+
+  private add(now: number, dimension: number, name: string, sample: Sample, label?: Record<string, string>) {
+    for (const ring of this.ringList) addSample(ring.cell(now, dimension, name, label), sample);
+  }
+
+  private series(ring: TimeRing, now: number, dimension: number): SeriesStats[] {
+    const grouped = new Map<string, Cell[]>();
+    for (const [name, cell] of ring.cellsIn(now, dimension)) {
+      const cells = grouped.get(name);
+      if (cells) cells.push(cell);
+      else grouped.set(name, [cell]);
+    }
+    const out = [...grouped].map(([name, cells]) => summarize(name, cells));
+    return out.sort((a, b) => b.requests - a.requests || a.name.localeCompare(b.name));
+  }
+}
+
+function summarize(name: string, cells: readonly Cell[]): SeriesStats {
+  const latency = newSketch();
+  const ttfb = newSketch();
+  const outcomes = new Array<number>(OUTCOMES.length).fill(0);
+  let requests = 0;
+  let input = 0;
+  let output = 0;
+  for (const cell of cells) {
+    requests += cell.requests;
+    input += cell.inputTokens;
+    output += cell.outputTokens;
+    cell.outcomes.forEach((n, i) => {
+      outcomes[i]! += n;
+    });
+    cell.latency.mergeInto(latency);
+    cell.ttfb.mergeInto(ttfb);
+  }
+  return {
+    name,
+    ...cells[0]?.label,
+    requests,
+    outcomes: Object.fromEntries(OUTCOMES.map((o, i) => [o, outcomes[i]!]).filter(([, n]) => n !== 0)),
+    latency_ms: percentiles(latency),
+    ttfb_ms: percentiles(ttfb),
+    tokens: { input, output, total: input + output },
+  };
+}
+
+function emptySeries(name: string): SeriesStats {
+  return {
+    name,
+    requests: 0,
+    outcomes: {},
+    latency_ms: null,
+    ttfb_ms: null,
+    tokens: { input: 0, output: 0, total: 0 },
+  };
+}

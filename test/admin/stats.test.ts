@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SeriesStats } from '../../src/observe/stats/collector';
+import { ADMIN_KEY, admin } from '../helpers/admin';
+import { startTestGateway, type TestGateway } from '../helpers/gateway';
+import { type MockUpstream, replyChat, startMock } from '../helpers/mock-upstream';
+
+describe('GET /admin/stats', () => {
+  let mock: MockUpstream;
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    mock = await startMock(replyChat());
+    gw = await startTestGateway({
+      admin: { key: ADMIN_KEY },
+      server: { auth_keys: ['sk-team-a-000000001'] },
+      upstreams: [{ name: 'mock', url: mock.url, keys: ['sk-upstream-stat-0001'] }],
+    });
+    for (let i = 0; i < 3; i++) {
+      await gw.client('sk-team-a-000000001').chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+    }
+  });
+
+  afterAll(async () => {
+    await gw.stop(1000);
+    await mock.close();
+  });
+
+  it('reports each dimension with percentiles, secrets masked', async () => {
+    const res = await admin<Record<string, SeriesStats[]> & { window: string }>(
+      gw.url,
+      'GET',
+      '/admin/stats?window=minute',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.window).toBe('minute');
+    expect(res.body.upstreams![0]).toMatchObject({ name: 'mock', requests: 3, outcomes: { success: 3 } });
+    expect(res.body.upstreams![0]!.latency_ms).toEqual({
+      p50: expect.any(Number),
+      p95: expect.any(Number),
+      p99: expect.any(Number),
+    });
+    expect(res.body.keys![0]).toMatchObject({ upstream: 'mock', key: 'sk-...0001', requests: 3 });
+    expect(res.body.routes![0]).toMatchObject({ name: 'default', requests: 3 });
+    expect(res.body.clients![0]).toMatchObject({ name: 'sk-...0001', requests: 3 });
+    expect(res.body.models![0]).toMatchObject({ name: 'gpt-4o-mini', requests: 3 });
+    expect(res.text).not.toContain('sk-upstream-stat-0001');
+    expect(res.text).not.toContain('sk-team-a-000000001');
+  });
+
+  it('narrows to the dimensions asked for and names a bad parameter', async () => {
+    const res = await admin(gw.url, 'GET', '/admin/stats?by=model&window=day');
+    expect(Object.keys(res.body).sort()).toEqual(['from', 'models', 'resolution_seconds', 'to', 'window']);
+    const bad = await admin(gw.url, 'GET', '/admin/stats?window=week');
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ error: { code: 'validation_failed', param: 'window' } });
+  });
+});

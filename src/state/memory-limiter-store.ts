@@ -32,8 +32,8 @@ export class MemoryLimiterStore implements LimiterStore {
     if (entry.blockedUntil > now) return blocked(rule, entry.blockedUntil - now);
     const decision =
       rule.algorithm === 'gcra'
-        ? gcraTake((entry.gcra ??= { tat: 0 }), rule, cost, now)
-        : (entry.window ??= new SlidingWindow()).take(rule, cost, now);
+        ? this.takeGcra(entry, rule, cost, now)
+        : this.takeWindow(entry, rule, cost, now);
     if (!decision.allowed && rule.blockMs) {
       entry.blockedUntil = now + rule.blockMs;
       entry.idleAt = Math.max(entry.idleAt, entry.blockedUntil);
@@ -41,6 +41,16 @@ export class MemoryLimiterStore implements LimiterStore {
     }
     entry.idleAt = Math.max(entry.idleAt, now + decision.resetMs, now + rule.periodMs);
     return decision;
+  }
+
+  private takeGcra(entry: Entry, rule: LimitRule, cost: number, now: number): LimitDecision {
+    if (!entry.gcra) entry.gcra = { tat: 0 };
+    return gcraTake(entry.gcra, rule, cost, now);
+  }
+
+  private takeWindow(entry: Entry, rule: LimitRule, cost: number, now: number): LimitDecision {
+    if (!entry.window) entry.window = new SlidingWindow();
+    return entry.window.take(rule, cost, now);
   }
 
   adjust(key: string, rule: LimitRule, ticket: number, delta: number, now: number): void {

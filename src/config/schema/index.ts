@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accessConfigShape, checkAccessConfig } from './access';
 import { type RouteConfig, routeSchema } from './route';
 import { serverSchema } from './server';
 import { upstreamSchema } from './upstream';
@@ -22,6 +23,7 @@ export const configSchema = z
     store: storeSchema.default(storeSchema.parse({})),
     upstreams: z.array(upstreamSchema).default([]),
     routes: z.array(routeSchema).optional(),
+    ...accessConfigShape,
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -38,6 +40,7 @@ export const configSchema = z
       );
       checkRouteReferences(config.routes, new Set(config.upstreams.map((u) => u.name)), ctx);
     }
+    checkAccessConfig(config, ctx);
   });
 
 function checkUnique(names: string[], field: string, ctx: z.RefinementCtx): void {
@@ -66,6 +69,7 @@ function checkRouteReferences(routes: RouteConfig[], known: Set<string>, ctx: z.
 
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
+export type { ClientConfig, PriceConfig } from './access';
 export type { RouteConfig } from './route';
 export type { CorsConfig, ServerConfig } from './server';
 export type { UpstreamConfig, UpstreamTimeouts } from './upstream';

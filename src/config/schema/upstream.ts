@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration } from '../units';
+import { keyLimitsSchema } from './key-limits';
 
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const nameField = z
@@ -30,6 +31,7 @@ export const upstreamSchema = z
     timeouts: timeoutsSchema.default(timeoutsSchema.parse({})),
     max_connections: z.number().int().min(0).default(0),
     enabled: z.boolean().default(true),
+    key_limits: keyLimitsSchema.optional(),
   })
   .strict();
 

@@ -1,3 +1,4 @@
+import type { Admission } from '../access/admission';
 import type { AttemptRecord } from '../health/tracker';
 import type { Verdict } from '../health/verdict';
 import type { UpstreamKey } from '../routing/key-pool';
@@ -37,6 +38,8 @@ export class RequestContext {
   model: string | undefined = undefined;
   /** Who is calling, once identified (an auth key or a client token). */
   client: ClientIdentity | undefined = undefined;
+  /** What access control admitted the request with: limits held, usage meter, final usage (src/access). */
+  admission: Admission | undefined = undefined;
   /** Sees the committed response as it passes (usage accounting); undefined on the fast path. */
   responseObserver: ResponseObserver | undefined = undefined;
   stream = false;

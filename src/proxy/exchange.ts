@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { KeyGate } from '../access/limits/key-gate';
 import type { RequestContext } from '../core/context';
 import { GatewayError } from '../core/errors';
 import type { AttemptRecord, HealthTracker } from '../health/tracker';
@@ -18,6 +19,8 @@ export interface ProxyDeps {
   /** Wall-clock milliseconds; a fake clock in tests. */
   readonly now: () => number;
   readonly maxAttempts: number;
+  /** Per-upstream-key limits: selection skips keys the gate does not let through. */
+  readonly keyGate?: KeyGate;
 }
 
 /**
@@ -46,7 +49,7 @@ export class ProxyExchange {
   start(): void {
     this.res.on('close', this.onClientClose);
     if (!this.dispatchNext()) {
-      this.fail(new GatewayError('no_healthy_upstream'), false);
+      this.fail(this.deps.keyGate?.refusal(this.ctx) ?? new GatewayError('no_healthy_upstream'), false);
       this.complete();
     }
   }
@@ -62,11 +65,13 @@ export class ProxyExchange {
   /** Selects the next target and sends to it; false when none is left or the budget is spent. */
   private dispatchNext(): boolean {
     if (this.attemptCount >= this.deps.maxAttempts || this.ctx.cancelled || this.expired) return false;
+    const gate = this.deps.keyGate;
     const target = selectTarget(
       this.route,
       this.deps.health,
       { upstreams: this.triedUpstreams, keys: this.triedKeys },
       { random: this.deps.random, now: this.deps.now() },
+      gate && ((upstream, key) => gate.claim(this.ctx, upstream, key)),
     );
     if (!target) return false;
     this.attemptCount++;

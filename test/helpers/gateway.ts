@@ -16,7 +16,11 @@ export async function startTestGateway(
   input: ConfigInput,
   options: Omit<StartOptions, 'config'> = {},
 ): Promise<TestGateway> {
-  const config = configSchema.parse({ ...input, server: { host: '127.0.0.1', port: 0, ...input.server } });
+  const config = configSchema.parse({
+    store: { path: ':memory:' },
+    ...input,
+    server: { host: '127.0.0.1', port: 0, ...input.server },
+  });
   const logs: string[] = [];
   const redactor = new Redactor();
   const destination = new Writable({

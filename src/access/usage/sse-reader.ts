@@ -114,26 +114,27 @@ function parseData(event: string): Json | undefined {
 function generatedText(message: Json): string | undefined {
   if (Array.isArray(message.choices)) {
     let text = '';
-    for (const choice of message.choices as Json[]) {
-      const delta = choice.delta as Json | undefined;
-      if (typeof choice.text === 'string') text += choice.text;
-      if (!delta) continue;
-      if (typeof delta.content === 'string') text += delta.content;
-      if (typeof delta.reasoning_content === 'string') text += delta.reasoning_content;
-      if (Array.isArray(delta.tool_calls)) {
-        for (const call of delta.tool_calls as Json[]) {
-          const args = (call.function as Json | undefined)?.arguments;
-          if (typeof args === 'string') text += args;
-        }
-      }
-    }
+    for (const choice of message.choices as Json[]) text += choiceText(choice);
     return text;
   }
   if (typeof message.delta === 'string') return message.delta;
   const delta = message.delta as Json | undefined;
-  if (delta && typeof delta === 'object') {
-    if (typeof delta.text === 'string') return delta.text;
-    if (typeof delta.partial_json === 'string') return delta.partial_json;
+  if (!delta || typeof delta !== 'object') return undefined;
+  if (typeof delta.text === 'string') return delta.text;
+  return typeof delta.partial_json === 'string' ? delta.partial_json : undefined;
+}
+
+function choiceText(choice: Json): string {
+  let text = typeof choice.text === 'string' ? choice.text : '';
+  const delta = choice.delta as Json | undefined;
+  if (!delta) return text;
+  if (typeof delta.content === 'string') text += delta.content;
+  if (typeof delta.reasoning_content === 'string') text += delta.reasoning_content;
+  if (Array.isArray(delta.tool_calls)) {
+    for (const call of delta.tool_calls as Json[]) {
+      const args = (call.function as Json | undefined)?.arguments;
+      if (typeof args === 'string') text += args;
+    }
   }
-  return undefined;
+  return text;
 }

@@ -4,6 +4,7 @@ import { noHealthTracking } from '../../health/no-tracking';
 import type { HealthTracker } from '../../health/tracker';
 import { createLogger, type Logger } from '../../observe/logger';
 import { Redactor } from '../../observe/redact';
+import { Accounting } from './accounting';
 import { type ListeningServer, listen } from './server';
 import { UndiciTransport } from './transport';
 
@@ -36,6 +37,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     createLogger({ level: config.server.log_level, format: config.server.log_format, redactor });
   const transport = new UndiciTransport();
   const health = options.health ?? noHealthTracking;
+  const accounting = new Accounting(config, { logger, redactor, now: options.now });
   const gateway = new Gateway({
     config,
     logger,
@@ -44,8 +46,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     health,
     random: options.random,
     now: options.now,
+    access: accounting.access,
   });
-  const listener = await listen(gateway, config.server.host, options.port ?? config.server.port);
+  accounting.attach(gateway);
+  const listener = await listen(gateway, config.server.host, options.port ?? config.server.port).catch((err) => {
+    accounting.close();
+    throw err;
+  });
   const host = listener.host.includes(':') ? `[${listener.host}]` : listener.host;
   return {
     gateway,
@@ -54,6 +61,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     url: `http://${host}:${listener.port}`,
     async stop(timeoutMs = config.server.shutdown_timeout) {
       await listener.drain(timeoutMs);
+      accounting.close();
       await transport.close();
     },
   };

@@ -59,7 +59,10 @@ describe('limits', () => {
     expect(refused.headers.get('x-ratelimit-limit-requests')).toBe('2');
     expect(refused.headers.get('x-ratelimit-remaining-requests')).toBe('0');
     expect(refused.headers.get('x-ratelimit-reset-requests')).toBe('1m0s');
-    expect((await refused.json()).error).toMatchObject({ code: 'rate_limit_exceeded', type: 'rate_limit_error' });
+    expect((await refused.json()).error).toMatchObject({
+      code: 'rate_limit_exceeded',
+      type: 'rate_limit_error',
+    });
     expect(mock.requests.length).toBe(2);
     now += 29_999;
     expect((await chat(gw)).status).toBe(429);
@@ -71,10 +74,13 @@ describe('limits', () => {
 
   it('reserves the token estimate before the call and reconciles with the real count after', async () => {
     const release = signal();
-    await start({ clients: [{ name: 'alice', key: KEY, limits: { rpm: 100, tpm: 1000 } }] }, async (req, res) => {
-      if (req.n === 0) await release.promise;
-      sendJson(res, 200, chatCompletion('gpt-4o', 'ok'));
-    });
+    await start(
+      { clients: [{ name: 'alice', key: KEY, limits: { rpm: 100, tpm: 1000 } }] },
+      async (req, res) => {
+        if (req.n === 0) await release.promise;
+        sendJson(res, 200, chatCompletion('gpt-4o', 'ok'));
+      },
+    );
     const held = chat(gw, { max_tokens: 900 });
     await vi.waitFor(() => expect(mock.requests.length).toBe(1));
     const refused = await chat(gw, { max_tokens: 900 });
@@ -131,7 +137,12 @@ describe('limits', () => {
     gw = await startTestGateway(
       {
         upstreams: [
-          { name: 'mock', url: mock.url, keys: ['sk-upstream-0001', 'sk-upstream-0002'], key_limits: { rpm: 1 } },
+          {
+            name: 'mock',
+            url: mock.url,
+            keys: ['sk-upstream-0001', 'sk-upstream-0002'],
+            key_limits: { rpm: 1 },
+          },
         ],
       },
       { now: () => now },

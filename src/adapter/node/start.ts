@@ -49,10 +49,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     access: accounting.access,
   });
   accounting.attach(gateway);
-  const listener = await listen(gateway, config.server.host, options.port ?? config.server.port).catch((err) => {
-    accounting.close();
-    throw err;
-  });
+  const listener = await listen(gateway, config.server.host, options.port ?? config.server.port).catch(
+    (err) => {
+      accounting.close();
+      throw err;
+    },
+  );
   const host = listener.host.includes(':') ? `[${listener.host}]` : listener.host;
   return {
     gateway,

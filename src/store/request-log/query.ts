@@ -25,8 +25,9 @@ export interface RequestPage {
 /**
  * Pages through the request log, newest first, by keyset (`(ts, id) < cursor`): every page costs
  * the same however deep it is. Each filter has an index that starts with its column and ends with
- * the time (`(client, ts)`, `(upstream, ts)`, `(model, ts)`, `(status, ts)`, and `(ts)` alone), so a
- * page reads its rows in order from one index and stops at the limit.
+ * the time (`(client, ts)`, `(upstream, ts)`, `(model, ts)`, `(status, ts)`, and `(ts)` for
+ * time ranges and status classes), so a page reads its rows in order from one index and stops at the
+ * limit. Combined filters read the index of the most selective one and check the others per row.
  */
 export function queryRequests(db: SqliteDatabase, query: RequestQuery): RequestPage {
   const { sql, params } = buildQuery(query);
@@ -55,7 +56,8 @@ export function buildQuery(query: RequestQuery): { sql: string; params: (string 
   }
   if (query.status !== undefined) {
     const [low, high] = statusRange(query.status);
-    where.push(low === high ? 'status = ?' : 'status BETWEEN ? AND ?');
+    // A class is a range: it must not pick the (status, ts) index, which would need a sort.
+    where.push(low === high ? 'status = ?' : '+status BETWEEN ? AND ?');
     params.push(...(low === high ? [low] : [low, high]));
   }
   if (query.from !== undefined) {

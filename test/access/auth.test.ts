@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeStartup } from '../../src/cli/banner';
+import { errorOf } from '../helpers/errors';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { type MockUpstream, startMock } from '../helpers/mock-upstream';
 
@@ -69,7 +70,7 @@ describe('client tokens: who may call what', () => {
     const before = mock.requests.length;
     const response = await post(gw, ALICE, { model: 'gpt-4', messages: [] });
     expect(response.status).toBe(403);
-    expect((await response.json()).error).toMatchObject({ code: 'model_not_allowed', param: 'model' });
+    expect(await errorOf(response)).toMatchObject({ code: 'model_not_allowed', param: 'model' });
     const noModel = await post(gw, ALICE, { messages: [] });
     expect(noModel.status).toBe(403);
     expect(mock.requests.length).toBe(before);
@@ -80,10 +81,10 @@ describe('client tokens: who may call what', () => {
     const before = mock.requests.length;
     const route = await post(gw, BOB, { model: 'gpt-4o', messages: [] });
     expect(route.status).toBe(403);
-    expect((await route.json()).error.code).toBe('route_not_allowed');
+    expect((await errorOf(route)).code).toBe('route_not_allowed');
     const ip = await post(gw, FAR, { model: 'gpt-4o', messages: [] });
     expect(ip.status).toBe(403);
-    expect((await ip.json()).error.code).toBe('ip_not_allowed');
+    expect((await errorOf(ip)).code).toBe('ip_not_allowed');
     expect(mock.requests.length).toBe(before);
   });
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { errorOf } from '../helpers/errors';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import {
   chatCompletion,
@@ -59,7 +60,7 @@ describe('limits', () => {
     expect(refused.headers.get('x-ratelimit-limit-requests')).toBe('2');
     expect(refused.headers.get('x-ratelimit-remaining-requests')).toBe('0');
     expect(refused.headers.get('x-ratelimit-reset-requests')).toBe('1m0s');
-    expect((await refused.json()).error).toMatchObject({
+    expect(await errorOf(refused)).toMatchObject({
       code: 'rate_limit_exceeded',
       type: 'rate_limit_error',
     });
@@ -110,7 +111,7 @@ describe('limits', () => {
     await sawStream.promise;
     const busy = await chat(gw);
     expect(busy.status).toBe(429);
-    expect((await busy.json()).error.code).toBe('concurrency_limit_exceeded');
+    expect((await errorOf(busy)).code).toBe('concurrency_limit_exceeded');
     abort.abort();
     await streaming.body?.cancel().catch(() => {});
     await mock.requests[0]!.aborted;
@@ -152,7 +153,7 @@ describe('limits', () => {
     expect((await chat(gw, {}, undefined)).status).toBe(200);
     const refused = await chat(gw, {}, undefined);
     expect(refused.status).toBe(429);
-    expect((await refused.json()).error.code).toBe('all_keys_rate_limited');
+    expect((await errorOf(refused)).code).toBe('all_keys_rate_limited');
     expect(refused.headers.get('retry-after')).toBe('50');
     expect(mock.requests.map((r) => r.headers.authorization)).toEqual([
       'Bearer sk-upstream-0001',

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { errorOf } from '../helpers/errors';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { type MockUpstream, replyChat, sendJson, signal, startMock } from '../helpers/mock-upstream';
 
@@ -48,7 +49,7 @@ describe('quotas and budgets', () => {
     for (let i = 0; i < 3; i++) expect((await chat(gw)).status).toBe(200);
     const refused = await chat(gw);
     expect(refused.status).toBe(429);
-    expect((await refused.json()).error).toMatchObject({
+    expect(await errorOf(refused)).toMatchObject({
       code: 'quota_exceeded',
       type: 'insufficient_quota',
     });
@@ -132,7 +133,7 @@ describe('quotas and budgets', () => {
     expect((await chat(gw)).status).toBe(200);
     const refused = await chat(gw);
     expect(refused.status).toBe(429);
-    expect((await refused.json()).error.code).toBe('budget_exceeded');
+    expect((await errorOf(refused)).code).toBe('budget_exceeded');
     expect(refused.headers.get('retry-after')).toBeNull();
     const response = await fetch(`${gw.url}/admin/clients/alice`, {
       headers: { authorization: `Bearer ${ADMIN}` },

@@ -1,8 +1,8 @@
 /**
  * Token counting for upstreams that report no usage (and abandoned streams): gpt-tokenizer's
- * o200k_base encoding (GPT-4o and later), pure JavaScript. It is loaded once, in the
- * background at start (about 0.3 s and 30 MB); until then, and for text it cannot
- * know, four characters count as one token. Figures from here are marked as estimated.
+ * o200k_base encoding (GPT-4o and later), pure JavaScript. It is loaded once, before the
+ * gateway listens (`usage.tokenizer`; about 0.3 s and 30 MB); without it, four characters
+ * count as one token. Figures from here are marked as estimated.
  */
 type CountFn = (text: string) => number;
 

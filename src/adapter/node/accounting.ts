@@ -70,9 +70,20 @@ export class Accounting {
       this.retention = setInterval(() => this.runRetention(), RETENTION_EVERY_MS);
       this.retention.unref();
     }
-    void loadTokenizer().catch((err: unknown) =>
-      logger.warn({ err }, 'tokenizer not loaded: estimates use 4 characters a token'),
-    );
+  }
+
+  /**
+   * Opens the store and, when `usage.tokenizer` is on, loads the tokenizer before the gateway
+   * listens: loading it blocks the event loop for a moment, which must not happen under traffic.
+   */
+  static async open(config: Config, options: AccountingOptions): Promise<Accounting> {
+    const accounting = new Accounting(config, options);
+    if (config.usage.tokenizer) {
+      await loadTokenizer().catch((err: unknown) =>
+        options.logger.warn({ err }, 'tokenizer not loaded: estimates count 4 characters a token'),
+      );
+    }
+    return accounting;
   }
 
   /** Registers the request listener and the admin routes on the gateway. */

@@ -37,7 +37,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     createLogger({ level: config.server.log_level, format: config.server.log_format, redactor });
   const transport = new UndiciTransport();
   const health = options.health ?? noHealthTracking;
-  const accounting = new Accounting(config, { logger, redactor, now: options.now });
+  const accounting = await Accounting.open(config, { logger, redactor, now: options.now });
   const gateway = new Gateway({
     config,
     logger,

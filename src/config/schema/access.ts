@@ -74,6 +74,7 @@ export const usageSchema = z
   .object({
     stream_usage: z.boolean().default(true),
     completion_estimate: z.number().int().nonnegative().default(1024),
+    tokenizer: z.boolean().default(true),
   })
   .strict();
 

@@ -88,7 +88,8 @@ export function clientUsageSince(
   const statement = db.prepare(
     'SELECT COALESCE(SUM(total_tokens), 0) AS tokens, COALESCE(SUM(cost), 0) AS cost FROM usage_hourly WHERE client = ? AND hour >= ?',
   );
-  return (client, since) => statement.get(client, since) as { tokens: number; cost: number };
+  return (client, since) =>
+    db.open ? (statement.get(client, since) as { tokens: number; cost: number }) : { tokens: 0, cost: 0 };
 }
 
 export const USAGE_GROUPS = ['client', 'upstream', 'key', 'model', 'hour', 'day'] as const;

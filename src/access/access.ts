@@ -144,7 +144,8 @@ export class GatewayAccess implements AccessControl {
       }
       this.ledger.settle(client, admission.quota, usage.totalTokens, admission.cost ?? 0, now);
     }
-    this.keyGate.settle(ctx, usage.totalTokens, admission.meter !== undefined);
+    const answered = admission.meter !== undefined && ctx.status >= 200 && ctx.status < 300;
+    this.keyGate.settle(ctx, usage.totalTokens, answered);
   }
 
   private admitClient(ctx: RequestContext, client: Client, admission: Admission): void {

@@ -58,7 +58,10 @@ export class UpstreamKeyGate implements KeyGate {
     return new GatewayError('all_keys_rate_limited', { headers: retryAfterHeaders(wait) });
   }
 
-  /** After the response: the committed key's token window gets the real count. */
+  /**
+   * After the response: the committed key's token window gets the real count. A failed
+   * request keeps its reservation (the provider may have counted it).
+   */
   settle(ctx: RequestContext, tokens: number, reported: boolean): void {
     const claims = ctx.admission?.keyClaims;
     if (!claims || !reported) return;

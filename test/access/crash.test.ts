@@ -9,7 +9,7 @@ import { type MockUpstream, replyChat, startMock } from '../helpers/mock-upstrea
 const ROOT = resolve(import.meta.dirname, '../..');
 const FLUSH_MS = 250;
 /** Timer and scheduling slack on a busy machine, added to the documented window. */
-const SLACK_MS = 1000;
+const SLACK_MS = 1500;
 
 /** Starts `switchyard --config FILE` as a real child process; resolves with its URL. */
 function startChild(configPath: string): Promise<{ child: ChildProcess; url: string }> {

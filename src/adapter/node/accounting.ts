@@ -9,7 +9,7 @@ import type { Redactor } from '../../observe/redact';
 import { requestRecord } from '../../observe/request-record';
 import { ACCESS_MIGRATIONS } from '../../store/access-migrations';
 import { SqliteClientStore } from '../../store/client-store-sqlite';
-import { applyRetention } from '../../store/request-log/retention';
+import { retentionStep } from '../../store/request-log/retention';
 import { clientUsageSince } from '../../store/request-log/rollups';
 import { RequestLogWriter } from '../../store/request-log/writer';
 import { checkSecret, gatewaySecret } from '../../store/secret';
@@ -104,12 +104,19 @@ export class Accounting {
     this.db.close();
   }
 
+  /** Deletes old rows a chunk at a time, one event-loop turn apart, so traffic is never held up. */
   private runRetention(): void {
     const log = this.config.request_log;
-    try {
-      applyRetention(this.db, this.now(), log.retention_days, log.rollup_retention_days);
-    } catch (err) {
-      this.options.logger.error({ err }, 'request log retention failed');
-    }
+    const now = this.now();
+    const step = (): void => {
+      if (!this.db.open) return;
+      try {
+        if (retentionStep(this.db, now, log.retention_days, log.rollup_retention_days).more)
+          setImmediate(step);
+      } catch (err) {
+        this.options.logger.error({ err }, 'request log retention failed');
+      }
+    };
+    step();
   }
 }

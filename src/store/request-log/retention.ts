@@ -1,26 +1,40 @@
 import type { SqliteDatabase } from '../sqlite';
 
 const DAY = 86_400_000;
-const CHUNK = 5000;
+export const RETENTION_CHUNK = 5000;
 
 /**
- * Deletes request log rows older than `days` (and rollups older than `rollupDays`; 0 keeps
- * them), a few thousand rows per statement so a large purge never holds the write lock long.
- * Returns the number of rows deleted.
+ * One step of retention: deletes up to `RETENTION_CHUNK` request log rows older than `days`
+ * (and, on the last step, rollups older than `rollupDays`; 0 keeps them). Small steps never
+ * hold the write lock or the event loop for long. Returns the rows deleted and whether more wait.
  */
-export function applyRetention(db: SqliteDatabase, now: number, days: number, rollupDays: number): number {
+export function retentionStep(
+  db: SqliteDatabase,
+  now: number,
+  days: number,
+  rollupDays: number,
+): { deleted: number; more: boolean } {
   let deleted = 0;
   if (days > 0) {
-    const statement = db.prepare(
-      'DELETE FROM request_log WHERE id IN (SELECT id FROM request_log WHERE ts < ? ORDER BY ts LIMIT ?)',
-    );
-    const cutoff = now - days * DAY;
-    for (let changes = CHUNK; changes === CHUNK; deleted += changes) {
-      changes = statement.run(cutoff, CHUNK).changes;
-    }
+    deleted = db
+      .prepare(
+        'DELETE FROM request_log WHERE id IN (SELECT id FROM request_log WHERE ts < ? ORDER BY ts LIMIT ?)',
+      )
+      .run(now - days * DAY, RETENTION_CHUNK).changes;
+    if (deleted === RETENTION_CHUNK) return { deleted, more: true };
   }
   if (rollupDays > 0) {
     deleted += db.prepare('DELETE FROM usage_hourly WHERE hour < ?').run(now - rollupDays * DAY).changes;
   }
-  return deleted;
+  return { deleted, more: false };
+}
+
+/** Every step at once (tests, tools); the gateway runs the steps one event-loop turn apart. */
+export function applyRetention(db: SqliteDatabase, now: number, days: number, rollupDays: number): number {
+  let total = 0;
+  for (;;) {
+    const { deleted, more } = retentionStep(db, now, days, rollupDays);
+    total += deleted;
+    if (!more) return total;
+  }
 }

@@ -66,6 +66,7 @@ export class GatewayAccess implements AccessControl {
   private ipLimiter: IpLimiter | undefined;
   private prices!: Prices;
   private meterEveryRequest = true;
+  private built = false;
   private readonly store: LimiterStore;
   private readonly warn: (message: string) => void;
 
@@ -95,7 +96,12 @@ export class GatewayAccess implements AccessControl {
 
   /** Rebuilds the credential index after the stored clients changed (admin API). */
   reloadClients(): void {
+    const wasOpen = this.built && this.directory.open;
     const shadowed = this.directory.rebuild(this.config, this.clientStore.list());
+    if (wasOpen && !this.directory.open) {
+      this.warn('the gateway is no longer open: a client was added, so requests without a key now get 401');
+    }
+    this.built = true;
     for (const name of shadowed) {
       this.warn(`client "${name}" is defined in the configuration file and in the store; the file's wins`);
     }

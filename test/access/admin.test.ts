@@ -156,6 +156,7 @@ describe('deleting the last client', () => {
       expect(gw.gateway.access.open).toBe(true);
       await fetch(`${gw.url}/admin/clients`, { method: 'POST', headers, body: '{"name":"only"}' });
       expect(gw.gateway.access.open).toBe(false);
+      expect(gw.logs.join('')).toContain('no longer open');
       const refused = await fetch(`${gw.url}/admin/clients/only`, { method: 'DELETE', headers });
       expect(refused.status).toBe(409);
       expect((await errorOf(refused)).message).toMatch(/open/);

@@ -22,13 +22,17 @@ function startChild(configPath: string): Promise<{ child: ChildProcess; url: str
   return new Promise((resolveStart, reject) => {
     let out = '';
     let err = '';
+    let listening = false;
     child.stderr!.on('data', (d: Buffer) => {
       err += d.toString();
     });
     child.stdout!.on('data', (d: Buffer) => {
+      if (listening) return;
       out += d.toString();
       const match = /switchyard listening on (http:\/\/[\d.:]+)/.exec(out);
-      if (match) resolveStart({ child, url: match[1]! });
+      if (!match) return;
+      listening = true;
+      resolveStart({ child, url: match[1]! });
     });
     child.once('exit', (code) =>
       reject(new Error(`gateway exited (${code}) before listening: ${err}${out}`)),
@@ -46,10 +50,10 @@ function rowsIn(path: string): Set<string> {
   }
 }
 
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
+async function until(check: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
+    if (Date.now() > deadline) throw new Error(`not met within ${timeoutMs} ms: ${what()}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -98,7 +102,11 @@ describe('the request log under kill -9', () => {
     };
 
     for (let i = 0; i < 20; i++) await send();
-    await until(() => rowsIn(dbPath).size === 20, 10_000);
+    await until(
+      () => rowsIn(dbPath).size === 20,
+      10_000,
+      () => `20 rows written (found ${rowsIn(dbPath).size})`,
+    );
 
     const phaseEnd = performance.now() + 4 * FLUSH_MS + SLACK_MS;
     while (performance.now() < phaseEnd) {
@@ -112,8 +120,12 @@ describe('the request log under kill -9', () => {
 
     const kept = rowsIn(dbPath);
     const lost = [...finishedAt.keys()].filter((id) => !kept.has(id));
-    for (const id of lost) {
-      expect(killedAt - finishedAt.get(id)!, `${id} was lost`).toBeLessThan(FLUSH_MS + SLACK_MS);
+    const ages = lost.map((id) => Math.round(killedAt - finishedAt.get(id)!));
+    for (const age of ages) {
+      expect(
+        age,
+        `a request that finished ${age} ms before the kill was lost (lost: ${ages.join(', ')} ms)`,
+      ).toBeLessThan(FLUSH_MS + SLACK_MS);
     }
     expect(kept.size).toBeGreaterThan(20);
     expect(kept.size + lost.length).toBe(finishedAt.size);

@@ -104,7 +104,7 @@ describe('the request log under kill -9', () => {
     for (let i = 0; i < 20; i++) await send();
     await until(
       () => rowsIn(dbPath).size === 20,
-      10_000,
+      20_000,
       () => `20 rows written (found ${rowsIn(dbPath).size})`,
     );
 

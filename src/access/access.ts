@@ -1,45 +1,228 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Config } from '../config/schema/index';
 import type { RequestContext } from '../core/context';
 import { GatewayError } from '../core/errors';
-import { maskSecret } from '../observe/mask';
-import { KeyIndex, presentedCredential } from './key-index';
+import type { LimiterStore } from '../state/limiter-store';
+import { MemoryLimiterStore } from '../state/memory-limiter-store';
+import { Admission } from './admission';
+import { type Client, isActive, type Principal } from './clients/client';
+import { type ClientStore, MemoryClientStore } from './clients/client-store';
+import { ClientDirectory } from './clients/directory';
+import { presentedCredential } from './key-index';
+import { ClientLimiter } from './limits/client-limits';
+import { IpLimiter } from './limits/ip-limit';
+import { type KeyGate, UpstreamKeyGate } from './limits/key-gate';
+import { QuotaLedger, type UsageSource } from './limits/quota';
+import { Prices } from './prices';
+import { estimateRequest } from './usage/estimate';
+import { UsageMeter } from './usage/meter';
+import { NO_USAGE } from './usage/usage';
 
 /**
  * The access steps of the lifecycle. `identify` runs before the body is read; `admit` once the
- * route and model are known; `release` after the response, whatever happened.
- * Each throws a GatewayError to refuse (401, 403, 429).
+ * route and model are known; `release` once per request after the response, whatever happened
+ * (completed, failed, refused or cancelled). Each throws a GatewayError to refuse (401, 403, 429).
  */
 export interface AccessControl {
+  /** True when no credential is configured: anyone may call the gateway. */
+  readonly open: boolean;
+  /** Asked by key selection before an upstream key is used (per-key limits). */
+  readonly keyGate?: KeyGate;
   identify(ctx: RequestContext, headers: IncomingHttpHeaders): void;
   admit(ctx: RequestContext): void | Promise<void>;
   release(ctx: RequestContext): void;
+  /** Takes a new configuration (reload); live state (limits, quotas, in-flight counts) is kept. */
+  configure(config: Config): void;
 }
 
-/** `server.auth_keys`: any one of these keys lets a client in; no limits. */
-export class AuthKeysAccess implements AccessControl {
-  private readonly index = new KeyIndex<string>();
+export interface AccessOptions {
+  /** Wall-clock milliseconds; a fake clock in tests. */
+  readonly now?: () => number;
+  readonly limiter?: LimiterStore;
+  /** API-made clients; in memory unless a durable store is given. */
+  readonly clientStore?: ClientStore;
+  /** What clients used before this process started (quota and budget). */
+  readonly usageSource?: UsageSource;
+  /** The keyed-hash secret client tokens are stored under. */
+  readonly hmacKey?: Buffer;
+  readonly warn?: (message: string) => void;
+}
 
-  constructor(keys: readonly string[]) {
-    for (const key of keys) this.index.set(key, maskSecret(key));
+const STREAM_USAGE_PATHS = /\/(?:chat\/)?completions$/;
+
+/**
+ * Access control for `server.auth_keys` and client tokens: identification, allowlists, per-IP
+ * limits, client rate limits and concurrency, quotas and budgets, per-upstream-key limits, and
+ * the usage meter that settles them all after the response.
+ */
+export class GatewayAccess implements AccessControl {
+  readonly directory: ClientDirectory;
+  readonly keyGate: UpstreamKeyGate;
+  readonly clientStore: ClientStore;
+  readonly ledger: QuotaLedger;
+  readonly limiter: ClientLimiter;
+  readonly now: () => number;
+  private config!: Config;
+  private ipLimiter: IpLimiter | undefined;
+  private prices!: Prices;
+  private meterEveryRequest = true;
+  private built = false;
+  private readonly store: LimiterStore;
+  private readonly warn: (message: string) => void;
+
+  constructor(config: Config, options: AccessOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.store = options.limiter ?? new MemoryLimiterStore();
+    this.clientStore = options.clientStore ?? new MemoryClientStore();
+    this.directory = new ClientDirectory(options.hmacKey ?? randomKey());
+    this.ledger = new QuotaLedger(options.usageSource ?? (() => ({ tokens: 0, cost: 0 })));
+    this.limiter = new ClientLimiter(this.store);
+    this.keyGate = new UpstreamKeyGate(this.store, this.now);
+    this.warn = options.warn ?? (() => {});
+    this.configure(config);
   }
 
   get open(): boolean {
-    return this.index.size === 0;
+    return this.directory.open;
+  }
+
+  configure(config: Config): void {
+    this.config = config;
+    this.ipLimiter = config.ip_limit ? new IpLimiter(config.ip_limit, this.store) : undefined;
+    this.prices = new Prices(config.prices);
+    this.meterEveryRequest = config.request_log.enabled || config.upstreams.some((u) => u.key_limits?.tpm);
+    this.reloadClients();
+  }
+
+  /** Rebuilds the credential index after the stored clients changed (admin API). */
+  reloadClients(): void {
+    const wasOpen = this.built && this.directory.open;
+    const shadowed = this.directory.rebuild(this.config, this.clientStore.list());
+    if (wasOpen && !this.directory.open) {
+      this.warn('the gateway is no longer open: a client was added, so requests without a key now get 401');
+    }
+    this.built = true;
+    for (const name of shadowed) {
+      this.warn(`client "${name}" is defined in the configuration file and in the store; the file's wins`);
+    }
   }
 
   identify(ctx: RequestContext, headers: IncomingHttpHeaders): void {
-    if (this.index.size === 0) return;
+    const now = this.now();
+    this.ipLimiter?.check(ctx.clientIp, now);
+    if (this.directory.open) return;
     const credential = credentialOf(headers);
-    const name = credential === undefined ? undefined : this.index.get(credential);
-    if (name === undefined) throw new GatewayError('invalid_api_key');
-    ctx.client = { name };
+    const principal = credential === undefined ? undefined : this.directory.find(credential);
+    if (!principal || (principal.kind === 'client' && !isActive(principal, now))) {
+      throw new GatewayError('invalid_api_key');
+    }
+    if (principal.kind === 'client' && principal.ipAllowlist && !principal.ipAllowlist.allows(ctx.clientIp)) {
+      throw new GatewayError('ip_not_allowed');
+    }
+    ctx.client = principal;
   }
 
-  admit(): void {}
+  admit(ctx: RequestContext): void {
+    const admission = new Admission();
+    ctx.admission = admission;
+    const principal = ctx.client as Principal | undefined;
+    const client = principal?.kind === 'client' ? principal : undefined;
+    if (client) checkAllowlists(client, ctx);
+    admission.estimate = estimateRequest(ctx.json, this.config.usage.completion_estimate);
+    if (client) this.admitClient(ctx, client, admission);
+    if (this.meterEveryRequest || (client && needsUsage(client))) this.attachMeter(ctx, admission);
+  }
 
-  release(): void {}
+  release(ctx: RequestContext): void {
+    const admission = ctx.admission;
+    if (!admission || admission.settled) return;
+    admission.settled = true;
+    const now = this.now();
+    const usage = admission.meter ? admission.meter.finish(ctx) : NO_USAGE;
+    admission.usage = usage;
+    admission.sentModel = typeof ctx.json?.model === 'string' ? ctx.json.model : ctx.model;
+    admission.cost = this.prices.cost(admission.sentModel ?? admission.meter?.servedModel, usage);
+    const client = admission.client;
+    if (client) {
+      if (admission.limits) {
+        this.limiter.reconcile(client, admission.limits, usage.totalTokens, now);
+        this.limiter.release(client, admission.limits);
+      }
+      this.ledger.settle(client, admission.quota, usage.totalTokens, admission.cost ?? 0, now);
+    }
+    const answered = admission.meter !== undefined && ctx.status >= 200 && ctx.status < 300;
+    this.keyGate.settle(ctx, usage.totalTokens, answered);
+  }
+
+  private admitClient(ctx: RequestContext, client: Client, admission: Admission): void {
+    const now = this.now();
+    const { estimate } = admission;
+    admission.client = client;
+    admission.estimatedCost = this.prices.cost(ctx.model, { ...estimate, cachedTokens: 0 }) ?? 0;
+    admission.quota = this.ledger.reserve(client, estimate.totalTokens, admission.estimatedCost, now);
+    try {
+      admission.limits = this.limiter.admit(client, estimate.totalTokens, now, ctx.replyHeaders);
+    } catch (err) {
+      this.ledger.settle(client, admission.quota, 0, 0, now);
+      admission.quota = undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Watches the response for usage. A streamed chat or completions request that did not ask for
+   * usage gets `stream_options.include_usage` added, and the meter removes that usage again
+   * before the client sees it.
+   */
+  private attachMeter(ctx: RequestContext, admission: Admission): void {
+    const json = ctx.json;
+    let strip = false;
+    if (json && ctx.stream && this.config.usage.stream_usage && STREAM_USAGE_PATHS.test(ctx.path)) {
+      const options = json.stream_options;
+      const asked =
+        options !== null &&
+        typeof options === 'object' &&
+        (options as Record<string, unknown>).include_usage === true;
+      if (!asked) {
+        json.stream_options = { ...(typeof options === 'object' ? options : {}), include_usage: true };
+        ctx.bodyDirty = true;
+        strip = true;
+      }
+    }
+    admission.meter = new UsageMeter(strip);
+    ctx.responseObserver = admission.meter;
+  }
 }
 
+function checkAllowlists(client: Client, ctx: RequestContext): void {
+  if (client.models) {
+    const allowed =
+      ctx.model === undefined ? ctx.method === 'GET' || ctx.method === 'HEAD' : client.models.test(ctx.model);
+    if (!allowed) {
+      throw new GatewayError('model_not_allowed', {
+        message:
+          ctx.model === undefined
+            ? 'This API key may only use certain models, and the request names none.'
+            : `This API key may not use the model "${ctx.model}".`,
+        param: 'model',
+      });
+    }
+  }
+  if (client.routes && ctx.route && !client.routes.has(ctx.route.name)) {
+    throw new GatewayError('route_not_allowed');
+  }
+}
+
+function needsUsage(client: Client): boolean {
+  const { limits, quota, budget } = client.settings;
+  return limits.tpm !== undefined || quota !== undefined || budget !== undefined;
+}
+
+function randomKey(): Buffer {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+/** The credential a client presented: `Authorization: Bearer`, `x-api-key` or `api-key`. */
 export function credentialOf(headers: IncomingHttpHeaders): string | undefined {
   return presentedCredential(
     headers.authorization,

@@ -1,9 +1,10 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
- * Finds a presented secret among many without comparing it to each: a keyed hash (HMAC with a
- * per-process key) is the lookup key, then the stored digest is compared in constant time.
- * Only digests are kept, never the secrets.
+ * Finds a presented secret among many without comparing it to each: a keyed hash (HMAC) is the
+ * lookup key, then the stored digest is compared in constant time. Only digests are kept, never
+ * the secrets. The HMAC key is per process unless given; client tokens stored in the database
+ * use the persistent gateway secret (src/store/secret.ts) so they still match after a restart.
  */
 export class KeyIndex<T> {
   private readonly hmacKey: Buffer;
@@ -19,6 +20,11 @@ export class KeyIndex<T> {
 
   set(secret: string, value: T): void {
     const digest = this.digest(secret);
+    this.entries.set(digest.toString('base64'), { digest, value });
+  }
+
+  /** Adds an entry by a digest made earlier with the same HMAC key (a stored client token). */
+  setDigest(digest: Buffer, value: T): void {
     this.entries.set(digest.toString('base64'), { digest, value });
   }
 

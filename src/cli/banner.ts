@@ -21,9 +21,10 @@ export function describeStartup(running: RunningGateway, configPath: string | nu
       'no upstream configured: API calls get 503. Set SWITCHYARD_UPSTREAM_URL and SWITCHYARD_KEYS, or write switchyard.yaml (see README)',
     );
   }
-  if (config.server.auth_keys.length === 0) {
+  if (gateway.access.open) {
     logger.warn(
-      'OPEN GATEWAY: no server.auth_keys and no client tokens are configured, so anyone who can reach this port can use your upstream keys',
+      'OPEN GATEWAY: no server.auth_keys and no client tokens are configured, so anyone who can reach this port can use your upstream keys' +
+        (config.ip_limit ? '' : ' (set ip_limit to cap what each address may send)'),
     );
   }
 }

@@ -1,3 +1,4 @@
+import type { Admission } from '../access/admission';
 import type { AttemptRecord } from '../health/tracker';
 import type { Verdict } from '../health/verdict';
 import type { UpstreamKey } from '../routing/key-pool';
@@ -15,6 +16,8 @@ export interface ClientIdentity {
 export interface ResponseObserver {
   onHead?(status: number, headers: Readonly<Record<string, string | string[] | undefined>>): void;
   transformChunk?(chunk: Buffer): Buffer;
+  /** Asked after `onHead`: true when `transformChunk` may change the bytes (the length is dropped). */
+  rewritesBody?(): boolean;
   /** A complete held body (plain JSON answers). */
   onBody?(body: Buffer): void;
   onEnd?(interrupted: boolean): void;
@@ -39,6 +42,8 @@ export class RequestContext {
   sentModel: string | undefined = undefined;
   /** Who is calling, once identified (an auth key or a client token). */
   client: ClientIdentity | undefined = undefined;
+  /** What access control admitted the request with: limits held, usage meter, final usage (src/access). */
+  admission: Admission | undefined = undefined;
   /** Sees the committed response as it passes (usage accounting); undefined on the fast path. */
   responseObserver: ResponseObserver | undefined = undefined;
   stream = false;

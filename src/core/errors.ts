@@ -20,6 +20,16 @@ export const ERROR_TABLE = {
     type: 'invalid_request_error',
     message: 'This API key may not use the requested model.',
   },
+  route_not_allowed: {
+    status: 403,
+    type: 'invalid_request_error',
+    message: 'This API key may not use the route this request matched.',
+  },
+  ip_not_allowed: {
+    status: 403,
+    type: 'invalid_request_error',
+    message: 'This API key may not be used from this IP address.',
+  },
   forbidden: { status: 403, type: 'invalid_request_error', message: 'This request is not allowed.' },
   not_found: { status: 404, type: 'invalid_request_error', message: 'Unknown path.' },
   model_not_found: {
@@ -47,6 +57,12 @@ export const ERROR_TABLE = {
   },
   rate_limit_exceeded: { status: 429, type: 'rate_limit_error', message: 'Rate limit exceeded.' },
   quota_exceeded: { status: 429, type: 'insufficient_quota', message: 'Quota exceeded.' },
+  budget_exceeded: { status: 429, type: 'insufficient_quota', message: 'Spending budget exceeded.' },
+  concurrency_limit_exceeded: {
+    status: 429,
+    type: 'rate_limit_error',
+    message: 'Too many concurrent requests for this API key.',
+  },
   all_keys_rate_limited: {
     status: 429,
     type: 'rate_limit_error',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type AccessControl, AuthKeysAccess } from '../access/access';
+import { type AccessControl, GatewayAccess } from '../access/access';
 import { AdminRouter } from '../admin/router';
 import type { Config } from '../config/schema/index';
 import type { HealthTracker } from '../health/tracker';
@@ -26,6 +26,8 @@ export interface GatewayOptions {
   readonly health: HealthTracker;
   readonly random?: () => number;
   readonly now?: () => number;
+  /** Access control with durable state (startGateway passes one backed by SQLite). */
+  readonly access?: AccessControl;
 }
 
 export type RequestListener = (ctx: RequestContext) => void;
@@ -60,6 +62,7 @@ export class Gateway {
     this.redactor = options.redactor;
     this.health = options.health;
     this.now = options.now ?? Date.now;
+    this.access = options.access ?? new GatewayAccess(options.config, { now: this.now });
     this.proxyDeps = {
       transport: options.transport,
       health: options.health,
@@ -67,10 +70,10 @@ export class Gateway {
       now: this.now,
       warnUnavailable: (route, detail) => this.warnUnavailable(route.name, detail),
       redact: (text) => options.redactor.redact(text),
+      keyGate: this.access.keyGate,
     };
     this.upstreamStats = new UpstreamStats(this.now);
     this.runtime = buildRuntime(options.config, this.proxyDeps.random, this.upstreamStats);
-    this.access = new AuthKeysAccess(options.config.server.auth_keys);
     this.admin.setKey(options.config.admin.key);
     this.applySecrets(options.config);
   }
@@ -78,7 +81,7 @@ export class Gateway {
   /** Swaps in a new configuration; requests already running keep the runtime they started with. */
   applyConfig(config: Config): void {
     this.runtime = buildRuntime(config, this.proxyDeps.random, this.upstreamStats);
-    this.access = new AuthKeysAccess(config.server.auth_keys);
+    this.access.configure(config);
     this.admin.setKey(config.admin.key);
     this.applySecrets(config);
     for (const listener of this.reloadListeners) listener(this.runtime);
@@ -88,6 +91,7 @@ export class Gateway {
     const secrets = [...config.server.auth_keys];
     if (config.admin.key) secrets.push(config.admin.key);
     for (const upstream of config.upstreams) secrets.push(...upstream.keys);
+    for (const client of config.clients) secrets.push(client.key);
     this.redactor.replaceAll(secrets);
   }
 

@@ -1,11 +1,14 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { KeyGate } from '../access/limits/key-gate';
 import type { RetryPolicy } from '../config/schema/index';
 import type { RequestContext } from '../core/context';
 import { GatewayError } from '../core/errors';
 import type { AttemptRecord, HealthTracker } from '../health/tracker';
 import { scrubErrorBody } from '../observe/scrub';
+import type { UpstreamKey } from '../routing/key-pool';
 import type { Route } from '../routing/route';
 import { selectTarget, type Target } from '../routing/select';
+import type { Upstream } from '../routing/upstream';
 import { Attempt } from './attempt';
 import { ClientCancelledError, isTimeout, TotalTimeoutError } from './failures';
 import { clientResponseHeaders, headerValue } from './headers';
@@ -24,6 +27,8 @@ export interface ProxyDeps {
   readonly warnUnavailable: (route: Route, detail: string) => void;
   /** Masks known secrets in upstream error bodies passed to the client (the logger's redactor). */
   readonly redact?: (text: string) => string;
+  /** Per-upstream-key limits: selection skips keys the gate does not let through. */
+  readonly keyGate?: KeyGate;
 }
 
 /** What a failed attempt left to send if no retry happens. */
@@ -61,14 +66,20 @@ export class ProxyExchange {
     readonly res: ServerResponse,
     private readonly route: Route,
     private readonly onDone: (exchange: ProxyExchange) => void,
-  ) {}
+  ) {
+    const gate = deps.keyGate;
+    this.claim = gate ? (upstream, key) => gate.claim(ctx, upstream, key) : undefined;
+  }
+
+  /** Per-key limits: a key is used only when the gate lets this request claim it. */
+  private readonly claim: ((upstream: Upstream, key: UpstreamKey) => boolean) | undefined;
 
   start(): void {
     this.res.on('close', this.onClientClose);
     if (this.tryNext()) return;
     const why = this.deps.health.explainUnavailable(this.route.members, this.deps.now());
     this.deps.warnUnavailable(this.route, why.detail);
-    sendError(this.res, this.ctx, unavailableError(why));
+    sendError(this.res, this.ctx, this.deps.keyGate?.refusal(this.ctx) ?? unavailableError(why));
     this.complete();
   }
 
@@ -113,7 +124,7 @@ export class ProxyExchange {
     };
     const observer = ctx.responseObserver;
     observer?.onHead?.(status, headers);
-    const rewritesBody = contentLength === null && observer?.transformChunk !== undefined;
+    const rewritesBody = contentLength === null && observer?.rewritesBody?.() === true;
     this.res.writeHead(status, clientResponseHeaders(headers, own, contentLength, rewritesBody));
   }
 
@@ -158,6 +169,7 @@ export class ProxyExchange {
       this.deps.health,
       { upstreams: this.triedUpstreams, keys: this.triedKeys },
       { random: this.deps.random, now, hashKey: this.ctx.hashKey },
+      this.claim,
     );
     if (target) {
       const delay = this.attemptCount === 0 ? 0 : this.backoff();

@@ -26,9 +26,13 @@ export function selectTarget(
   health: HealthTracker,
   exclusions: Exclusions,
   ctx: PickContext,
+  /** Asked last, for a key otherwise usable: true takes it (per-key limits claim their share here). */
+  claim?: (upstream: Upstream, key: UpstreamKey) => boolean,
 ): Target | undefined {
   const keyUsable = (upstream: Upstream) => (key: UpstreamKey) =>
-    !exclusions.keys.has(key.id) && health.keyUsable(upstream, key, ctx.now);
+    !exclusions.keys.has(key.id) &&
+    health.keyUsable(upstream, key, ctx.now) &&
+    (claim === undefined || claim(upstream, key));
   for (const tier of route.tiers) {
     let candidates = tier.filter(
       (u) => !exclusions.upstreams.has(u.name) && health.upstreamUsable(u, ctx.now),

@@ -74,6 +74,7 @@ describe('the official openai client through the gateway', () => {
     const bytes = Buffer.from(await response.arrayBuffer());
     expect([...bytes]).toEqual([0xff, 0xfb, 0x90, 0x00, 0x01, 0x02, 0x03, 0xfe]);
     expect(response.headers.get('content-type')).toBe('audio/mpeg');
+    expect(response.headers.get('content-length')).toBe('8');
   });
 
   it('forwards unknown paths with their query string and passes upstream errors through', async () => {

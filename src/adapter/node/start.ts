@@ -9,6 +9,8 @@ import type { HealthTracker } from '../../health/tracker';
 import { KeyValidator } from '../../health/validator';
 import { createLogger, type Logger } from '../../observe/logger';
 import { Redactor } from '../../observe/redact';
+import { openSqlite } from '../../store/sqlite';
+import { Accounting } from './accounting';
 import { createProbeSender } from './probe-sender';
 import { type ListeningServer, listen } from './server';
 import { UndiciTransport } from './transport';
@@ -21,14 +23,15 @@ export interface StartOptions {
   /** Replaces the health registry on the data plane (tests that isolate selection). */
   readonly health?: HealthTracker;
   readonly random?: () => number;
-  /** Wall clock of health state (cooldowns, ejections); tests pass a fake one. */
+  /** Wall clock of health state, limits and quotas; tests pass a fake one. */
   readonly now?: () => number;
   /** Schedules active health checks, keep-alive pings and key validation (tests use fake timers). */
   readonly clock?: Clock;
   /** Overrides `server.port` (tests pass 0). */
   readonly port?: number;
-  /** The admin plane: config source (file, reloads), store handle, SIGHUP (see ControlPlaneOptions). */
+  /** The admin plane: config source (file, reloads), SIGHUP (see ControlPlaneOptions). */
   readonly control?: Omit<ControlPlaneOptions, 'config' | 'logger' | 'redactor'>;
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RunningGateway {
@@ -41,35 +44,62 @@ export interface RunningGateway {
   readonly monitors: UpstreamMonitors;
   /** Configuration (file + admin API), statistics, metrics and the admin listener. */
   readonly control: ControlPlane;
+  /** Client tokens, limits, usage and the request log. */
+  readonly accounting: Accounting;
   stop(timeoutMs?: number): Promise<void>;
 }
 
-/** Assembles the gateway with the Node adapters and starts listening. */
+/**
+ * Assembles the gateway with the Node adapters and starts listening: one SQLite handle shared by
+ * the admin plane (stored config) and accounting (clients, request log).
+ */
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
-  const { config } = options;
   const redactor = options.redactor ?? new Redactor();
+  const given = options.config;
   const logger =
     options.logger ??
-    createLogger({ level: config.server.log_level, format: config.server.log_format, redactor });
+    createLogger({ level: given.server.log_level, format: given.server.log_format, redactor });
+  const db = options.control?.db ?? openSqlite(given.store.path);
+  const control = new ControlPlane({
+    config: given,
+    logger,
+    redactor,
+    env: options.env,
+    ...options.control,
+    db,
+  });
+  const config = control.config;
+  const now = options.now ?? Date.now;
+  const accounting = await Accounting.open(config, { logger, redactor, now, env: options.env, db });
   const transport = new UndiciTransport();
   const registry = new HealthRegistry(logger);
-  const now = options.now ?? Date.now;
-  const control = new ControlPlane({ config, logger, redactor, ...options.control });
   const gateway = new Gateway({
-    config: control.config,
+    config,
     logger,
     redactor,
     transport,
     health: options.health ?? registry,
     random: options.random,
     now,
+    access: accounting.access,
   });
+  accounting.attach(gateway);
   control.attach(gateway, transport);
   const clock = options.clock ?? systemClock;
   const probes = createProbeSender();
   const validator = new KeyValidator(registry, probes.send, clock, () => gateway.runtime, now, logger);
   registerHealthRoutes(gateway.admin, { registry, validator, runtime: () => gateway.runtime, now, redactor });
-  const listener = await listen(gateway, config.server.host, options.port ?? config.server.port);
+  const closeStores = async () => {
+    accounting.close();
+    await control.close();
+    if (db.open) db.close();
+  };
+  const listener = await listen(gateway, config.server.host, options.port ?? config.server.port).catch(
+    async (err: unknown) => {
+      await closeStores();
+      throw err;
+    },
+  );
   await control.listen();
   validator.start();
   const monitors = startUpstreamMonitors(gateway, { clock, send: probes.send, redactor });
@@ -82,12 +112,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     validator,
     monitors,
     control,
+    accounting,
     url: `http://${host}:${listener.port}`,
     async stop(timeoutMs = config.server.shutdown_timeout) {
       validator.stop();
       monitors.stop();
       await listener.drain(timeoutMs);
-      await control.close();
+      await closeStores();
       await Promise.all([transport.close(), probes.close()]);
     },
   };

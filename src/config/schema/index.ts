@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accessConfigShape, checkAccessConfig } from './access';
 import { adminSchema } from './admin';
 import { healthSchema, retrySchema } from './health';
 import { type RouteConfig, routeSchema, routeUpstreamReferences } from './route';
@@ -20,6 +21,7 @@ export const configSchema = z
     retry: retrySchema.default(retrySchema.parse({})),
     upstreams: z.array(upstreamSchema).default([]),
     routes: z.array(routeSchema).optional(),
+    ...accessConfigShape,
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -36,6 +38,7 @@ export const configSchema = z
       );
       checkRouteReferences(config.routes, new Set(config.upstreams.map((u) => u.name)), ctx);
     }
+    checkAccessConfig(config, ctx);
   });
 
 function checkUnique(names: string[], field: string, ctx: z.RefinementCtx): void {
@@ -64,6 +67,7 @@ function checkRouteReferences(routes: RouteConfig[], known: Set<string>, ctx: z.
 
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
+export type { ClientConfig, PriceConfig } from './access';
 export type { AdminConfig } from './admin';
 export type { HealthOverride, HealthPolicy, RetryPolicy, ValidationPolicy } from './health';
 export type { HashConfig, RouteConfig, SplitConfig, SplitGroupConfig } from './route';

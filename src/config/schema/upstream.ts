@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { duration } from '../units';
 import { healthOverrideSchema } from './health';
+import { keyLimitsSchema } from './key-limits';
 import { healthCheckSchema, keepaliveSchema } from './upstream-probes';
 
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -36,6 +37,7 @@ export const upstreamSchema = z
     models: z.array(z.string().min(1)).default([]),
     health_check: healthCheckSchema.optional(),
     keepalive: keepaliveSchema.optional(),
+    key_limits: keyLimitsSchema.optional(),
   })
   .strict();
 

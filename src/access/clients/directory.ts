@@ -1,0 +1,80 @@
+import type { Config } from '../../config/schema/index';
+import { maskSecret } from '../../observe/mask';
+import { KeyIndex } from '../key-index';
+import { buildClient, type Client, type Principal } from './client';
+import type { StoredClient } from './client-store';
+
+/**
+ * Every credential the gateway accepts, found by a keyed hash and a constant-time compare
+ * (KeyIndex): `server.auth_keys`, clients from the file (hashed when loaded) and clients made
+ * with the admin API (stored hashed, under the same persistent secret).
+ */
+export class ClientDirectory {
+  private index: KeyIndex<Principal>;
+  private clients = new Map<string, Client>();
+  private authKeyCount = 0;
+
+  constructor(private readonly hmacKey: Buffer) {
+    this.index = new KeyIndex(hmacKey);
+  }
+
+  /** Rebuilds from the configuration and the stored clients; file clients shadow stored ones. */
+  rebuild(config: Config, stored: readonly StoredClient[]): string[] {
+    const index = new KeyIndex<Principal>(this.hmacKey);
+    const clients = new Map<string, Client>();
+    for (const key of config.server.auth_keys) index.set(key, { kind: 'auth-key', name: maskSecret(key) });
+    for (const { key, name, ...settings } of config.clients) {
+      const client = buildClient(name, settings, { source: 'file', maskedKey: maskSecret(key) });
+      clients.set(name, client);
+      index.set(key, client);
+    }
+    const shadowed: string[] = [];
+    for (const record of stored) {
+      if (clients.has(record.name)) {
+        shadowed.push(record.name);
+        continue;
+      }
+      const client = buildClient(record.name, record.settings, {
+        source: 'api',
+        maskedKey: record.maskedKey,
+        createdAt: record.createdAt,
+        updatedAt: record.updatedAt,
+      });
+      clients.set(record.name, client);
+      index.setDigest(record.digest, client);
+    }
+    this.index = index;
+    this.clients = clients;
+    this.authKeyCount = config.server.auth_keys.length;
+    return shadowed;
+  }
+
+  /** True when no credential is configured at all: anyone may call the gateway. */
+  get open(): boolean {
+    return this.authKeyCount === 0 && this.clients.size === 0;
+  }
+
+  get authKeys(): number {
+    return this.authKeyCount;
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  find(credential: string): Principal | undefined {
+    return this.index.get(credential);
+  }
+
+  get(name: string): Client | undefined {
+    return this.clients.get(name);
+  }
+
+  list(): Client[] {
+    return [...this.clients.values()];
+  }
+
+  digest(token: string): Buffer {
+    return this.index.digest(token);
+  }
+}

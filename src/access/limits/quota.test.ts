@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { clientSettingsSchema } from '../../config/schema/access';
+import { GatewayError } from '../../core/errors';
+import { buildClient } from '../clients/client';
+import { periodEnd, periodStart } from './periods';
+import { QuotaLedger } from './quota';
+
+const now = Date.UTC(2026, 2, 18, 15, 30); // a Wednesday
+
+function client(settings: object) {
+  return buildClient('alice', clientSettingsSchema.parse(settings), {
+    source: 'file',
+    maskedKey: 'sk-...1234',
+  });
+}
+
+describe('periods', () => {
+  it('start and end in UTC', () => {
+    expect(new Date(periodStart('day', now)).toISOString()).toBe('2026-03-18T00:00:00.000Z');
+    expect(new Date(periodStart('week', now)).toISOString()).toBe('2026-03-16T00:00:00.000Z');
+    expect(new Date(periodStart('month', now)).toISOString()).toBe('2026-03-01T00:00:00.000Z');
+    expect(new Date(periodEnd('month', now)!).toISOString()).toBe('2026-04-01T00:00:00.000Z');
+    expect(periodEnd('total', now)).toBeNull();
+  });
+});
+
+describe('the quota ledger', () => {
+  it('loads what was used this period, reserves, and refuses once spent', () => {
+    const since: number[] = [];
+    const ledger = new QuotaLedger((_name, start) => {
+      since.push(start);
+      return { tokens: 900, cost: 0 };
+    });
+    const alice = client({ quota: { tokens: 1000, period: 'month' } });
+    const hold = ledger.reserve(alice, 150, 0, now);
+    expect(since).toEqual([Date.UTC(2026, 2, 1)]);
+    let refusal: unknown;
+    try {
+      ledger.reserve(alice, 10, 0, now);
+    } catch (err) {
+      refusal = err;
+    }
+    expect(refusal).toBeInstanceOf(GatewayError);
+    expect((refusal as GatewayError).code).toBe('quota_exceeded');
+    expect((refusal as GatewayError).headers?.['retry-after']).toBe(
+      String((Date.UTC(2026, 3, 1) - now) / 1000),
+    );
+    ledger.settle(alice, hold, 40, 0, now);
+    expect(ledger.status(alice, now).quota).toMatchObject({ used: 940, reserved: 0 });
+    expect(ledger.reserve(alice, 10, 0, now)).toEqual({ tokens: 10, cost: 0 });
+  });
+
+  it('starts a new period from zero', () => {
+    const ledger = new QuotaLedger(() => ({ tokens: 1000, cost: 0 }));
+    const alice = client({ quota: { tokens: 1000, period: 'day' } });
+    expect(() => ledger.reserve(alice, 1, 0, now)).toThrow(GatewayError);
+    expect(ledger.reserve(alice, 1, 0, now + 86_400_000)).toEqual({ tokens: 1, cost: 0 });
+  });
+
+  it('keeps budgets in USD apart from token quotas', () => {
+    const ledger = new QuotaLedger(() => ({ tokens: 0, cost: 4.99 }));
+    const alice = client({ budget: { usd: 5, period: 'total' } });
+    const hold = ledger.reserve(alice, 100, 0.02, now);
+    expect(() => ledger.reserve(alice, 1, 0.001, now)).toThrow(/budget of 5 USD/);
+    ledger.settle(alice, hold, 100, 0.005, now);
+    expect(ledger.status(alice, now).budget).toMatchObject({ used: 4.995, reserved: 0, resets_at: null });
+  });
+});

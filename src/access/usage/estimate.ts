@@ -1,0 +1,102 @@
+import { countTokens } from './tokenizer';
+
+type Json = Record<string, unknown>;
+
+/** Per OpenAI's counting recipe: each message costs a few tokens of framing, a reply three more. */
+const PER_MESSAGE = 3;
+const REPLY_PRIMING = 3;
+/** An image part, roughly (OpenAI: 85 + 170 per 512 px tile). */
+const PER_IMAGE = 765;
+
+/** What a request may cost before it is sent: the basis of TPM, quota and budget reservations. */
+export interface Estimate {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly totalTokens: number;
+}
+
+/**
+ * A cheap estimate for reservations, without a tokenizer on the hot path: four characters of
+ * prompt text per token, plus the completion the request allows (`max_tokens`,
+ * `max_completion_tokens`, `max_output_tokens`) or `completionDefault` for chat requests that
+ * give no maximum. Reconciled with the real count after the response.
+ */
+export function estimateRequest(json: Json | undefined, completionDefault: number): Estimate {
+  if (!json) return { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+  const texts = promptTexts(json);
+  let chars = 0;
+  for (const text of texts.strings) chars += text.length;
+  const promptTokens = Math.ceil(chars / 4) + texts.messages * PER_MESSAGE + texts.images * PER_IMAGE;
+  const completionTokens = generates(json) ? completionLimit(json, completionDefault) : 0;
+  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
+}
+
+/** The prompt counted with the tokenizer, after the fact, when the upstream reported nothing. */
+export function countPromptTokens(json: Json | undefined): number {
+  if (!json) return 0;
+  const texts = promptTexts(json);
+  let tokens = texts.messages > 0 ? texts.messages * PER_MESSAGE + REPLY_PRIMING : 0;
+  for (const text of texts.strings) tokens += countTokens(text);
+  return tokens + texts.images * PER_IMAGE;
+}
+
+/** True for requests that produce text or embeddings (the ones worth estimating). */
+export function isTokenRequest(json: Json | undefined): boolean {
+  return json !== undefined && ('messages' in json || 'prompt' in json || 'input' in json);
+}
+
+function generates(json: Json): boolean {
+  return 'messages' in json || 'prompt' in json || ('input' in json && !isEmbeddingLike(json));
+}
+
+function isEmbeddingLike(json: Json): boolean {
+  return typeof json.model === 'string' && /embed/i.test(json.model);
+}
+
+function completionLimit(json: Json, fallback: number): number {
+  for (const field of ['max_completion_tokens', 'max_tokens', 'max_output_tokens']) {
+    const value = json[field];
+    if (typeof value === 'number' && value >= 0) return Math.floor(value);
+  }
+  const n = typeof json.n === 'number' && json.n > 1 ? Math.floor(json.n) : 1;
+  return fallback * n;
+}
+
+interface PromptTexts {
+  readonly strings: string[];
+  messages: number;
+  images: number;
+}
+
+function promptTexts(json: Json): PromptTexts {
+  const out: PromptTexts = { strings: [], messages: 0, images: 0 };
+  if (Array.isArray(json.messages)) {
+    for (const message of json.messages) {
+      out.messages++;
+      collect((message as Json | null)?.content, out);
+    }
+  }
+  for (const field of ['system', 'instructions', 'prompt', 'input']) collect(json[field], out);
+  return out;
+}
+
+function collect(value: unknown, out: PromptTexts): void {
+  if (typeof value === 'string') {
+    out.strings.push(value);
+    return;
+  }
+  if (!Array.isArray(value)) return;
+  for (const part of value) {
+    if (typeof part === 'string') out.strings.push(part);
+    else if (part && typeof part === 'object') collectPart(part as Json, out);
+  }
+}
+
+function collectPart(part: Json, out: PromptTexts): void {
+  if (typeof part.text === 'string') out.strings.push(part.text);
+  else if (part.type === 'image_url' || part.type === 'input_image' || part.type === 'image') out.images++;
+  if ('content' in part) {
+    if (part.role !== undefined) out.messages++;
+    collect(part.content, out);
+  }
+}

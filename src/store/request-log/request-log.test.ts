@@ -1,0 +1,189 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { RequestRecord } from '../../observe/request-record';
+import { ACCESS_MIGRATIONS } from '../access-migrations';
+import { migrate, openSqlite, type SqliteDatabase } from '../sqlite';
+import { buildQuery, queryRequests } from './query';
+import { applyRetention } from './retention';
+import { clientUsageSince, queryUsage } from './rollups';
+import { RequestLogWriter } from './writer';
+
+const HOUR = 3_600_000;
+const T0 = Date.UTC(2026, 5, 1);
+
+function record(overrides: Partial<RequestRecord> = {}): RequestRecord {
+  return {
+    ts: T0,
+    request_id: 'req-1',
+    client: 'alice',
+    route: 'default',
+    upstream: 'openai',
+    key_fp: 'abc123def456',
+    method: 'POST',
+    path: '/v1/chat/completions',
+    model: 'gpt-4o',
+    sent_model: 'gpt-4o',
+    status: 200,
+    verdict: 'success',
+    duration_ms: 120,
+    ttfb_ms: 80,
+    prompt_tokens: 10,
+    completion_tokens: 5,
+    cached_tokens: 0,
+    total_tokens: 15,
+    tokens_estimated: 0,
+    cost: 0.001,
+    stream: 0,
+    client_ip: '127.0.0.1',
+    user_agent: 'test',
+    error: null,
+    attempts: '[]',
+    ...overrides,
+  };
+}
+
+describe('the request log', () => {
+  let db: SqliteDatabase;
+  let writer: RequestLogWriter | undefined;
+
+  beforeEach(() => {
+    db = openSqlite(':memory:');
+    migrate(db, ACCESS_MIGRATIONS);
+  });
+
+  afterEach(() => {
+    writer?.close();
+    writer = undefined;
+    vi.useRealTimers();
+    db.close();
+  });
+
+  function count(): number {
+    return (db.prepare('SELECT COUNT(*) AS n FROM request_log').get() as { n: number }).n;
+  }
+
+  it('writes nothing on the request path, then a batch every interval', () => {
+    vi.useFakeTimers();
+    writer = new RequestLogWriter(db, { flushIntervalMs: 1000, batchSize: 500, queueLimit: 1000 });
+    for (let i = 0; i < 10; i++) writer.enqueue(record({ request_id: `r${i}` }));
+    expect(count()).toBe(0);
+    vi.advanceTimersByTime(999);
+    expect(count()).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(count()).toBe(10);
+  });
+
+  it('writes a full batch without waiting for the interval', () => {
+    vi.useFakeTimers();
+    writer = new RequestLogWriter(db, { flushIntervalMs: 60_000, batchSize: 5, queueLimit: 1000 });
+    for (let i = 0; i < 5; i++) writer.enqueue(record());
+    vi.advanceTimersToNextTimer();
+    expect(count()).toBe(5);
+  });
+
+  it('drops records past the queue limit and says how many', () => {
+    const dropped: number[] = [];
+    writer = new RequestLogWriter(db, {
+      flushIntervalMs: 60_000,
+      batchSize: 1000,
+      queueLimit: 3,
+      onDrop: (n) => dropped.push(n),
+    });
+    for (let i = 0; i < 5; i++) writer.enqueue(record());
+    expect(writer.flush()).toBe(3);
+    expect(dropped).toEqual([2]);
+    expect(writer.dropped).toBe(2);
+  });
+
+  it('writes what is left on close', () => {
+    writer = new RequestLogWriter(db, { flushIntervalMs: 60_000, batchSize: 1000, queueLimit: 1000 });
+    writer.enqueue(record());
+    writer.close();
+    expect(count()).toBe(1);
+    writer.enqueue(record());
+    expect(writer.pending).toBe(0);
+  });
+
+  it('rolls up per hour, client, upstream, key and model in the same transaction', () => {
+    writer = new RequestLogWriter(db, { flushIntervalMs: 60_000, batchSize: 1000, queueLimit: 1000 });
+    writer.enqueue(record());
+    writer.enqueue(
+      record({
+        ts: T0 + 10,
+        status: 500,
+        total_tokens: 0,
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        cost: null,
+      }),
+    );
+    writer.enqueue(record({ ts: T0 + HOUR, client: 'bob' }));
+    writer.flush();
+    writer.enqueue(record({ ts: T0 + 20 }));
+    writer.flush();
+    expect(queryUsage(db, { groupBy: ['client', 'hour'] })).toEqual([
+      expect.objectContaining({ client: 'alice', hour: T0, requests: 3, errors: 1, total_tokens: 30 }),
+      expect.objectContaining({ client: 'bob', hour: T0 + HOUR, requests: 1, total_tokens: 15 }),
+    ]);
+    expect(clientUsageSince(db)('alice', T0)).toEqual({ tokens: 30, cost: 0.002 });
+    expect(clientUsageSince(db)('alice', T0 + HOUR)).toEqual({ tokens: 0, cost: 0 });
+  });
+
+  it('filters by time, client, upstream, model and status, and pages by cursor', () => {
+    writer = new RequestLogWriter(db, { flushIntervalMs: 60_000, batchSize: 1000, queueLimit: 1000 });
+    for (let i = 0; i < 25; i++) {
+      writer.enqueue(
+        record({
+          ts: T0 + i * 1000,
+          request_id: `r${i}`,
+          client: i % 2 === 0 ? 'alice' : 'bob',
+          status: i % 5 === 0 ? 429 : 200,
+          model: i < 10 ? 'gpt-4o' : 'gpt-4o-mini',
+        }),
+      );
+    }
+    writer.flush();
+    const ids = (page: { data: Record<string, unknown>[] }) => page.data.map((row) => row.request_id);
+    const first = queryRequests(db, { client: 'alice', limit: 5 });
+    expect(ids(first)).toEqual(['r24', 'r22', 'r20', 'r18', 'r16']);
+    const second = queryRequests(db, { client: 'alice', limit: 5, cursor: first.next_cursor! });
+    expect(ids(second)).toEqual(['r14', 'r12', 'r10', 'r8', 'r6']);
+    const last = queryRequests(db, { client: 'alice', limit: 5, cursor: second.next_cursor! });
+    expect(ids(last)).toEqual(['r4', 'r2', 'r0']);
+    expect(last.next_cursor).toBeNull();
+    expect(ids(queryRequests(db, { status: '4xx' }))).toEqual(['r20', 'r15', 'r10', 'r5', 'r0']);
+    expect(ids(queryRequests(db, { status: '429', model: 'gpt-4o' }))).toEqual(['r5', 'r0']);
+    expect(ids(queryRequests(db, { from: T0 + 3000, to: T0 + 6000 }))).toEqual(['r5', 'r4', 'r3']);
+    expect(ids(queryRequests(db, { upstream: 'nope' }))).toEqual([]);
+    expect(queryRequests(db, { requestId: 'r7' }).data[0]).toMatchObject({ client: 'bob', attempts: [] });
+  });
+
+  it('reads each filter from an index in time order, without a sort', () => {
+    const cases = [
+      {},
+      { client: 'alice' },
+      { upstream: 'openai' },
+      { model: 'gpt-4o' },
+      { status: '429' },
+      { status: '5xx' },
+      { client: 'alice', from: T0, to: T0 + HOUR },
+      { client: 'alice', cursor: Buffer.from(`${T0}:5`).toString('base64url') },
+    ];
+    for (const query of cases) {
+      const { sql, params } = buildQuery(query);
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params, 100) as { detail: string }[])
+        .map((row) => row.detail)
+        .join(' | ');
+      expect(plan, JSON.stringify(query)).toMatch(/USING (?:COVERING )?INDEX request_log_/);
+      expect(plan, JSON.stringify(query)).not.toMatch(/TEMP B-TREE/);
+    }
+  });
+
+  it('deletes rows past the retention, in chunks', () => {
+    writer = new RequestLogWriter(db, { flushIntervalMs: 60_000, batchSize: 100_000, queueLimit: 100_000 });
+    for (let i = 0; i < 1_200; i++) writer.enqueue(record({ ts: T0 + (i % 2 === 0 ? 0 : 40 * 86_400_000) }));
+    writer.flush();
+    expect(applyRetention(db, T0 + 41 * 86_400_000, 30, 0, 250)).toBe(600);
+    expect(count()).toBe(600);
+    expect(applyRetention(db, T0 + 41 * 86_400_000, 30, 10)).toBe(1);
+  });
+});

@@ -2,6 +2,7 @@ import type { AdminRouter } from '../admin/router';
 import { GatewayError } from '../core/errors';
 import type { Runtime } from '../core/runtime';
 import type { Redactor } from '../observe/redact';
+import type { UpstreamKey } from '../routing/key-pool';
 import type { Upstream } from '../routing/upstream';
 import { keyAvailable } from './key-state';
 import type { HealthRegistry } from './registry';
@@ -125,24 +126,28 @@ function keyViews(deps: HealthRouteDeps, only: string | null, stateFilter: strin
   for (const upstream of deps.runtime().upstreams.values()) {
     if (only && upstream.name !== only) continue;
     for (const key of upstream.keys.keys) {
-      const state = deps.registry.peekKey(upstream.name, key.id);
-      const effective = !state || keyAvailable(state, now) ? 'active' : state.status;
-      if (stateFilter && effective !== stateFilter) continue;
-      views.push({
-        upstream: upstream.name,
-        id: key.id,
-        key: key.masked,
-        state: effective,
-        until: state && effective !== 'active' ? new Date(state.until).toISOString() : null,
-        consecutive_failures: state?.consecutiveFailures ?? 0,
-        last_verdict: state?.lastVerdict ?? null,
-        last_status: state?.lastStatus || null,
-        last_error: state?.lastError ? deps.redactor.redact(state.lastError) : null,
-        reason: state?.reason ?? '',
-        requests: state?.requests ?? 0,
-        successes: state?.successes ?? 0,
-      });
+      const view = keyView(deps, upstream, key, now);
+      if (!stateFilter || view.state === stateFilter) views.push(view);
     }
   }
   return views;
+}
+
+function keyView(deps: HealthRouteDeps, upstream: Upstream, key: UpstreamKey, now: number) {
+  const state = deps.registry.peekKey(upstream.name, key.id);
+  const effective = !state || keyAvailable(state, now) ? 'active' : state.status;
+  return {
+    upstream: upstream.name,
+    id: key.id,
+    key: key.masked,
+    state: effective,
+    until: state && effective !== 'active' ? new Date(state.until).toISOString() : null,
+    consecutive_failures: state?.consecutiveFailures ?? 0,
+    last_verdict: state?.lastVerdict ?? null,
+    last_status: state?.lastStatus || null,
+    last_error: state?.lastError ? deps.redactor.redact(state.lastError) : null,
+    reason: state?.reason ?? '',
+    requests: state?.requests ?? 0,
+    successes: state?.successes ?? 0,
+  };
 }

@@ -39,7 +39,6 @@ describe('key health', () => {
   }
 
   const chat = (gw: TestGateway) => gw.client().chat.completions.create({ model: 'm', messages: [] });
-  const keyOf = (mock: MockUpstream, n: number) => mock.requests[n]!.headers.authorization;
   const keysAdmin = async (gw: TestGateway) =>
     (await (
       await fetch(`${gw.url}/admin/keys`, { headers: { authorization: 'Bearer admin-secret-1' } })

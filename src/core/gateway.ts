@@ -80,7 +80,7 @@ export class Gateway {
 
   /** Swaps in a new configuration; requests already running keep the runtime they started with. */
   applyConfig(config: Config): void {
-    this.runtime = buildRuntime(config, this.proxyDeps.random, this.upstreamStats);
+    this.runtime = buildRuntime(config, this.proxyDeps.random, this.upstreamStats, this.runtime);
     this.access.configure(config);
     this.admin.setKey(config.admin.key);
     this.applySecrets(config);

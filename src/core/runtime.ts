@@ -20,10 +20,12 @@ export function buildRuntime(
   config: Config,
   random: () => number = Math.random,
   stats: UpstreamStats = new UpstreamStats(),
+  previous?: Runtime,
 ): Runtime {
   const upstreams = new Map<string, Upstream>();
   for (const upstreamConfig of config.upstreams) {
-    upstreams.set(upstreamConfig.name, createUpstream(upstreamConfig, config.health, random));
+    const before = previous?.upstreams.get(upstreamConfig.name);
+    upstreams.set(upstreamConfig.name, createUpstream(upstreamConfig, config.health, random, before));
   }
   const routeConfigs = config.routes ?? defaultRoutes(config);
   const routes = routeConfigs.map((route) => createRoute(route, upstreams, { stats }));

@@ -39,4 +39,19 @@ describe('KeyPool', () => {
   it('handles an empty pool', () => {
     expect(new KeyPool([], 'round-robin', 5, Math.random).pick()).toBeUndefined();
   });
+
+  it('reuses the fingerprints of the previous pool for keys it already had', () => {
+    const before = new KeyPool(['sk-old-a-000000001', 'sk-old-b-000000002'], 'round-robin', 0, Math.random);
+    const after = new KeyPool(
+      ['sk-new-c-000000003', 'sk-old-b-000000002', 'sk-old-a-000000001'],
+      'round-robin',
+      0,
+      Math.random,
+      before,
+    );
+    expect(after.keys[1]).toBe(before.keys[1]);
+    expect(after.keys[2]).toEqual({ ...before.keys[0], index: 2 });
+    expect(after.keys[0]!.id).toMatch(/^[0-9a-f]{12}$/);
+    expect(after.keys.map((k) => k.index)).toEqual([0, 1, 2]);
+  });
 });

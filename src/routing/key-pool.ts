@@ -13,7 +13,8 @@ export type KeyRotation = 'round-robin' | 'random';
 export type KeyFilter = (key: UpstreamKey) => boolean;
 
 /**
- * The keys of one upstream and the rotation over them. Selection skips keys the filter rejects
+ * The keys of one upstream and the rotation over them. Built again on every config change;
+ * keys the previous pool had keep their fingerprints (no hashing 100,000 keys per change). Selection skips keys the filter rejects
  * (health, exclusion within a request) and costs O(1) while keys are usable.
  */
 export class KeyPool {
@@ -25,13 +26,14 @@ export class KeyPool {
     private readonly rotation: KeyRotation,
     startIndex: number,
     private readonly random: () => number,
+    previous?: KeyPool,
   ) {
-    this.keys = secrets.map((secret, index) => ({
-      secret,
-      id: fingerprint(secret),
-      masked: maskSecret(secret),
-      index,
-    }));
+    const known = previous ? new Map(previous.keys.map((key) => [key.secret, key])) : undefined;
+    this.keys = secrets.map((secret, index) => {
+      const same = known?.get(secret);
+      if (same) return same.index === index ? same : { ...same, index };
+      return { secret, id: fingerprint(secret), masked: maskSecret(secret), index };
+    });
     this.cursor = secrets.length > 0 ? startIndex % secrets.length : 0;
   }
 

@@ -23,7 +23,12 @@ export interface Upstream {
   inFlight: number;
 }
 
-export function createUpstream(config: UpstreamConfig, health: HealthPolicy, random: () => number): Upstream {
+export function createUpstream(
+  config: UpstreamConfig,
+  health: HealthPolicy,
+  random: () => number,
+  previous?: Upstream,
+): Upstream {
   const url = new URL(config.url);
   return {
     name: config.name,
@@ -31,7 +36,7 @@ export function createUpstream(config: UpstreamConfig, health: HealthPolicy, ran
     origin: url.origin,
     basePath: url.pathname.replace(/\/+$/, ''),
     provider: PROVIDERS[config.provider],
-    keys: new KeyPool(config.keys, config.key_rotation, config.key_start_index, random),
+    keys: new KeyPool(config.keys, config.key_rotation, config.key_start_index, random, previous?.keys),
     weight: config.weight,
     priority: config.priority,
     timeouts: config.timeouts,

@@ -31,6 +31,8 @@ export interface AccessControl {
   identify(ctx: RequestContext, headers: IncomingHttpHeaders): void;
   admit(ctx: RequestContext): void | Promise<void>;
   release(ctx: RequestContext): void;
+  /** Whether the identified caller may use this model (`GET /v1/models` lists only those). */
+  allowsModel(ctx: RequestContext, model: string): boolean;
   /** Takes a new configuration (reload); live state (limits, quotas, in-flight counts) is kept. */
   configure(config: Config): void;
 }
@@ -133,6 +135,10 @@ export class GatewayAccess implements AccessControl {
     if (this.meterEveryRequest || (client && needsUsage(client))) this.attachMeter(ctx, admission);
   }
 
+  allowsModel(ctx: RequestContext, model: string): boolean {
+    return callerAllowsModel(ctx, model);
+  }
+
   release(ctx: RequestContext): void {
     const admission = ctx.admission;
     if (!admission || admission.settled) return;
@@ -192,6 +198,12 @@ export class GatewayAccess implements AccessControl {
     admission.meter = new UsageMeter(strip);
     ctx.responseObserver = admission.meter;
   }
+}
+
+/** The caller's model allowlist, when it is a client that has one. */
+export function callerAllowsModel(ctx: RequestContext, model: string): boolean {
+  const principal = ctx.client as Principal | undefined;
+  return principal?.kind !== 'client' || !principal.models || principal.models.test(model);
 }
 
 function checkAllowlists(client: Client, ctx: RequestContext): void {

@@ -16,6 +16,8 @@ export interface ClientIdentity {
 export interface ResponseObserver {
   onHead?(status: number, headers: Readonly<Record<string, string | string[] | undefined>>): void;
   transformChunk?(chunk: Buffer): Buffer;
+  /** The stream ended: bytes `transformChunk` still held back, to send before the end. */
+  flush?(): Buffer | undefined;
   /** Asked after `onHead`: true when `transformChunk` may change the bytes (the length is dropped). */
   rewritesBody?(): boolean;
   /** A complete held body (plain JSON answers). */

@@ -25,7 +25,10 @@ export async function handleApiRequest(
 ): Promise<void> {
   try {
     gateway.access.identify(ctx, req.headers);
-    if (serveModelList(ctx, res, runtime.router.models)) return gateway.account(ctx);
+    if (ctx.method === 'GET' && ctx.path.startsWith('/v1/models')) {
+      const allow = (model: string) => gateway.access.allowsModel(ctx, model);
+      if (serveModelList(ctx, res, runtime.router.models, allow)) return gateway.account(ctx);
+    }
     ctx.body = await readRequestBody(req, runtime.config.server.max_body_size);
     parsedJson(ctx, req.headers['content-type']);
     if (runtime.routes.length === 0) throw new GatewayError('no_upstream_configured');

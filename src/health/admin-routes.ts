@@ -60,15 +60,20 @@ export function registerHealthRoutes(router: AdminRouter, deps: HealthRouteDeps)
     '/admin/upstreams/:name/keys/:key/reset',
     (req) => {
       const upstream = findUpstream(deps, req.params.name!);
-      const key = upstream.keys.keys.find((k) => k.id === req.params.key);
-      if (!key)
-        throw new GatewayError('resource_not_found', {
-          message: `No key with id "${req.params.key}" in "${upstream.name}".`,
-        });
+      const key = findKey(upstream, req.params.key!);
       deps.registry.resetKey(upstream, key);
       return { body: { reset: key.masked } };
     },
     { tag: TAG, summary: 'Reset one key (by its id from GET /admin/keys)' },
+  );
+  router.add(
+    'POST',
+    '/admin/upstreams/:name/keys/:key/validate',
+    async (req) => {
+      const upstream = findUpstream(deps, req.params.name!);
+      return { body: await deps.validator.validate(upstream, findKey(upstream, req.params.key!)) };
+    },
+    { tag: TAG, summary: 'Validate one key now (by its id from GET /admin/keys); success makes it active' },
   );
   router.add(
     'POST',
@@ -94,6 +99,15 @@ function findUpstream(deps: HealthRouteDeps, name: string): Upstream {
   const upstream = deps.runtime().upstreams.get(name);
   if (!upstream) throw new GatewayError('resource_not_found', { message: `No upstream named "${name}".` });
   return upstream;
+}
+
+function findKey(upstream: Upstream, id: string): UpstreamKey {
+  const key = upstream.keys.keys.find((k) => k.id === id);
+  if (!key)
+    throw new GatewayError('resource_not_found', {
+      message: `No key with id "${id}" in "${upstream.name}".`,
+    });
+  return key;
 }
 
 function upstreamViews(deps: HealthRouteDeps) {

@@ -149,10 +149,19 @@ export class HealthRegistry implements HealthTracker {
       this.logKey(upstream, key, { from: state.status, to: 'active', reason: 'reset by the operator' });
   }
 
-  /** Operator action: forget an upstream's state and all its keys' states. */
+  /**
+   * Operator action: forget an upstream's state and all its keys' states. An active health
+   * check's verdict is kept: the checker owns it and brings the upstream back when probes pass.
+   */
   resetUpstream(upstream: Upstream): void {
+    const probed = this.upstreams.get(upstream.name);
     this.upstreams.delete(upstream.name);
     this.keys.delete(upstream.name);
+    if (probed?.probeDown) {
+      const fresh = this.upstreamState(upstream.name);
+      fresh.probeDown = true;
+      fresh.probeReason = probed.probeReason;
+    }
     this.logger.info({ upstream: upstream.name }, 'upstream health reset by the operator');
   }
 

@@ -1,7 +1,7 @@
 import type { RequestContext } from '../core/context';
 
 /**
- * `Server-Timing` for an answer the gateway made itself (an error): all of its time is the
+ * `Server-Timing` for an answer the gateway made itself (an error, the model list): all its time is the
  * gateway's, except what earlier attempts spent waiting on upstreams.
  */
 export function errorServerTiming(ctx: RequestContext): string {

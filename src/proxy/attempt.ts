@@ -17,7 +17,8 @@ const COLLECT_LIMIT = 256 * 1024;
 
 /**
  * - pipe: committed; bytes go to the client as they arrive.
- * - buffer: a 2xx JSON answer, held until it ends, then committed whole.
+ * - buffer: a 2xx `application/json` answer to a request that did not ask to stream, held
+ *   until it ends, then committed whole. JSON streams (NDJSON, Gemini's) are piped.
  * - collect: an error answer, read to classify it before deciding to retry or pass it through.
  */
 type Mode = 'pipe' | 'buffer' | 'collect';
@@ -29,6 +30,8 @@ type Mode = 'pipe' | 'buffer' | 'collect';
 export class Attempt implements Dispatcher.DispatchHandler {
   readonly startedAt = performance.now();
   headersAt = 0;
+  /** The duration the exchange recorded for this attempt (0 until it settled). */
+  recordedMs = 0;
   private controller: Dispatcher.DispatchController | undefined;
   private pendingAbort: Error | undefined;
   private status = 0;
@@ -104,8 +107,11 @@ export class Attempt implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     const { exchange } = this;
     if (this.mode === 'pipe') {
+      const observer = exchange.ctx.responseObserver;
+      const held = observer?.flush?.();
+      if (held && held.length > 0) exchange.res.write(held);
       exchange.res.end();
-      exchange.ctx.responseObserver?.onEnd?.(false);
+      observer?.onEnd?.(false);
       exchange.settle(this, this.record(classifyResponse(this.status, undefined, this.upstream.provider)));
       exchange.complete();
       return;
@@ -192,14 +198,22 @@ export class Attempt implements Dispatcher.DispatchHandler {
 
   /** A plain JSON answer with a body, small enough to hold until it is complete. */
   private holdable(status: number, contentType: string): boolean {
-    if (this.sse || !contentType.includes('json') || status === 204 || status === 304) return false;
-    return this.exchange.ctx.method !== 'HEAD' && this.declaredLength() <= BUFFER_LIMIT;
+    const { ctx } = this.exchange;
+    if (this.sse || ctx.stream || status === 204 || status === 304 || ctx.method === 'HEAD') return false;
+    return isPlainJson(contentType) && this.declaredLength() <= BUFFER_LIMIT;
   }
 
   private declaredLength(): number {
     const value = headerValue(this.headers, 'content-length');
     return value === undefined ? 0 : Number(value);
   }
+}
+
+/** `application/json` (with parameters), not a JSON stream type such as `application/x-ndjson`. */
+function isPlainJson(contentType: string): boolean {
+  const semicolon = contentType.indexOf(';');
+  const type = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+  return type === 'application/json';
 }
 
 function endsWithBlankLine(chunk: Buffer): boolean {

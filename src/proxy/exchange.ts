@@ -54,6 +54,7 @@ export class ProxyExchange {
   private readonly triedKeys = new Set<string>();
   private deadline: NodeJS.Timeout | undefined;
   private waiting: NodeJS.Timeout | undefined;
+  private sameUpstreamFirst: Upstream | undefined;
   private lastFailure: { attempt: Attempt; failure: Failure } | undefined;
   private finished = false;
   private expired = false;
@@ -100,8 +101,11 @@ export class ProxyExchange {
   settleFailure(attempt: Attempt, record: AttemptRecord, failure: Failure): void {
     this.record(attempt, record);
     const scope = this.ctx.cancelled ? null : retryScope(record.verdict);
-    if (scope === 'upstream') this.triedUpstreams.add(attempt.upstream.name);
+    // A key-level verdict from an upstream without keys can only be escaped by another upstream.
+    if (scope === 'upstream' || (scope === 'key' && !attempt.key))
+      this.triedUpstreams.add(attempt.upstream.name);
     if (attempt.key && record.verdict !== 'rate_limited') this.triedKeys.add(attempt.key.id);
+    this.sameUpstreamFirst = scope === 'key' ? attempt.upstream : undefined;
     if (scope !== null && !isFinalTimeout(failure) && this.tryNext()) {
       this.lastFailure = { attempt, failure };
       return;
@@ -156,6 +160,7 @@ export class ProxyExchange {
     attempt.upstream.inFlight--;
     this.ctx.attempts.push(record);
     this.ctx.upstreamMs += record.durationMs;
+    attempt.recordedMs = record.durationMs;
     this.deps.health.record(attempt.upstream, attempt.key, record, this.deps.now());
     this.route.strategy.observe?.(attempt.upstream, record);
   }
@@ -167,7 +172,7 @@ export class ProxyExchange {
     const target = selectTarget(
       this.route,
       this.deps.health,
-      { upstreams: this.triedUpstreams, keys: this.triedKeys },
+      { upstreams: this.triedUpstreams, keys: this.triedKeys, sameUpstreamFirst: this.sameUpstreamFirst },
       { random: this.deps.random, now, hashKey: this.ctx.hashKey },
       this.claim,
     );
@@ -227,6 +232,7 @@ export class ProxyExchange {
     const last = this.lastFailure;
     if (last) this.sendFailure(last.attempt, last.failure);
     else {
+      this.ctx.replyHeaders['x-switchyard-attempts'] = String(this.attemptCount);
       sendError(this.res, this.ctx, new GatewayError('no_healthy_upstream'));
       this.complete();
     }
@@ -246,6 +252,7 @@ export class ProxyExchange {
       this.commit(attempt, failure.status, failure.headers, body.length);
       this.res.end(body);
     } else {
+      this.ctx.replyHeaders['x-switchyard-attempts'] = String(this.attemptCount);
       sendError(this.res, this.ctx, toGatewayError(failure.error, failure.cutShort));
     }
     this.complete();
@@ -276,10 +283,13 @@ function toGatewayError(err: Error & { code?: string }, bodyCutShort: boolean): 
   return new GatewayError(bodyCutShort ? 'upstream_bad_response' : 'upstream_unreachable', { cause: err });
 }
 
-/** `Server-Timing`: what the upstream took to answer and what the gateway added around it. */
+/**
+ * `Server-Timing`: what the upstreams took (this attempt up to now: its head for a stream, its
+ * whole body for a held answer, plus earlier attempts) and what the gateway added around them.
+ */
 function serverTiming(ctx: RequestContext, attempt: Attempt): string {
-  const upstream = attempt.headersAt - attempt.startedAt;
-  const total = attempt.headersAt - ctx.startedAt;
-  const gateway = Math.max(0, total - upstream - ctx.upstreamMs);
+  const now = performance.now();
+  const upstream = now - attempt.startedAt + ctx.upstreamMs - attempt.recordedMs;
+  const gateway = Math.max(0, now - ctx.startedAt - upstream);
   return `gateway;dur=${gateway.toFixed(2)}, upstream;dur=${upstream.toFixed(2)}`;
 }

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { RequestContext } from '../core/context';
 import { GatewayError } from '../core/errors';
+import { errorServerTiming } from '../observe/server-timing';
 import { sendError } from '../proxy/respond';
 import { isLiteral } from './match/pattern';
 import type { Route } from './route';
@@ -88,6 +89,7 @@ function sendJson(res: ServerResponse, ctx: RequestContext, value: unknown): voi
   res.writeHead(200, {
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(body)),
+    'server-timing': errorServerTiming(ctx),
     ...ctx.replyHeaders,
   });
   res.end(body);

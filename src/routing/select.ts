@@ -15,11 +15,14 @@ export interface Exclusions {
   readonly upstreams: ReadonlySet<string>;
   /** Keys (by id) already tried in this request. */
   readonly keys: ReadonlySet<string>;
+  /** After a key-level failure: another key of this upstream is tried before other upstreams. */
+  readonly sameUpstreamFirst?: Upstream;
 }
 
 /**
- * Picks an upstream and a key: the best priority tier that has a usable member, the route's
- * strategy within it, then the upstream's key rotation. Undefined when nothing is usable.
+ * Picks an upstream and a key: after a key-level failure another key of the same upstream;
+ * otherwise the best priority tier that has a usable member, the route's strategy within it,
+ * then the upstream's key rotation. Undefined when nothing is usable.
  */
 export function selectTarget(
   route: Route,
@@ -33,6 +36,16 @@ export function selectTarget(
     !exclusions.keys.has(key.id) &&
     health.keyUsable(upstream, key, ctx.now) &&
     (claim === undefined || claim(upstream, key));
+  const same = exclusions.sameUpstreamFirst;
+  if (
+    same &&
+    same.keys.size > 0 &&
+    !exclusions.upstreams.has(same.name) &&
+    health.upstreamUsable(same, ctx.now)
+  ) {
+    const key = same.keys.pick(keyUsable(same));
+    if (key) return { upstream: same, key };
+  }
   for (const tier of route.tiers) {
     let candidates = tier.filter(
       (u) => !exclusions.upstreams.has(u.name) && health.upstreamUsable(u, ctx.now),

@@ -214,4 +214,24 @@ describe('key health', () => {
     await gw.validator.runDue();
     expect((await keysAdmin(gw)).keys[0]).toMatchObject({ state: 'active' });
   });
+
+  it('validates one key on demand through the admin API', async () => {
+    let revoked = true;
+    const { gw } = await setup(
+      (req, res) =>
+        revoked ? sendJson(res, 401, { error: { code: 'invalid_api_key' } }) : replyChat()(req, res),
+      { admin: { key: 'admin-secret-1' } },
+      [KEYS[0]!],
+    );
+    await fetch(`${gw.url}/v1/models`);
+    const [key] = (await keysAdmin(gw)).keys as unknown as { id: string; state: string }[];
+    expect(key!.state).toBe('disabled');
+    revoked = false;
+    const result = await fetch(`${gw.url}/admin/upstreams/m/keys/${key!.id}/validate`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer admin-secret-1' },
+    });
+    expect(await result.json()).toMatchObject({ ok: true, key: 'sk-...0001' });
+    expect((await keysAdmin(gw)).keys[0]).toMatchObject({ state: 'active' });
+  });
 });

@@ -33,6 +33,10 @@ export class UsageMeter implements ResponseObserver {
     return this.reader ? this.reader.feed(chunk) : chunk;
   }
 
+  flush(): Buffer | undefined {
+    return this.reader?.flush();
+  }
+
   onBody(body: Buffer): void {
     this.bodyUsage = usageInBody(body);
     if (!this.bodyUsage) this.bodyText = answerText(body);

@@ -41,6 +41,17 @@ export class SseUsageReader {
     return this.strip ? (out.length === 0 ? EMPTY : Buffer.from(out)) : chunk;
   }
 
+  /**
+   * The stream ended: what is still held (an event without its blank line, such as a final
+   * `data: [DONE]\n`) goes to the client, read like any event. Empty unless stripping.
+   */
+  flush(): Buffer {
+    const rest = this.pending + this.decoder.decode();
+    this.pending = '';
+    if (!this.strip || this.gaveUp || rest.length === 0) return EMPTY;
+    return Buffer.from(this.readEvent(rest));
+  }
+
   /** Completion tokens generated so far, counted from the text seen (when no usage was reported). */
   generatedTokens(): number {
     return this.countedTokens + countTokens(this.textParts.join(''));

@@ -2,7 +2,8 @@
  * Open-loop load at a fixed rate: request i is sent at start + i/rate whether or not earlier ones
  * have answered, so a slow gateway cannot slow the load down (no coordinated omission).
  * Latency is measured from the moment a request is handed to the connection pool to the end of
- * its body. Run as a child process; argv[2] is the JSON of `OpenLoopArgs`; prints one JSON line.
+ * its body. Answers still missing `graceSeconds` after the last request was sent count as
+ * errors (a gateway far below the rate would otherwise queue for minutes). Run as a child process; argv[2] is the JSON of `OpenLoopArgs`; prints one JSON line.
  */
 import { Pool } from 'undici';
 import { type Summary, summarize } from '../report/stats';
@@ -16,6 +17,8 @@ export interface OpenLoopArgs {
   readonly warmupSeconds: number;
   readonly seconds: number;
   readonly connections: number;
+  /** How long to wait for answers after the last request was sent; the rest count as errors. */
+  readonly graceSeconds?: number;
 }
 
 export interface OpenLoopResult {
@@ -39,6 +42,8 @@ async function run(args: OpenLoopArgs): Promise<OpenLoopResult> {
   let recorded = 0;
   let errors = 0;
   let finished = 0;
+  let measuredDone = 0;
+  let over = false;
   let next = 0;
   const interval = 1000 / args.rate;
   const start = performance.now() + 20;
@@ -61,7 +66,8 @@ async function run(args: OpenLoopArgs): Promise<OpenLoopResult> {
       .then(async (res) => {
         await res.body.dump({ limit: Number.POSITIVE_INFINITY });
         const end = performance.now();
-        if (i >= warmup) {
+        if (i >= warmup && !over) {
+          measuredDone++;
           if (res.statusCode !== 200) errors++;
           latencies[recorded] = end - sentAt;
           lags[recorded] = sentAt - due;
@@ -70,7 +76,9 @@ async function run(args: OpenLoopArgs): Promise<OpenLoopResult> {
         }
       })
       .catch(() => {
-        if (i >= warmup) errors++;
+        if (i < warmup || over) return;
+        measuredDone++;
+        errors++;
       })
       .finally(settle);
   };
@@ -83,8 +91,13 @@ async function run(args: OpenLoopArgs): Promise<OpenLoopResult> {
     if (next < total) setTimeout(tick, Math.max(0, start + next * interval - performance.now() - 0.2));
   };
   setTimeout(tick, 20);
+  const sendingMs = (total / args.rate) * 1000;
+  const deadline = setTimeout(done, sendingMs + (args.graceSeconds ?? 5) * 1000);
   await allDone;
-  await pool.close();
+  clearTimeout(deadline);
+  over = true;
+  errors += measured - measuredDone;
+  await pool.destroy();
   return {
     sent: measured,
     errors,

@@ -127,6 +127,7 @@ class StreamHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
+    if (this.closed) return;
     if (this.status !== 200) this.rec.fail(`status ${this.status}`);
     else if (this.events !== this.expected || !this.sawDone) {
       this.rec.fail(`incomplete stream: ${this.events}/${this.expected} events, [DONE] ${this.sawDone}`);
@@ -135,6 +136,7 @@ class StreamHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_c: Dispatcher.DispatchController | null, err: Error): void {
+    if (this.closed) return;
     this.rec.fail(err.message);
     this.close();
   }

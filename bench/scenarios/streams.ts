@@ -25,6 +25,13 @@ export function nginxNeedsWorkers(streams: number, openFiles: number): boolean {
   return streams * 4 + 100 > openFiles;
 }
 
+function failedEverything(result: StreamsResult, name: string): boolean {
+  return Object.values(result).some((byTarget) => {
+    const point = byTarget[name];
+    return point !== undefined && point.completed === 0;
+  });
+}
+
 async function measureStreams(ctx: BenchContext, target: Target, streams: number): Promise<StreamPoint> {
   const { rampMs, chunks, intervalMs, timeoutMs } = ctx.plan.streams;
   const window = measureWindow(ctx, target);
@@ -54,6 +61,10 @@ export async function runStreams(ctx: BenchContext, openFiles: number): Promise<
   for (const streams of ctx.plan.streams.counts) {
     const byTarget: Record<string, StreamPoint> = {};
     for (const base of ctx.targets) {
+      if (failedEverything(result, base.name)) {
+        ctx.log(`streams ${streams} ${base.name}: skipped, every stream failed at a smaller count`);
+        continue;
+      }
       let target = base;
       let note: string | undefined;
       if (base.name === 'nginx' && ctx.startWideNginx && nginxNeedsWorkers(streams, openFiles)) {

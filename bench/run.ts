@@ -2,7 +2,7 @@
  * `npm run bench`: measures direct, Switchyard, nginx and Portkey's gateway side by side and
  * prints markdown tables (also bench/results/latest.md) plus a JSON file in bench/results/.
  * Options: --quick (short runs for development), --only=throughput,fixed-rate,realistic,streams,scale,
- * --targets=direct,switchyard,nginx,portkey. See bench/README.md.
+ * --targets=direct,switchyard,nginx,portkey,floor (and the opt-in quiet). See bench/README.md.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +18,7 @@ import { runFixedRate, runRealistic } from './scenarios/fixed-rate';
 import { runScale } from './scenarios/scale';
 import { runStreams } from './scenarios/streams';
 import { runThroughput } from './scenarios/throughput';
+import { startBareProxy } from './targets/bare';
 import { directTarget } from './targets/direct';
 import { startMock } from './targets/mock';
 import { ensureDebianTools, startNginx } from './targets/nginx';
@@ -27,7 +28,9 @@ import { buildSwitchyard, startSwitchyard } from './targets/switchyard';
 import type { Target } from './targets/target';
 
 const SCENARIOS = ['throughput', 'fixed-rate', 'realistic', 'streams', 'scale'] as const;
-const TARGETS = ['direct', 'switchyard', 'nginx', 'portkey'] as const;
+const TARGETS = ['direct', 'switchyard', 'nginx', 'portkey', 'floor'] as const;
+// Opt-in target, not in the default list: `quiet`, Switchyard with log_level warn (what the
+// per-request log line costs), in the throughput and fixed-rate scenarios.
 const KEYS = 10;
 
 const { values } = parseArgs({
@@ -74,6 +77,21 @@ async function startTargets(ctx: Omit<BenchContext, 'targets'>, openFiles: numbe
     );
   }
   if (wanted.has('portkey')) targets.push(await startPortkey({ core, mockUrl: ctx.mock.url, keys: KEYS }));
+  if (wanted.has('quiet')) {
+    targets.push(
+      await startSwitchyard({
+        name: 'switchyard (log warn)',
+        core,
+        mockUrl: ctx.mock.url,
+        workDir: ctx.workDir,
+        keys: KEYS,
+        routes: 0,
+        logLevel: 'warn',
+        scenarios: ['throughput', 'fixed-rate'],
+      }),
+    );
+  }
+  if (wanted.has('floor')) targets.push(await startBareProxy({ core, mockUrl: ctx.mock.url, keys: KEYS }));
   return targets;
 }
 

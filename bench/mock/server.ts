@@ -27,7 +27,7 @@ const HEAD_END = Buffer.from('\r\n\r\n');
 const CHUNKED_END = Buffer.from('\r\n0\r\n\r\n');
 const STREAM_MARKS = [Buffer.from('"stream":true'), Buffer.from('"stream": true')];
 const SLOW_MARK = Buffer.from('bench-slow');
-export const IDLE_CLOSE_MS = 3000;
+export const IDLE_CLOSE_MS = 1500;
 
 /** Where the current request's body ends in `buf`, or -1 while it is incomplete. */
 export function requestEnd(buf: Buffer, headEnd: number, lowerHead: string): number {

@@ -5,7 +5,7 @@
 import { runOpenLoop } from '../load/children';
 import type { OpenLoopResult } from '../load/open-loop';
 import { type Cell, markdownTable, percent, ratio } from '../report/table';
-import { CHAT_PATH, chatBody, type Target } from '../targets/target';
+import { CHAT_PATH, chatBody, type Target, takesPart } from '../targets/target';
 import { type BenchContext, harnessCore, measureWindow } from './context';
 
 export interface RatePoint extends OpenLoopResult {
@@ -55,7 +55,7 @@ async function runRates(
   const result: FixedRateResult = {};
   for (const rate of rates) {
     const byTarget: Record<string, RatePoint> = {};
-    for (const target of ctx.targets) {
+    for (const target of ctx.targets.filter((t) => takesPart(t, slow ? 'realistic' : 'fixed-rate'))) {
       const point = await measureRate(ctx, target, rate, settings, slow);
       byTarget[target.name] = point;
       ctx.log(

@@ -4,7 +4,7 @@ import type { SseResult } from '../load/sse-client';
 import { IDLE_CLOSE_MS } from '../mock/server';
 import { type Cell, fixed, markdownTable, percent, ratio } from '../report/table';
 import { sleep } from '../targets/process';
-import { CHAT_PATH, chatBody, type Target } from '../targets/target';
+import { CHAT_PATH, chatBody, type Target, takesPart } from '../targets/target';
 import { type BenchContext, harnessCore, measureWindow } from './context';
 
 export interface StreamPoint extends SseResult {
@@ -60,7 +60,7 @@ export async function runStreams(ctx: BenchContext, openFiles: number): Promise<
   const result: StreamsResult = {};
   for (const streams of ctx.plan.streams.counts) {
     const byTarget: Record<string, StreamPoint> = {};
-    for (const base of ctx.targets) {
+    for (const base of ctx.targets.filter((t) => takesPart(t, 'streams'))) {
       if (failedEverything(result, base.name)) {
         ctx.log(`streams ${streams} ${base.name}: skipped, every stream failed at a smaller count`);
         continue;
@@ -80,7 +80,7 @@ export async function runStreams(ctx: BenchContext, openFiles: number): Promise<
       } finally {
         if (target !== base) await target.stop();
       }
-      await sleep(IDLE_CLOSE_MS + 1000);
+      await sleep(IDLE_CLOSE_MS + 500);
     }
     result[String(streams)] = byTarget;
   }

@@ -2,7 +2,7 @@
 import { requestsPerSecond, runWrk, totalErrors } from '../load/wrk';
 import { median } from '../report/stats';
 import { type Cell, markdownTable, percent, ratio } from '../report/table';
-import { chatBody, type Target } from '../targets/target';
+import { chatBody, type Target, takesPart } from '../targets/target';
 import { type BenchContext, harnessCore, measureWindow } from './context';
 
 export interface ThroughputRound {
@@ -72,7 +72,7 @@ export async function runThroughput(ctx: BenchContext): Promise<ThroughputResult
   const { rounds, seconds, warmupSeconds } = ctx.plan.throughput;
   const all: Record<string, ThroughputRound[]> = {};
   for (let round = 1; round <= rounds; round++) {
-    for (const target of ctx.targets) {
+    for (const target of ctx.targets.filter((t) => takesPart(t, 'throughput'))) {
       const measured = await measureThroughput(ctx, target, seconds, warmupSeconds);
       ctx.log(
         `throughput round ${round} ${target.name}: ${Math.round(measured.rps)} req/s, p99 ${measured.p99Ms.toFixed(2)} ms, harness CPU ${percent(measured.harnessCpu)}, other load ${percent(measured.foreignCpu)}`,

@@ -22,6 +22,8 @@ export interface SwitchyardStart {
   readonly logLevel?: string;
   /** Extra node flags, e.g. `--cpu-prof` for profiling. */
   readonly nodeFlags?: readonly string[];
+  /** The scenarios this instance takes part in (all when absent). */
+  readonly scenarios?: readonly string[];
 }
 
 /** Keys beyond this many go to a keys file instead of the YAML. */
@@ -61,6 +63,7 @@ export async function startSwitchyard(options: SwitchyardStart): Promise<Target>
     headers: { authorization: `Bearer ${CLIENT_KEY}` },
     pids: () => (child.exitCode === null ? [child.pid!] : []),
     stop: () => stopProcess(child, 10_000),
+    scenarios: options.scenarios,
   };
   await waitReady(target);
   return target;

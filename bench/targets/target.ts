@@ -10,6 +10,12 @@ export interface Target {
   /** The processes whose CPU and memory count as the gateway's (none for direct). */
   pids(): number[];
   stop(): Promise<void>;
+  /** The scenarios this target takes part in; all when absent. */
+  readonly scenarios?: readonly string[];
+}
+
+export function takesPart(target: Target, scenario: string): boolean {
+  return target.scenarios === undefined || target.scenarios.includes(scenario);
 }
 
 export const CHAT_PATH = '/v1/chat/completions';

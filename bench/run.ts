@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   const cores = chooseCores();
   setNiceness(Number(values.nice));
   const openFiles = openFilesLimit();
-  const bigStreams = Math.min(10_000, Math.floor((openFiles - 200) / 2 / 100) * 100);
+  const bigStreams = Math.min(10_000, Math.floor((openFiles - 400) / 2 / 100) * 100);
   const plan = makePlan(values.quick, bigStreams);
   log(
     `cores ${cores ? `gateway ${cores.gateway}, harness ${cores.harness}` : 'unpinned'}; open files ${openFiles}`,

@@ -13,6 +13,8 @@ export interface NginxConfigOptions {
   /** Worker processes, all on the same core; more than one only to fit the file-descriptor limit. */
   readonly workers: number;
   readonly workerConnections: number;
+  /** Shorter than the mock's idle close, so nginx never reuses a connection the mock is closing. */
+  readonly upstreamKeepAliveSeconds: number;
 }
 
 const PROXY = `proxy_http_version 1.1;
@@ -58,11 +60,13 @@ http {
     server ${o.upstream};
     keepalive 512;
     keepalive_requests 1000000;
+    keepalive_timeout ${o.upstreamKeepAliveSeconds}s;
   }
   upstream keys {
 ${o.keyPorts.map((port) => `    server 127.0.0.1:${port};`).join('\n')}
     keepalive 512;
     keepalive_requests 1000000;
+    keepalive_timeout ${o.upstreamKeepAliveSeconds}s;
   }
   server {
     listen 127.0.0.1:${o.port}${reuse} backlog=4096;

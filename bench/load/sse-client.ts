@@ -3,11 +3,13 @@
  * between consecutive events as the client sees them, and each event's transit time (the mock
  * stamps every event with its send time on the shared monotonic clock). Streams start evenly over
  * `rampMs`; each lasts about chunks × interval, so with a ramp no longer than that, all are open at
- * once. Run as a child process; argv[2] is the JSON of `SseArgs`; prints one JSON line.
+ * once. Each stream is its own raw TCP connection with a minimal HTTP/1.1 reader (status line,
+ * chunked decoding): cheaper per event than a general client, so the harness core keeps up.
+ * Run as a child process; argv[2] is the JSON of `SseArgs`; prints one JSON line.
  */
-import type { IncomingHttpHeaders } from 'node:http';
-import { type Dispatcher, Pool } from 'undici';
+import { connect, type Socket } from 'node:net';
 import { type Summary, summarize } from '../report/stats';
+import { ChunkedDecoder } from './chunked';
 
 export interface SseArgs {
   readonly origin: string;
@@ -69,44 +71,73 @@ class Recorder {
   }
 }
 
-/** One stream: parses events out of the body as it arrives. */
-class StreamHandler implements Dispatcher.DispatchHandler {
+/** One stream on its own raw TCP connection: the request, then events parsed as bytes arrive. */
+class RawStream {
   private readonly startedAt = micros();
+  private head = '';
+  private headDone = false;
+  private decoder: ChunkedDecoder | null = null;
   private carry = '';
   private events = 0;
   private lastReceived = 0;
   private lastSent = 0;
   private sawDone = false;
-  private status = 0;
   private closed = false;
+  private readonly socket: Socket;
+  private now = 0;
 
   constructor(
+    host: string,
+    port: number,
+    request: Buffer,
     private readonly rec: Recorder,
     private readonly expected: number,
     private readonly onClose: () => void,
   ) {
     rec.open++;
     if (rec.open > rec.peakOpen) rec.peakOpen = rec.open;
+    this.socket = connect({ host, port, noDelay: true }, () => this.socket.write(request));
+    this.socket.on('data', (chunk: Buffer) => this.onChunk(chunk));
+    this.socket.on('error', (err) => this.fail(err.message));
+    this.socket.on('close', () => this.fail('connection closed before the end'));
   }
 
-  onRequestStart(_c: Dispatcher.DispatchController): void {}
-
-  onResponseStart(_c: Dispatcher.DispatchController, status: number, _h: IncomingHttpHeaders): void {
-    this.status = status;
+  private onChunk(chunk: Buffer): void {
+    this.now = micros();
+    let text = chunk.toString('latin1');
+    if (!this.headDone) {
+      this.head += text;
+      const end = this.head.indexOf('\r\n\r\n');
+      if (end === -1) return;
+      const status = Number(this.head.slice(9, 12));
+      if (status !== 200) {
+        this.fail(`status ${status}`);
+        return;
+      }
+      this.headDone = true;
+      const chunked = this.head.slice(0, end).toLowerCase().includes('transfer-encoding: chunked');
+      if (chunked) this.decoder = new ChunkedDecoder((data) => this.body(data));
+      text = this.head.slice(end + 4);
+      this.head = '';
+    }
+    if (this.decoder) {
+      this.decoder.push(text);
+      if (this.decoder.finished) this.finish();
+    } else this.body(text);
   }
 
-  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
-    const now = micros();
-    const text = this.carry + chunk.toString('latin1');
+  private body(data: string): void {
+    const text = this.carry + data;
     let from = 0;
     for (let end = text.indexOf('\n\n', from); end !== -1; end = text.indexOf('\n\n', from)) {
-      this.event(text.slice(from, end), now);
+      this.event(text.slice(from, end));
       from = end + 2;
     }
     this.carry = text.slice(from);
+    if (this.sawDone && !this.decoder) this.finish();
   }
 
-  private event(event: string, now: number): void {
+  private event(event: string): void {
     if (event.includes('[DONE]')) {
       this.sawDone = true;
       return;
@@ -114,7 +145,7 @@ class StreamHandler implements Dispatcher.DispatchHandler {
     const at = event.indexOf(CONTENT);
     if (at === -1) return;
     const sent = Number(event.slice(at + CONTENT.length, event.indexOf('"', at + CONTENT.length)));
-    const rec = this.rec;
+    const { rec, now } = this;
     if (this.events === 0) rec.ttfb[rec.ttfbCount++] = (now - this.startedAt) / 1000;
     else {
       rec.gap[rec.gapCount++] = (now - this.lastReceived) / 1000;
@@ -126,50 +157,53 @@ class StreamHandler implements Dispatcher.DispatchHandler {
     this.lastSent = sent;
   }
 
-  onResponseEnd(): void {
+  private finish(): void {
+    if (this.events !== this.expected || !this.sawDone) {
+      this.fail(`incomplete stream: ${this.events}/${this.expected} events, [DONE] ${this.sawDone}`);
+      return;
+    }
     if (this.closed) return;
-    if (this.status !== 200) this.rec.fail(`status ${this.status}`);
-    else if (this.events !== this.expected || !this.sawDone) {
-      this.rec.fail(`incomplete stream: ${this.events}/${this.expected} events, [DONE] ${this.sawDone}`);
-    } else this.rec.completed++;
+    this.rec.completed++;
     this.close();
   }
 
-  onResponseError(_c: Dispatcher.DispatchController | null, err: Error): void {
+  private fail(reason: string): void {
     if (this.closed) return;
-    this.rec.fail(err.message);
+    this.rec.fail(reason);
     this.close();
   }
 
   /** The run's deadline passed with this stream still open. */
   expire(): void {
-    if (this.closed) return;
-    this.rec.fail('timed out');
-    this.close();
-  }
-
-  get isClosed(): boolean {
-    return this.closed;
+    this.fail('timed out');
   }
 
   private close(): void {
-    if (this.closed) return;
     this.closed = true;
     this.rec.open--;
+    this.socket.destroy();
     this.onClose();
   }
 }
 
+function requestBytes(args: SseArgs, host: string): Buffer {
+  const headers: Record<string, string> = {
+    host,
+    'content-type': 'application/json',
+    accept: 'text/event-stream',
+    ...args.headers,
+    'content-length': String(Buffer.byteLength(args.body)),
+  };
+  let head = `POST ${args.path} HTTP/1.1\r\n`;
+  for (const name in headers) head += `${name}: ${headers[name]}\r\n`;
+  return Buffer.from(`${head}\r\n${args.body}`);
+}
+
 async function run(args: SseArgs): Promise<SseResult> {
-  const pool = new Pool(args.origin, {
-    connections: args.streams,
-    pipelining: 1,
-    headersTimeout: args.timeoutMs,
-    bodyTimeout: args.timeoutMs,
-  });
+  const url = new URL(args.origin);
+  const request = requestBytes(args, url.host);
   const rec = new Recorder(args.streams, args.chunks);
-  const headers = { 'content-type': 'application/json', accept: 'text/event-stream', ...args.headers };
-  const handlers: StreamHandler[] = [];
+  const streams: RawStream[] = [];
   const startedAt = performance.now();
   let closed = 0;
   let finish: () => void = () => {};
@@ -185,25 +219,19 @@ async function run(args: SseArgs): Promise<SseResult> {
   const tick = (): void => {
     const due = Math.min(args.streams, Math.floor((performance.now() - startedAt) / spacing) + 1);
     for (; next < due; next++) {
-      const handler = new StreamHandler(rec, args.chunks, onClose);
-      handlers.push(handler);
-      pool.dispatch(
-        { origin: args.origin, method: 'POST', path: args.path, headers, body: args.body },
-        handler,
-      );
+      streams.push(new RawStream(url.hostname, Number(url.port), request, rec, args.chunks, onClose));
     }
     if (next < args.streams) setTimeout(tick, 1);
   };
   tick();
   const deadline = setTimeout(() => {
-    for (const handler of handlers) handler.expire();
+    for (const stream of streams) stream.expire();
     for (let i = next; i < args.streams; i++) rec.fail('never started');
     finish();
   }, args.timeoutMs);
   await allClosed;
   clearTimeout(deadline);
   const wallMs = performance.now() - startedAt;
-  await pool.destroy();
   return {
     streams: args.streams,
     completed: rec.completed,

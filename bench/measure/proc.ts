@@ -31,6 +31,8 @@ export function selfAndReapedChildrenCpuSeconds(): number {
 export interface CoreTimes {
   readonly busy: number;
   readonly total: number;
+  /** Time the hypervisor ran something else while this virtual core wanted to run. */
+  readonly steal: number;
 }
 
 /** Busy and total ticks of each core, from /proc/stat. */
@@ -41,9 +43,17 @@ export function coreTimes(): CoreTimes[] {
     const values = line.trim().split(/\s+/).slice(1).map(Number);
     const idle = (values[3] ?? 0) + (values[4] ?? 0);
     const total = values.slice(0, 8).reduce((sum, value) => sum + value, 0);
-    cores.push({ busy: total - idle, total });
+    cores.push({ busy: total - idle, total, steal: values[7] ?? 0 });
   }
   return cores;
+}
+
+/** Share (0–1) of each core's time stolen by the hypervisor between two readings. */
+export function stealShare(before: readonly CoreTimes[], after: readonly CoreTimes[]): number[] {
+  return after.map((core, i) => {
+    const total = core.total - (before[i]?.total ?? 0);
+    return total > 0 ? (core.steal - (before[i]?.steal ?? 0)) / total : 0;
+  });
 }
 
 /** Busy seconds of all cores together between two readings. */

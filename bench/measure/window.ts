@@ -8,6 +8,7 @@ import {
   peakRssMiB,
   resetPeakRss,
   selfAndReapedChildrenCpuSeconds,
+  stealShare,
 } from './proc';
 
 export interface CostReading {
@@ -19,6 +20,8 @@ export interface CostReading {
   readonly harnessCpu: number;
   /** Busy share of the gateway's core. */
   readonly gatewayCoreBusy: number;
+  /** Share of the gateway core's time the hypervisor gave to other machines (stalls everything). */
+  readonly gatewayCoreSteal: number;
   /** CPU used by processes that are not the benchmark's (other work on the machine), in cores. */
   readonly foreignCpu: number;
   readonly peakRssMiB: number;
@@ -62,6 +65,7 @@ export function openWindow(
         gatewayCpu: gateway / seconds,
         harnessCoreBusy: shares[cores.harness] ?? 0,
         gatewayCoreBusy: shares[cores.gateway] ?? 0,
+        gatewayCoreSteal: stealShare(coresBefore, coresAfter)[cores.gateway] ?? 0,
         foreignCpu: Math.max(0, busySeconds(coresBefore, coresAfter) - own) / seconds,
         peakRssMiB: peakRssMiB(current),
       };

@@ -1,5 +1,12 @@
 /** The bytes the mock upstream answers with, built once. */
 
+/**
+ * The idle keep-alive time the mock announces (`Keep-Alive: timeout=N`) and enforces. Clients that
+ * honour the hint (undici, so Switchyard, Portkey and the load clients) close idle connections
+ * first, so no request races the mock's close; nginx is told the same in its config.
+ */
+export const KEEP_ALIVE_SECONDS = 4;
+
 export const COMPLETION_JSON = JSON.stringify({
   id: 'chatcmpl-bench',
   object: 'chat.completion',
@@ -28,6 +35,7 @@ export const COMPLETION_RESPONSE = Buffer.from(
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(COMPLETION_JSON)),
     connection: 'keep-alive',
+    'keep-alive': `timeout=${KEEP_ALIVE_SECONDS}`,
   }) + COMPLETION_JSON,
 );
 
@@ -46,6 +54,7 @@ export const UNAUTHORIZED_RESPONSE = Buffer.from(
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(UNAUTHORIZED_JSON)),
     connection: 'keep-alive',
+    'keep-alive': `timeout=${KEEP_ALIVE_SECONDS}`,
   }) + UNAUTHORIZED_JSON,
 );
 
@@ -56,6 +65,7 @@ export const SSE_HEAD = Buffer.from(
     'cache-control': 'no-cache',
     'transfer-encoding': 'chunked',
     connection: 'keep-alive',
+    'keep-alive': `timeout=${KEEP_ALIVE_SECONDS}`,
   }),
 );
 

@@ -10,6 +10,7 @@
 import { createServer, type Socket } from 'node:net';
 import {
   COMPLETION_RESPONSE,
+  KEEP_ALIVE_SECONDS,
   monotonicMicros,
   SSE_DONE,
   SSE_HEAD,
@@ -27,7 +28,7 @@ const HEAD_END = Buffer.from('\r\n\r\n');
 const CHUNKED_END = Buffer.from('\r\n0\r\n\r\n');
 const STREAM_MARKS = [Buffer.from('"stream":true'), Buffer.from('"stream": true')];
 const SLOW_MARK = Buffer.from('bench-slow');
-export const IDLE_CLOSE_MS = 1500;
+export const IDLE_CLOSE_MS = KEEP_ALIVE_SECONDS * 1000;
 
 /** Where the current request's body ends in `buf`, or -1 while it is incomplete. */
 export function requestEnd(buf: Buffer, headEnd: number, lowerHead: string): number {

@@ -14,6 +14,7 @@ export interface RatePoint extends OpenLoopResult {
   readonly harnessCoreBusy: number;
   readonly harnessCpu: number;
   readonly foreignCpu: number;
+  readonly gatewayCoreSteal: number;
 }
 
 /** rate → target → result */
@@ -43,6 +44,7 @@ async function measureRate(
     harnessCoreBusy: cost.harnessCoreBusy,
     harnessCpu: cost.harnessCpu,
     foreignCpu: cost.foreignCpu,
+    gatewayCoreSteal: cost.gatewayCoreSteal,
   };
 }
 
@@ -100,6 +102,7 @@ export function fixedRateTable(result: FixedRateResult): string {
         name === 'direct' ? '–' : percent(point.gatewayCpu),
         point.scheduleLag.p99,
         percent(point.foreignCpu),
+        percent(point.gatewayCoreSteal),
       ]);
     }
   }
@@ -119,6 +122,7 @@ export function fixedRateTable(result: FixedRateResult): string {
       'gateway CPU',
       'client lag p99 ms',
       'other load',
+      'steal',
     ],
     rows,
   );

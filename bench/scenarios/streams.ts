@@ -80,7 +80,7 @@ export async function runStreams(ctx: BenchContext, openFiles: number): Promise<
       } finally {
         if (target !== base) await target.stop();
       }
-      await sleep(IDLE_CLOSE_MS + 500);
+      await sleep(IDLE_CLOSE_MS - 1000);
     }
     result[String(streams)] = byTarget;
   }

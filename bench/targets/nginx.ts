@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { benchKeys } from '../config/keys';
 import { nginxConfig } from '../config/nginx-config';
 import { childPids } from '../measure/proc';
+import { KEEP_ALIVE_SECONDS } from '../mock/responses';
 import { freePort, spawnPinned, stopProcess } from './process';
 import { type Target, waitReady } from './target';
 
@@ -57,6 +58,7 @@ export async function startNginx(options: NginxStart): Promise<Target> {
       upstream: options.mockUrl.replace('http://', ''),
       workers: options.workers,
       workerConnections: options.workerConnections,
+      upstreamKeepAliveSeconds: KEEP_ALIVE_SECONDS - 2,
     }),
   );
   const child = spawnPinned(options.core, 'nginx', ['-p', prefix, '-c', confPath], {

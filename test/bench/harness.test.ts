@@ -4,6 +4,7 @@ import { benchKeys, CLIENT_KEY } from '../../bench/config/keys';
 import { nginxConfig } from '../../bench/config/nginx-config';
 import { portkeyConfigHeader } from '../../bench/config/portkey-config';
 import { routeEntry, switchyardConfig } from '../../bench/config/switchyard-config';
+import { ChunkedDecoder } from '../../bench/load/chunked';
 import { startMockServer } from '../../bench/mock/server';
 import { median, percentile, summarize } from '../../bench/report/stats';
 import { fixed, markdownTable, ratio } from '../../bench/report/table';
@@ -51,6 +52,7 @@ describe('bench config generators', () => {
       upstream: '127.0.0.1:7000',
       workers: 1,
       workerConnections: 1000,
+      upstreamKeepAliveSeconds: 2,
     });
     expect(conf.match(/upstream keys \{/g)).toHaveLength(1);
     expect(conf).toContain('server 127.0.0.1:8001;');
@@ -125,5 +127,20 @@ describe('bench mock upstream', () => {
     expect(events[3]).toBe('data: [DONE]');
     expect(events[0]).toMatch(/"content":"\d+"/);
     mock.close();
+  });
+});
+
+describe('bench SSE client', () => {
+  it('decodes a chunked body however the bytes are split', () => {
+    const wire = '5\r\nhello\r\n19\r\n world, in one more chunk\r\n0\r\n\r\n';
+    for (const size of [1, 2, 3, 7, wire.length]) {
+      let out = '';
+      const decoder = new ChunkedDecoder((data) => {
+        out += data;
+      });
+      for (let i = 0; i < wire.length; i += size) decoder.push(wire.slice(i, i + size));
+      expect(out).toBe('hello world, in one more chunk');
+      expect(decoder.finished).toBe(true);
+    }
   });
 });

@@ -19,9 +19,10 @@ function cellText(cell: Cell): string {
   return cell;
 }
 
-/** Two decimals below 10, one below 100, none above: enough for milliseconds and req/s alike. */
+/** Integers as they are; else two decimals below 10, one below 100, none above. */
 export function fixed(value: number): string {
   if (!Number.isFinite(value)) return '–';
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
   const abs = Math.abs(value);
   if (abs >= 100) return Math.round(value).toLocaleString('en-US');
   if (abs >= 10) return value.toFixed(1);

@@ -8,6 +8,9 @@ import { type Cell, markdownTable, percent, ratio } from '../report/table';
 import { CHAT_PATH, chatBody, type Target, takesPart } from '../targets/target';
 import { type BenchContext, harnessCore, measureWindow } from './context';
 
+/** Below this, nginx's added p99 is noise and a ratio to it means nothing. */
+const MIN_RATIO_BASE_MS = 0.1;
+
 export interface RatePoint extends OpenLoopResult {
   readonly rate: number;
   readonly gatewayCpu: number;
@@ -97,7 +100,11 @@ export function fixedRateTable(result: FixedRateResult): string {
         added('p99'),
         added('p999'),
         ratio(l.p99, direct?.p99),
-        name === 'direct' || name === 'nginx' ? '–' : ratio(added('p99') ?? undefined, nginxAdded),
+        name === 'direct' ||
+        name === 'nginx' ||
+        !(nginxAdded !== undefined && nginxAdded >= MIN_RATIO_BASE_MS)
+          ? '–'
+          : ratio(added('p99') ?? undefined, nginxAdded),
         point.errors,
         name === 'direct' ? '–' : percent(point.gatewayCpu),
         point.scheduleLag.p99,

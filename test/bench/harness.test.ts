@@ -97,6 +97,7 @@ describe('bench report', () => {
     expect(fixed(0.3456)).toBe('0.35');
     expect(fixed(45.67)).toBe('45.7');
     expect(fixed(1234.5)).toBe('1,235');
+    expect(fixed(10)).toBe('10');
   });
 
   it('computes nearest-rank percentiles and medians', () => {

@@ -29,8 +29,9 @@ import type { Target } from './targets/target';
 
 const SCENARIOS = ['throughput', 'fixed-rate', 'realistic', 'streams', 'scale'] as const;
 const TARGETS = ['direct', 'switchyard', 'nginx', 'portkey', 'floor'] as const;
-// Opt-in target, not in the default list: `quiet`, Switchyard with log_level warn (what the
-// per-request log line costs), in the throughput and fixed-rate scenarios.
+// Opt-in targets, not in the default list: `quiet`, Switchyard with log_level warn (what the
+// per-request log line costs), in the throughput and fixed-rate scenarios; `raw`, the raw-socket
+// proxy experiment (bench/bare/raw-proxy.ts), in the throughput scenario.
 const KEYS = 10;
 
 const { values } = parseArgs({
@@ -92,6 +93,9 @@ async function startTargets(ctx: Omit<BenchContext, 'targets'>, openFiles: numbe
     );
   }
   if (wanted.has('floor')) targets.push(await startBareProxy({ core, mockUrl: ctx.mock.url, keys: KEYS }));
+  if (wanted.has('raw')) {
+    targets.push(await startBareProxy({ core, mockUrl: ctx.mock.url, keys: KEYS, kind: 'raw' }));
+  }
   return targets;
 }
 

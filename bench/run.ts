@@ -171,7 +171,8 @@ async function main(): Promise<void> {
   }
   results.wallSeconds = (performance.now() - began) / 1000;
   const markdown = renderMarkdown(results, plan.streams.intervalMs);
-  const file = writeResults('bench/results', results, markdown);
+  const complete = SCENARIOS.every((name) => only.has(name)) && Object.keys(results.failures).length === 0;
+  const file = writeResults('bench/results', results, markdown, complete);
   process.stdout.write(`\n${markdown}\n`);
   log(`results: ${file}; wall time ${results.wallSeconds.toFixed(0)} s`);
 }

@@ -57,12 +57,20 @@ export function renderMarkdown(results: BenchResults, intervalMs: number): strin
   return `${parts.join('\n\n')}\n`;
 }
 
-/** Writes `bench/results/<date>-<commit>.json` and `latest.md`; returns the JSON path. */
-export function writeResults(dir: string, results: BenchResults, markdown: string): string {
+/**
+ * Writes `bench/results/<date>-<commit>.json`, and `latest.md` (`latest-quick.md`) when the run was
+ * complete (every scenario); returns the JSON path.
+ */
+export function writeResults(
+  dir: string,
+  results: BenchResults,
+  markdown: string,
+  complete: boolean,
+): string {
   mkdirSync(dir, { recursive: true });
   const stamp = results.meta.date.replace(/[:.]/g, '-').slice(0, 19);
   const file = join(dir, `${stamp}-${results.meta.commit}${results.meta.quick ? '-quick' : ''}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(dir, results.meta.quick ? 'latest-quick.md' : 'latest.md'), markdown);
+  if (complete) writeFileSync(join(dir, results.meta.quick ? 'latest-quick.md' : 'latest.md'), markdown);
   return file;
 }

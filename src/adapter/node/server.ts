@@ -10,6 +10,13 @@ export interface ListeningServer {
   drain(timeoutMs: number): Promise<void>;
 }
 
+/**
+ * Pending connections the kernel may queue before the gateway accepts them (capped by
+ * net.core.somaxconn). Node's default of 511 overflows when thousands of clients connect at once
+ * (streams opening together): the kernel then drops their SYNs and they retry after 1, 3, 7… s.
+ */
+const LISTEN_BACKLOG = 4096;
+
 /** Serves the gateway over node:http with keep-alive and no Nagle delay for streams. */
 export async function listen(gateway: Gateway, host: string, port: number): Promise<ListeningServer> {
   const server = createServer(
@@ -19,7 +26,7 @@ export async function listen(gateway: Gateway, host: string, port: number): Prom
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve();
     });

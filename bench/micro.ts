@@ -1,0 +1,119 @@
+/**
+ * `npm run bench:micro`: what Switchyard's own per-request steps cost, each timed alone in a loop
+ * (microseconds per call). Complements the CPU profile: the profile says where time goes, this
+ * says how much each step would give back if it were cheaper.
+ */
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { GatewayAccess } from '../src/access/access';
+import { configSchema } from '../src/config/schema/index';
+import { RequestContext } from '../src/core/context';
+import { logRequest } from '../src/core/request-line';
+import { createLogger } from '../src/observe/logger';
+import { Redactor } from '../src/observe/redact';
+import { clientResponseHeaders, upstreamRequestHeaders } from '../src/proxy/headers';
+import { parsedJson } from '../src/proxy/json-body';
+import { benchKeys, CLIENT_KEY } from './config/keys';
+import { markdownTable } from './report/table';
+import { chatBody } from './targets/target';
+
+const CALLS = 100_000;
+
+function time(fn: () => void): number {
+  for (let i = 0; i < CALLS / 10; i++) fn();
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < CALLS; i++) fn();
+  return Number(process.hrtime.bigint() - start) / 1000 / CALLS;
+}
+
+const redactor = new Redactor();
+redactor.replaceAll([CLIENT_KEY, ...benchKeys(10)]);
+const devNull = pino.destination({ dest: '/dev/null', sync: true });
+const logger = createLogger({
+  level: 'info',
+  format: 'json',
+  redactor,
+  destination: devNull as unknown as NodeJS.WritableStream,
+});
+const plain = pino({ level: 'info', base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, devNull);
+const epoch = pino({ level: 'info', base: undefined }, devNull);
+const ctx = new RequestContext(
+  randomUUID(),
+  'POST',
+  '/v1/chat/completions',
+  '127.0.0.1:8080',
+  '127.0.0.1',
+  'wrk',
+  0,
+  {
+    'x-request-id': randomUUID(),
+  },
+);
+ctx.status = 200;
+ctx.model = 'gpt-4o-mini';
+ctx.verdict = 'success';
+ctx.ttfbMs = 0.4;
+const line = `{"level":30,"time":"${new Date().toISOString()}","req_id":"${ctx.id}","method":"POST","path":"/v1/chat/completions","status":200,"duration_ms":0.91,"ttfb_ms":0.4,"route":"default","upstream":"mock","key":"sk-...0001","model":"gpt-4o-mini","verdict":"success","client_ip":"127.0.0.1","user_agent":"wrk","msg":"request"}`;
+const access = new GatewayAccess(configSchema.parse({ server: { auth_keys: [CLIENT_KEY] } }));
+const authHeaders = { authorization: `Bearer ${CLIENT_KEY}` };
+const body = Buffer.from(chatBody());
+const raw = [
+  'Host',
+  '127.0.0.1:8080',
+  'Authorization',
+  'Bearer x',
+  'Content-Type',
+  'application/json',
+  'Content-Length',
+  '120',
+];
+const upstreamHead = {
+  'content-type': 'application/json',
+  'content-length': '301',
+  connection: 'keep-alive',
+};
+
+const rows: [string, number][] = [
+  ['request log line (pino + redactor, to /dev/null)', time(() => logRequest(logger, ctx))],
+  ['  the same without the redactor hook', time(() => logRequest(plain, ctx))],
+  ['  the same, epoch timestamps', time(() => logRequest(epoch, ctx))],
+  ['  redactor.redact() of one request line', time(() => redactor.redact(line))],
+  ['client key check (identify: HMAC lookup)', time(() => access.identify(ctx, authHeaders))],
+  [
+    'JSON body parse for model/stream (parsedJson)',
+    time(() => {
+      ctx.jsonParsed = false;
+      ctx.body = body;
+      parsedJson(ctx, 'application/json');
+    }),
+  ],
+  [
+    'response head: own headers + clientResponseHeaders',
+    time(() =>
+      clientResponseHeaders(
+        upstreamHead,
+        {
+          ...ctx.replyHeaders,
+          'x-switchyard-attempts': String(1),
+          'server-timing': `gateway;dur=${(0.123).toFixed(2)}, upstream;dur=${(0.456).toFixed(2)}`,
+        },
+        301,
+      ),
+    ),
+  ],
+  [
+    'upstream request headers',
+    time(() =>
+      upstreamRequestHeaders(raw, {
+        authHeader: 'authorization',
+        authValue: 'Bearer sk-bench-1',
+        requestId: ctx.id,
+        contentLength: body.length,
+        extra: {},
+        defaults: {},
+      }),
+    ),
+  ],
+  ['request id (randomUUID)', time(() => randomUUID())],
+];
+process.stdout.write(`${markdownTable(['step', 'µs per call'], rows)}\n`);

@@ -1,0 +1,136 @@
+/**
+ * Scenario 2 (and 5): latency at a fixed rate, open loop, minus direct's. With the realistic mock
+ * (60 ms to first byte) this is the end-to-end time a user sees added.
+ */
+import { runOpenLoop } from '../load/children';
+import type { OpenLoopResult } from '../load/open-loop';
+import { type Cell, markdownTable, percent, ratio } from '../report/table';
+import { CHAT_PATH, chatBody, type Target, takesPart } from '../targets/target';
+import { type BenchContext, harnessCore, measureWindow } from './context';
+
+/** Below this, nginx's added p99 is noise and a ratio to it means nothing. */
+const MIN_RATIO_BASE_MS = 0.1;
+
+export interface RatePoint extends OpenLoopResult {
+  readonly rate: number;
+  readonly gatewayCpu: number;
+  readonly harnessCoreBusy: number;
+  readonly harnessCpu: number;
+  readonly foreignCpu: number;
+  readonly gatewayCoreSteal: number;
+}
+
+/** rate → target → result */
+export type FixedRateResult = Record<string, Record<string, RatePoint>>;
+
+async function measureRate(
+  ctx: BenchContext,
+  target: Target,
+  rate: number,
+  settings: { seconds: number; warmupSeconds: number; connections: number },
+  slow: boolean,
+): Promise<RatePoint> {
+  const window = measureWindow(ctx, target);
+  const result = await runOpenLoop(harnessCore(ctx), {
+    origin: target.origin,
+    path: CHAT_PATH,
+    headers: { ...target.headers },
+    body: chatBody({ slow }),
+    rate,
+    ...settings,
+  });
+  const cost = window.end();
+  return {
+    ...result,
+    rate,
+    gatewayCpu: cost.gatewayCpu,
+    harnessCoreBusy: cost.harnessCoreBusy,
+    harnessCpu: cost.harnessCpu,
+    foreignCpu: cost.foreignCpu,
+    gatewayCoreSteal: cost.gatewayCoreSteal,
+  };
+}
+
+async function runRates(
+  ctx: BenchContext,
+  rates: readonly number[],
+  slow: boolean,
+): Promise<FixedRateResult> {
+  const settings = slow ? ctx.plan.realistic : ctx.plan.fixedRate;
+  const result: FixedRateResult = {};
+  for (const rate of rates) {
+    const byTarget: Record<string, RatePoint> = {};
+    for (const target of ctx.targets.filter((t) => takesPart(t, slow ? 'realistic' : 'fixed-rate'))) {
+      const point = await measureRate(ctx, target, rate, settings, slow);
+      byTarget[target.name] = point;
+      ctx.log(
+        `${slow ? 'realistic' : 'fixed rate'} ${rate}/s ${target.name}: p50 ${point.latency.p50.toFixed(3)} ms, p99 ${point.latency.p99.toFixed(3)} ms, errors ${point.errors}`,
+      );
+    }
+    result[String(rate)] = byTarget;
+  }
+  return result;
+}
+
+export function runFixedRate(ctx: BenchContext): Promise<FixedRateResult> {
+  return runRates(ctx, ctx.plan.fixedRate.rates, false);
+}
+
+export function runRealistic(ctx: BenchContext): Promise<FixedRateResult> {
+  return runRates(ctx, [ctx.plan.realistic.rate], true);
+}
+
+export function fixedRateTable(result: FixedRateResult): string {
+  const rows: Cell[][] = [];
+  for (const [rate, byTarget] of Object.entries(result)) {
+    const direct = byTarget.direct?.latency;
+    const nginx = byTarget.nginx?.latency;
+    for (const [name, point] of Object.entries(byTarget)) {
+      const l = point.latency;
+      const added = (key: 'p50' | 'p99' | 'p999') =>
+        direct && name !== 'direct' ? l[key] - direct[key] : null;
+      const nginxAdded = nginx && direct ? nginx.p99 - direct.p99 : undefined;
+      rows.push([
+        `${name} @ ${rate}/s`,
+        point.achievedRate,
+        l.p50,
+        l.p99,
+        l.p999,
+        added('p50'),
+        added('p99'),
+        added('p999'),
+        ratio(l.p99, direct?.p99),
+        name === 'direct' ||
+        name === 'nginx' ||
+        !(nginxAdded !== undefined && nginxAdded >= MIN_RATIO_BASE_MS)
+          ? '–'
+          : ratio(added('p99') ?? undefined, nginxAdded),
+        point.errors,
+        name === 'direct' ? '–' : percent(point.gatewayCpu),
+        point.scheduleLag.p99,
+        percent(point.foreignCpu),
+        percent(point.gatewayCoreSteal),
+      ]);
+    }
+  }
+  return markdownTable(
+    [
+      'target @ rate',
+      'achieved req/s',
+      'p50 ms',
+      'p99 ms',
+      'p99.9 ms',
+      '+p50 ms',
+      '+p99 ms',
+      '+p99.9 ms',
+      'p99 × direct',
+      '+p99 × nginx',
+      'errors',
+      'gateway CPU',
+      'client lag p99 ms',
+      'other load',
+      'steal',
+    ],
+    rows,
+  );
+}

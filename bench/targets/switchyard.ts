@@ -1,0 +1,70 @@
+/** Switchyard built with `npm run build`, run from dist via bin/switchyard.js with a generated config. */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchKeys, CLIENT_KEY } from '../config/keys';
+import { switchyardConfig } from '../config/switchyard-config';
+import { freePort, spawnPinned, stopProcess } from './process';
+import { type Target, waitReady } from './target';
+
+/** Builds dist/ once per harness run. */
+export function buildSwitchyard(): void {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+}
+
+export interface SwitchyardStart {
+  readonly name?: string;
+  readonly core: number | null;
+  readonly mockUrl: string;
+  readonly workDir: string;
+  readonly keys: number;
+  readonly routes: number;
+  readonly logLevel?: string;
+  /** Extra node flags, e.g. `--cpu-prof` for profiling. */
+  readonly nodeFlags?: readonly string[];
+  /** The scenarios this instance takes part in (all when absent). */
+  readonly scenarios?: readonly string[];
+}
+
+/** Keys beyond this many go to a keys file instead of the YAML. */
+const INLINE_KEYS = 100;
+
+export async function startSwitchyard(options: SwitchyardStart): Promise<Target> {
+  const port = await freePort();
+  const id = `${options.keys}k-${options.routes}r-${port}`;
+  const keys = benchKeys(options.keys);
+  let keysFile: string | undefined;
+  if (keys.length > INLINE_KEYS) {
+    keysFile = join(options.workDir, `keys-${id}.txt`);
+    writeFileSync(keysFile, `${keys.join('\n')}\n`);
+  }
+  const configPath = join(options.workDir, `switchyard-${id}.yaml`);
+  writeFileSync(
+    configPath,
+    switchyardConfig({
+      port,
+      upstreamUrl: options.mockUrl,
+      keys: keysFile ? undefined : keys,
+      keysFile,
+      routes: options.routes,
+      storePath: join(options.workDir, `switchyard-${id}.db`),
+      logLevel: options.logLevel,
+    }),
+  );
+  const child = spawnPinned(
+    options.core,
+    process.execPath,
+    [...(options.nodeFlags ?? []), 'bin/switchyard.js', '--config', configPath],
+    { stdio: ['ignore', 'ignore', 'inherit'], cwd: process.cwd() },
+  );
+  const target: Target = {
+    name: options.name ?? 'switchyard',
+    origin: `http://127.0.0.1:${port}`,
+    headers: { authorization: `Bearer ${CLIENT_KEY}` },
+    pids: () => (child.exitCode === null ? [child.pid!] : []),
+    stop: () => stopProcess(child, 10_000),
+    scenarios: options.scenarios,
+  };
+  await waitReady(target);
+  return target;
+}

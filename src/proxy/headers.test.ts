@@ -86,10 +86,26 @@ describe('header shaping', () => {
       { 'x-request-id': 'r' },
       null,
     );
-    expect(out).toEqual({
-      'content-type': 'text/event-stream',
-      'set-cookie': ['a=1', 'b=2'],
-      'x-request-id': 'r',
-    });
+    expect(out).toEqual([
+      'content-type',
+      'text/event-stream',
+      'set-cookie',
+      'a=1',
+      'set-cookie',
+      'b=2',
+      'x-request-id',
+      'r',
+    ]);
+  });
+
+  it('lets the gateway own headers and a known length replace the upstream ones', () => {
+    const out = clientResponseHeaders(
+      { 'x-request-id': 'upstream-id', 'content-length': '99', 'x-other': 'kept' },
+      { 'x-request-id': 'gateway-id' },
+      12,
+    );
+    expect(out).toEqual(['x-other', 'kept', 'content-length', '12', 'x-request-id', 'gateway-id']);
+    const dropped = clientResponseHeaders({ 'content-length': '99' }, {}, null, true);
+    expect(dropped).toEqual([]);
   });
 });

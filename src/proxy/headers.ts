@@ -77,8 +77,9 @@ export function upstreamRequestHeaders(
 }
 
 /**
- * Response headers passed to the client: the upstream's, minus hop-by-hop ones, plus the
- * gateway's own (request id, CORS, attempts). `dropLength`: the body is rewritten on its way
+ * Response headers passed to the client, as the flat `[name, value, …]` list `writeHead` takes
+ * without building an object: the upstream's, minus hop-by-hop ones, plus the gateway's own
+ * (request id, CORS, attempts, timing), which replace the upstream's of the same name. `dropLength`: the body is rewritten on its way
  * (an observer removes an event), so the upstream's length no longer holds.
  */
 export function clientResponseHeaders(
@@ -86,16 +87,18 @@ export function clientResponseHeaders(
   own: Readonly<Record<string, string>>,
   contentLength: number | null,
   dropLength = false,
-): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+): string[] {
+  const out: string[] = [];
   const listed = listedInConnection(upstream.connection);
   for (const name in upstream) {
-    if (HOP_BY_HOP.has(name) || listed?.has(name) || (dropLength && name === 'content-length')) continue;
+    if (HOP_BY_HOP.has(name) || listed?.has(name) || name in own) continue;
+    if (name === 'content-length' && (dropLength || contentLength !== null)) continue;
     const value = upstream[name];
-    if (value !== undefined) out[name] = value;
+    if (typeof value === 'string') out.push(name, value);
+    else if (value !== undefined) for (const item of value) out.push(name, item);
   }
-  if (contentLength !== null) out['content-length'] = String(contentLength);
-  for (const name in own) out[name] = own[name]!;
+  if (contentLength !== null) out.push('content-length', String(contentLength));
+  for (const name in own) out.push(name, own[name]!);
   return out;
 }
 

@@ -5,6 +5,11 @@ import { maskSecret } from './mask';
 const CANDIDATE = /[A-Za-z0-9_\-.~+/]{12,}=*/g;
 /** Shapes of well-known API keys, masked even when the gateway does not know the key. */
 const KEY_SHAPE = /^(?:sk-[A-Za-z0-9_-]{8,}|AIza[0-9A-Za-z_-]{20,}|xai-[A-Za-z0-9]{20,})$/;
+
+/** Whether a token has the shape of a well-known provider key (`sk-…`, `AIza…`, `xai-…`). */
+export function isProviderKeyShaped(token: string): boolean {
+  return KEY_SHAPE.test(token);
+}
 const SHORT = 12;
 /** A secret the token pass finds: a run of token characters, maybe with base64 padding. */
 const TOKEN_SECRET = /^[A-Za-z0-9_\-.~+/]{12,}=*$/;

@@ -2,7 +2,7 @@ import type { ReloadResult } from '../config/manager';
 import type { Config } from '../config/schema/index';
 import { maskSecret } from '../observe/mask';
 import type { ConfigService } from './config-service';
-import { presentUpstreamConfig } from './present';
+import { presentRouteConfig, presentUpstreamConfig } from './present';
 import type { AdminRouter } from './router';
 import { invalid } from './validate';
 
@@ -42,7 +42,7 @@ function effectiveConfig(service: ConfigService): Record<string, unknown> {
     admin: { ...config.admin, key: config.admin.key ? maskSecret(config.admin.key) : undefined },
     store: config.store,
     upstreams: config.upstreams.map((u) => ({ ...presentUpstreamConfig(u), keys: u.keys.length })),
-    routes: config.routes ?? null,
+    routes: config.routes?.map(presentRouteConfig) ?? null,
     shadowed_api_objects: shadowed,
   };
 }

@@ -1,33 +1,47 @@
-import type { UpstreamConfig } from '../config/schema/index';
+import type { RouteConfig, UpstreamConfig } from '../config/schema/index';
+import {
+  type HeaderMap,
+  type HeaderObjectKind,
+  isCredentialHeader,
+  mapHeaderMaps,
+  valueAt,
+} from '../config/secret-headers';
 import { maskSecret } from '../observe/mask';
 
-/** Header names whose values are credentials: returned masked, never in full. */
-const SENSITIVE_HEADER = /authorization|api[-_]?key|token|secret|password|cookie|credential/i;
-
 /** Header values with credentials masked (`sk-...abcd`). */
-export function maskHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
+export function maskHeaders(headers: HeaderMap): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(headers)) {
-    out[name] = SENSITIVE_HEADER.test(name) ? maskSecret(value) : value;
+    out[name] = typeof value === 'string' && isCredentialHeader(name, value) ? maskSecret(value) : value;
   }
   return out;
 }
 
 /**
- * A client that read an upstream, changed something and wrote it back sends the masked header
+ * A client that read an object, changed something and wrote it back sends the masked header
  * values it was given: those keep the stored value.
  */
-export function restoreMaskedHeaders(
-  next: Readonly<Record<string, string>>,
-  previous: Readonly<Record<string, string>> | undefined,
-): Record<string, string> {
-  const out: Record<string, string> = { ...next };
-  if (!previous) return out;
+export function restoreMaskedHeaders(next: HeaderMap, previous: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...next };
+  if (previous === null || typeof previous !== 'object') return out;
   for (const [name, value] of Object.entries(next)) {
-    const old = previous[name];
-    if (old !== undefined && SENSITIVE_HEADER.test(name) && value === maskSecret(old)) out[name] = old;
+    const old = (previous as Record<string, unknown>)[name];
+    if (typeof old === 'string' && isCredentialHeader(name, old) && value === maskSecret(old))
+      out[name] = old;
   }
   return out;
+}
+
+/**
+ * `restoreMaskedHeaders` for every header map of an upstream or route definition (upstream,
+ * health check and keep-alive headers; a route's `headers.set`), against the stored definition.
+ */
+export function restoreMaskedHeaderMaps(
+  kind: HeaderObjectKind,
+  next: Record<string, unknown>,
+  stored: Record<string, unknown>,
+): Record<string, unknown> {
+  return mapHeaderMaps(kind, next, (map, path) => restoreMaskedHeaders(map, valueAt(stored, path)));
 }
 
 /** A URL with any password masked. */
@@ -44,6 +58,11 @@ export function maskUrl(url: string): string {
 
 /** The running configuration of an upstream as the API shows it: keys counted, secrets masked. */
 export function presentUpstreamConfig(config: UpstreamConfig): Record<string, unknown> {
-  const { keys: _keys, headers, url, ...rest } = config;
-  return { ...rest, url: maskUrl(url), headers: maskHeaders(headers) };
+  const { keys: _keys, url, ...rest } = mapHeaderMaps('upstream', config, maskHeaders);
+  return { ...rest, url: maskUrl(url) };
+}
+
+/** A route as the API shows it: credential values of `headers.set` masked. */
+export function presentRouteConfig(route: RouteConfig): RouteConfig {
+  return mapHeaderMaps('route', route, maskHeaders);
 }

@@ -2,6 +2,7 @@ import { IMPLICIT_ROUTE } from '../config/merge';
 import { routeObjectSchema, routeSchema } from '../config/schema/route';
 import { GatewayError } from '../core/errors';
 import { type ConfigService, removeRoute, replaceRoute } from './config-service';
+import { presentRouteConfig, restoreMaskedHeaderMaps } from './present';
 import type { AdminRequest, AdminRouter } from './router';
 import { conflict, iso, jsonBody, notFound } from './upstream-routes';
 import { invalid, parseInput } from './validate';
@@ -57,7 +58,7 @@ function view(service: ConfigService, name: string): Record<string, unknown> | u
   const fromApi = stored !== undefined && !shadowed;
   const implicit = !fromApi && name === IMPLICIT_ROUTE && service.manager.baseInput.routes === undefined;
   return {
-    ...running,
+    ...presentRouteConfig(running),
     source: fromApi ? 'api' : 'file',
     ...(implicit ? { implicit: true } : {}),
     ...(shadowed ? { shadows_api_object: true } : {}),
@@ -94,11 +95,11 @@ async function updateRoute(service: ConfigService, req: AdminRequest, partial: b
   const stored = writableRoute(service, name);
   const body = (await req.json()) as Record<string, unknown>;
   parseInput(partial ? patchSchema : routeSchema, body);
-  const definition = partial ? { ...stored.definition, ...body } : { ...body };
-  if (definition.name !== undefined && definition.name !== name) {
+  const merged = partial ? { ...stored.definition, ...body } : { ...body };
+  if (merged.name !== undefined && merged.name !== name) {
     throw invalid([`name: a route cannot be renamed (the path says "${name}")`], 'name');
   }
-  definition.name = name;
+  const definition = restoreMaskedHeaderMaps('route', { ...merged, name }, stored.definition);
   parseInput(routeSchema, definition);
   checkMembers(service, definition);
   service.change(

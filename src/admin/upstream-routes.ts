@@ -3,7 +3,7 @@ import { upstreamSchema } from '../config/schema/upstream';
 import { GatewayError } from '../core/errors';
 import { type ConfigService, removeUpstream, replaceUpstream } from './config-service';
 import { MAX_KEYS_PER_REQUEST } from './key-import';
-import { presentUpstreamConfig, restoreMaskedHeaders } from './present';
+import { presentUpstreamConfig, restoreMaskedHeaderMaps } from './present';
 import type { AdminRequest, AdminRouter } from './router';
 import { parseInput } from './validate';
 
@@ -124,12 +124,7 @@ async function updateUpstream(service: ConfigService, req: AdminRequest, partial
     });
   }
   definition.name = name;
-  if (definition.headers && typeof definition.headers === 'object') {
-    definition.headers = restoreMaskedHeaders(
-      definition.headers as Record<string, string>,
-      stored.definition.headers as Record<string, string> | undefined,
-    );
-  }
+  definition = restoreMaskedHeaderMaps('upstream', definition, stored.definition);
   parseInput(upstreamDefinitionSchema, definition);
   const keys = stored.keys.filter((k) => k.enabled).map((k) => k.secret);
   service.change(

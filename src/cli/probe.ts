@@ -4,6 +4,7 @@ import { loadConfig, resolveConfigPath } from '../config/load';
 import { type Clock, systemClock } from '../health/clock';
 import type { ProbeSender } from '../health/probe';
 import { type SpeedTestRow, speedTest } from '../health/speed-test';
+import { configSecrets } from '../observe/config-secrets';
 import { Redactor } from '../observe/redact';
 import { createUpstream } from '../routing/upstream';
 
@@ -83,7 +84,7 @@ export async function probeCommand(argv: string[], io: ProbeCommandIo): Promise<
       timeoutMs: values.timeout === undefined ? undefined : Number(values.timeout),
     });
     const redactor = new Redactor();
-    redactor.replaceAll(config.upstreams.flatMap((u) => u.keys));
+    redactor.replaceAll(configSecrets(config));
     io.write(
       redactor.redact(
         values.json ? `${JSON.stringify({ count, upstreams: rows }, null, 2)}\n` : formatTable(rows, count),

@@ -4,6 +4,7 @@ import { type AccessControl, GatewayAccess } from '../access/access';
 import { AdminRouter } from '../admin/router';
 import type { Config } from '../config/schema/index';
 import type { HealthTracker } from '../health/tracker';
+import { configSecrets } from '../observe/config-secrets';
 import type { Logger } from '../observe/logger';
 import type { Redactor } from '../observe/redact';
 import type { ProxyDeps } from '../proxy/exchange';
@@ -88,11 +89,7 @@ export class Gateway {
   }
 
   private applySecrets(config: Config): void {
-    const secrets = [...config.server.auth_keys];
-    if (config.admin.key) secrets.push(config.admin.key);
-    for (const upstream of config.upstreams) secrets.push(...upstream.keys);
-    for (const client of config.clients) secrets.push(client.key);
-    this.redactor.replaceAll(secrets);
+    this.redactor.replaceAll(configSecrets(config));
   }
 
   /** The entry point for every HTTP request on the public listener. */

@@ -60,3 +60,59 @@ describe('Redactor', () => {
     expect(redactor.redact(line)).toBe(line);
   });
 });
+
+describe('Redactor with secrets outside the token alphabet', () => {
+  const IFLYTEK = 'a1b2c3d4e5f6:Zx9Yw8Vu7Ts6Rq5Po4';
+  const ODD = [
+    'user@example.com!pa%ss',
+    'key=value=secret-0001',
+    'Bearer tok-WITH-SPACE-0002',
+    'q"uo\\te-0003',
+  ];
+  const redactor = new Redactor();
+  redactor.replaceAll([IFLYTEK, ...ODD, 'a:b!c']);
+
+  it('finds an appid:secret key in an upstream error, in JSON and glued to other text', () => {
+    const body = JSON.stringify({ error: { message: `Incorrect API key provided: ${IFLYTEK}.` } });
+    expect(redactor.redact(body)).toBe('{"error":{"message":"Incorrect API key provided: ...5Po4."}}');
+    expect(redactor.redact(`x${IFLYTEK}y and (${IFLYTEK})`)).toBe('x...5Po4y and (...5Po4)');
+  });
+
+  it('finds secrets with @ ! = % and spaces, short ones too', () => {
+    for (const secret of ODD.slice(0, 3)) {
+      const out = redactor.redact(`before ${secret} after`);
+      expect(out).not.toContain(secret);
+      expect(out).toBe(`before ${maskSecret(secret)} after`);
+    }
+    expect(redactor.redact('short a:b!c;')).toBe('short ...;');
+  });
+
+  it('finds a secret with quotes and backslashes in a JSON log line and keeps the line valid JSON', () => {
+    const secret = ODD[3]!;
+    const line = JSON.stringify({ msg: `sent ${secret}` });
+    const out = redactor.redact(line);
+    expect(out).not.toContain(JSON.stringify(secret).slice(1, -1));
+    expect(JSON.parse(out)).toEqual({ msg: `sent ${maskSecret(secret)}` });
+  });
+
+  it('still masks provider-shaped keys and leaves ordinary lines alone', () => {
+    expect(redactor.redact('a:b sk-live-abcdefghijk user@example.com')).toBe(
+      'a:b sk-...hijk user@example.com',
+    );
+    const line = '{"level":30,"msg":"request","path":"/v1/chat/completions","status":200}';
+    expect(redactor.redact(line)).toBe(line);
+  });
+
+  it('finds any of 100,000 keys of the appid:secret shape', () => {
+    const many = new Redactor();
+    const keys = Array.from(
+      { length: 100_000 },
+      (_, i) => `app${i % 100}:${String(i).padStart(6, '0')}secretsecret`,
+    );
+    many.replaceAll(keys);
+    for (const i of [0, 4_242, 99_999]) {
+      const line = `{"error":"bad key ${keys[i]}","other":"app7:nothing"}`;
+      expect(many.redact(line)).toBe(`{"error":"bad key ${maskSecret(keys[i]!)}","other":"app7:nothing"}`);
+    }
+  });
+});

@@ -55,3 +55,41 @@ describe('KeyPool', () => {
     expect(after.keys.map((k) => k.index)).toEqual([0, 1, 2]);
   });
 });
+
+describe('KeyPool across a configuration change', () => {
+  const picks = (pool: KeyPool, n: number) => Array.from({ length: n }, () => pool.pick()?.secret);
+
+  it('goes on with the rotation when the key list is the same', () => {
+    const before = new KeyPool(['k0', 'k1', 'k2'], 'round-robin', 0, Math.random);
+    expect(picks(before, 2)).toEqual(['k0', 'k1']);
+    const after = new KeyPool(['k0', 'k1', 'k2'], 'round-robin', 0, Math.random, before);
+    expect(picks(after, 3)).toEqual(['k2', 'k0', 'k1']);
+  });
+
+  it('goes on with the same key when keys were added, wherever they were added', () => {
+    const before = new KeyPool(['k0', 'k1', 'k2'], 'round-robin', 0, Math.random);
+    picks(before, 2);
+    const appended = new KeyPool(['k0', 'k1', 'k2', 'k3'], 'round-robin', 0, Math.random, before);
+    expect(picks(appended, 3)).toEqual(['k2', 'k3', 'k0']);
+    const prepended = new KeyPool(['new', 'k0', 'k1', 'k2', 'k3'], 'round-robin', 0, Math.random, appended);
+    expect(picks(prepended, 3)).toEqual(['k1', 'k2', 'k3']);
+  });
+
+  it('goes on with the next key still there when the next one was removed', () => {
+    const before = new KeyPool(['k0', 'k1', 'k2', 'k3'], 'round-robin', 0, Math.random);
+    picks(before, 1);
+    const after = new KeyPool(['k0', 'k2', 'k3'], 'round-robin', 0, Math.random, before);
+    expect(picks(after, 2)).toEqual(['k2', 'k3']);
+  });
+
+  it('starts over at key_start_index when the start index, the rotation or every key changed', () => {
+    const before = new KeyPool(['k0', 'k1', 'k2'], 'round-robin', 0, Math.random);
+    picks(before, 2);
+    expect(picks(new KeyPool(['k0', 'k1', 'k2'], 'round-robin', 1, Math.random, before), 1)).toEqual(['k1']);
+    const fromRandom = new KeyPool(['k0', 'k1', 'k2'], 'random', 0, () => 0);
+    expect(picks(new KeyPool(['k0', 'k1', 'k2'], 'round-robin', 0, Math.random, fromRandom), 1)).toEqual([
+      'k0',
+    ]);
+    expect(picks(new KeyPool(['x0', 'x1'], 'round-robin', 1, Math.random, before), 1)).toEqual(['x1']);
+  });
+});

@@ -49,6 +49,55 @@ describe('ConfigStore', () => {
     expect(again.setting('server.trust_proxy')?.value).toBe(true);
   });
 
+  describe('credential header values', () => {
+    const upstream = {
+      url: 'http://a.example',
+      headers: { authorization: 'Bearer hdr-secret-AAAAAAAAAAAA', 'x-org': 'acme-org' },
+      health_check: { headers: { 'x-api-key': 'hc-secret-BBBBBBBBBBBB' } },
+      keepalive: { interval: '1m', headers: { 'x-custom': 'sk-ka-secret-CCCCCCCCCCCC' } },
+    };
+    const route = { upstreams: ['a'], headers: { set: { 'x-upstream-token': 'route-secret-DDDDDDDDDDDD' } } };
+    const SECRETS = ['hdr-secret-AAAA', 'hc-secret-BBBB', 'ka-secret-CCCC', 'route-secret-DDDD'];
+
+    it('are sealed in the store and come back in the clear', () => {
+      const file = tempFile();
+      const box = new SecretBox(Buffer.alloc(32, 3));
+      const db = openSqlite(file);
+      const store = new ConfigStore(db, box);
+      store.putUpstream('a', upstream);
+      store.putRoute('r', route);
+      expect(store.upstream('a')!.definition).toEqual(upstream);
+      db.close();
+      const bytes = readFileSync(file).toString('latin1');
+      for (const secret of SECRETS) expect(bytes).not.toContain(secret);
+      expect(bytes).toContain('acme-org');
+
+      const again = new ConfigStore(openSqlite(file), box);
+      expect(again.upstream('a')!.definition).toEqual(upstream);
+      expect(again.route('r')!.definition).toEqual(route);
+    });
+
+    it('stored in the clear by an earlier version are sealed when the store opens', () => {
+      const file = tempFile();
+      const box = new SecretBox(Buffer.alloc(32, 3));
+      const db = openSqlite(file);
+      new ConfigStore(db, box);
+      db.prepare(
+        `INSERT INTO admin_upstreams (name, definition, created_at, updated_at) VALUES ('a', ?, 0, 0)`,
+      ).run(JSON.stringify(upstream));
+      db.prepare(
+        `INSERT INTO admin_routes (name, position, definition, created_at, updated_at) VALUES ('r', 1, ?, 0, 0)`,
+      ).run(JSON.stringify(route));
+      const opened = new ConfigStore(db, box);
+      expect(opened.upstream('a')!.definition).toEqual(upstream);
+      expect(opened.route('r')!.definition).toEqual(route);
+      db.close();
+      const bytes = readFileSync(file).toString('latin1');
+      for (const secret of SECRETS) expect(bytes).not.toContain(secret);
+      expect(new ConfigStore(openSqlite(file), box).route('r')!.definition).toEqual(route);
+    });
+  });
+
   it('deletes an upstream with its keys', () => {
     const db = openSqlite(':memory:');
     const store = new ConfigStore(db, new SecretBox(Buffer.alloc(32, 3)));

@@ -1,4 +1,5 @@
 import { fingerprint } from '../observe/mask';
+import { sealHeaderValues, unsealHeaderValues } from './sealed-headers';
 import type { SecretBox } from './secret-box';
 import { type Migration, migrate, type SqliteDatabase } from './sqlite';
 
@@ -76,9 +77,11 @@ export interface KeyImport {
 }
 
 /**
- * The configuration made through the admin API: upstreams, their keys (sealed with the
- * SecretBox), routes and settings, in SQLite, mirrored in memory (the data plane never reads
- * the store). Writers validate before they call in here; every write is one transaction.
+ * The configuration made through the admin API: upstreams, their keys, routes and settings, in
+ * SQLite, mirrored in memory (the data plane never reads the store). Keys and credential header
+ * values (`authorization`, `x-api-key`… in upstream, health check, keep-alive and route headers)
+ * are sealed with the SecretBox; the in-memory mirror holds them in the clear. Writers validate
+ * before they call in here; every write is one transaction.
  */
 export class ConfigStore {
   private readonly upstreamMap = new Map<string, StoredUpstream>();
@@ -128,7 +131,7 @@ export class ConfigStore {
         `INSERT INTO admin_upstreams (name, definition, created_at, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at`,
       )
-      .run(name, JSON.stringify(definition), now, now);
+      .run(name, JSON.stringify(sealHeaderValues(this.box, 'upstream', definition)), now, now);
     if (existing) {
       existing.definition = definition;
       existing.updatedAt = now;
@@ -230,7 +233,7 @@ export class ConfigStore {
         `INSERT INTO admin_routes (name, position, definition, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at`,
       )
-      .run(name, position, JSON.stringify(definition), now, now);
+      .run(name, position, JSON.stringify(sealHeaderValues(this.box, 'route', definition)), now, now);
     if (existing) {
       existing.definition = definition;
       existing.updatedAt = now;
@@ -300,7 +303,7 @@ export class ConfigStore {
     for (const row of this.db.prepare('SELECT * FROM admin_upstreams').all() as UpstreamRow[]) {
       const upstream: StoredUpstream = {
         name: row.name,
-        definition: JSON.parse(row.definition) as Record<string, unknown>,
+        definition: this.readDefinition('admin_upstreams', 'upstream', row),
         keys: [],
         createdAt: row.created_at,
         updatedAt: row.updated_at,
@@ -313,7 +316,7 @@ export class ConfigStore {
     for (const row of this.db.prepare('SELECT * FROM admin_routes').all() as RouteRow[]) {
       this.routeMap.set(row.name, {
         name: row.name,
-        definition: JSON.parse(row.definition) as Record<string, unknown>,
+        definition: this.readDefinition('admin_routes', 'route', row),
         position: row.position,
         createdAt: row.created_at,
         updatedAt: row.updated_at,
@@ -327,6 +330,31 @@ export class ConfigStore {
         updatedAt: row.updated_at,
       });
     }
+  }
+
+  /**
+   * A stored definition with its header values unsealed. A row an earlier version wrote with
+   * credential header values in the clear is written again, sealed, with `secure_delete` on so
+   * the old bytes are overwritten in the file rather than left in a free page.
+   */
+  private readDefinition(
+    table: 'admin_upstreams' | 'admin_routes',
+    kind: 'upstream' | 'route',
+    row: { name: string; definition: string },
+  ): Record<string, unknown> {
+    const stored = JSON.parse(row.definition) as Record<string, unknown>;
+    const { definition, hadPlainCredentials } = unsealHeaderValues(this.box, kind, stored);
+    if (hadPlainCredentials) {
+      const sealed = JSON.stringify(sealHeaderValues(this.box, kind, definition));
+      const secureDelete = this.db.pragma('secure_delete', { simple: true }) as number;
+      this.db.pragma('secure_delete = ON');
+      try {
+        this.db.prepare(`UPDATE ${table} SET definition = ? WHERE name = ?`).run(sealed, row.name);
+      } finally {
+        this.db.pragma(`secure_delete = ${secureDelete}`);
+      }
+    }
+    return definition;
   }
 
   private loadKeys(): void {

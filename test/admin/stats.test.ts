@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SeriesStats } from '../../src/observe/stats/collector';
+import { RequestContext } from '../../src/core/context';
+import { MAX_SERIES_PER_SLOT, type SeriesStats } from '../../src/observe/stats/collector';
 import { ADMIN_KEY, admin } from '../helpers/admin';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { type MockUpstream, replyChat, startMock } from '../helpers/mock-upstream';
@@ -56,5 +57,43 @@ describe('GET /admin/stats', () => {
     const bad = await admin(gw.url, 'GET', '/admin/stats?window=week');
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error: { code: 'validation_failed', param: 'window' } });
+  });
+});
+
+describe('GET /admin/stats under a flood of invented model names', () => {
+  it('keeps the configured models apart and counts the rest under (other)', async () => {
+    const mock = await startMock(replyChat());
+    const gw = await startTestGateway({
+      admin: { key: ADMIN_KEY },
+      upstreams: [{ name: 'mock', url: mock.url, models: ['gpt-4o-mini'] }],
+    });
+    try {
+      const stats = gw.control.stats!;
+      for (let i = 0; i < MAX_SERIES_PER_SLOT; i++) {
+        const ctx = new RequestContext(`r${i}`, 'POST', '/v1/chat/completions', 'h', 'ip', '', 0, {});
+        ctx.model = `invented-${i}`;
+        stats.record(ctx);
+      }
+      const chat = (model: string) =>
+        gw.client().chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] });
+      await chat('gpt-4o-mini');
+      await chat('one-more-invented');
+      const route = { name: 'alias', match: { model: 'my-alias' }, rewrite: { model: 'gpt-4o-mini' } };
+      const created = await admin(gw.url, 'POST', '/admin/routes', {
+        json: { ...route, upstreams: ['mock'] },
+      });
+      expect(created.status).toBe(201);
+      await chat('my-alias');
+      const res = await admin<{ models: SeriesStats[] }>(gw.url, 'GET', '/admin/stats?by=model&limit=100000');
+      expect(res.body.models).toHaveLength(MAX_SERIES_PER_SLOT + 3);
+      const byName = new Map(res.body.models.map((s) => [s.name, s.requests]));
+      expect(byName.get('gpt-4o-mini')).toBe(1);
+      expect(byName.get('my-alias')).toBe(1);
+      expect(byName.get('(other)')).toBe(1);
+      expect(byName.has('one-more-invented')).toBe(false);
+    } finally {
+      await gw.stop(1000);
+      await mock.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ADMIN_KEY, admin } from '../helpers/admin';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { type MockUpstream, replyChat, startMock } from '../helpers/mock-upstream';
 
@@ -83,5 +84,27 @@ describe('key and upstream rotation', () => {
       'Bearer sk-k0-000000000',
       'Bearer sk-k1-111111111',
     ]);
+  });
+
+  it('goes on with the key rotation after a configuration change instead of starting over', async () => {
+    const mock = await startMock(replyChat());
+    const keys = ['sk-k0-000000000', 'sk-k1-111111111', 'sk-k2-222222222'];
+    const gw = await startTestGateway({
+      admin: { key: ADMIN_KEY },
+      upstreams: [{ name: 'main', url: mock.url, keys }],
+    });
+    cleanup.push(mock.close, () => gw.stop(1000));
+    const chat = () =>
+      gw.client().chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
+    await chat();
+    await chat();
+    const route = { name: 'added', match: { model: 'other' }, upstreams: ['main'] };
+    expect((await admin(gw.url, 'POST', '/admin/routes', { json: route })).status).toBe(201);
+    await chat();
+    await admin(gw.url, 'DELETE', '/admin/routes/added');
+    await chat();
+    expect(mock.requests.map((r) => r.headers.authorization)).toEqual(
+      [0, 1, 2, 0].map((i) => `Bearer ${keys[i]}`),
+    );
   });
 });

@@ -4,7 +4,7 @@ import type { AttemptRecord } from '../../health/tracker';
 import type { Verdict } from '../../health/verdict';
 import type { Route } from '../../routing/route';
 import type { Upstream } from '../../routing/upstream';
-import { type SeriesStats, StatsCollector } from './collector';
+import { MAX_SERIES_PER_SLOT, type SeriesStats, StatsCollector, type WindowName } from './collector';
 
 interface Fake {
   latencyMs: number;
@@ -133,5 +133,60 @@ describe('StatsCollector', () => {
     const report = stats.snapshot({ window: 'minute', dimensions: ['total', 'route'], limit: 10 });
     expect(report.total).toMatchObject({ requests: 1, outcomes: { rejected: 1 } });
     expect(report.routes).toEqual([]);
+  });
+
+  describe('bounded series', () => {
+    const models = (stats: StatsCollector, window: WindowName) =>
+      stats.snapshot({ window, dimensions: ['model'], limit: 1_000_000 }).models as SeriesStats[];
+
+    it('keeps at most the cap of model names per slot, however many clients invent', () => {
+      const stats = new StatsCollector(() => 1_700_000_000_000);
+      const names = 5 * MAX_SERIES_PER_SLOT;
+      for (let i = 0; i < names; i++) {
+        stats.record(context({ latencyMs: 1, model: `random-${Math.random().toString(36).slice(2)}-${i}` }));
+      }
+      for (const window of ['minute', 'hour', 'day'] as const) {
+        const series = models(stats, window);
+        expect(series).toHaveLength(MAX_SERIES_PER_SLOT + 1);
+        expect(series[0]).toMatchObject({ name: '(other)', requests: names - MAX_SERIES_PER_SLOT });
+        expect(series.reduce((sum, s) => sum + s.requests, 0)).toBe(names);
+      }
+    });
+
+    it('always keeps the model names the configuration knows; a huge name counts as other', () => {
+      const stats = new StatsCollector(() => 1_700_000_000_000, { maxSeries: 3 });
+      stats.setKnownModels(new Set(['gpt-4o']));
+      for (const model of ['a', 'b', 'c', 'd', 'e', 'gpt-4o', 'gpt-4o', 'x'.repeat(10_000)]) {
+        stats.record(context({ latencyMs: 1, model }));
+      }
+      const byName = Object.fromEntries(models(stats, 'hour').map((s) => [s.name, s.requests]));
+      expect(byName).toEqual({ a: 1, b: 1, c: 1, '(other)': 3, 'gpt-4o': 2 });
+    });
+
+    it('caps keys and clients per slot too, and starts again with the next slot', () => {
+      let now = 1_700_000_000_000;
+      const stats = new StatsCollector(() => now, { maxSeries: 2 });
+      const burst = () => {
+        for (let i = 0; i < 5; i++) {
+          stats.record(context({ latencyMs: 1, client: `c${i}`, attempts: [{ keyId: `k${i}` }] }));
+        }
+      };
+      burst();
+      const minute = stats.snapshot({ window: 'minute', dimensions: ['key', 'client'], limit: 100 });
+      expect((minute.keys as SeriesStats[]).map((s) => [s.name, s.requests])).toEqual([
+        ['(other)', 3],
+        ['a/k0', 1],
+        ['a/k1', 1],
+      ]);
+      expect((minute.clients as SeriesStats[]).map((s) => s.name)).toEqual(['(other)', 'c0', 'c1']);
+      now += 10_000;
+      burst();
+      const next = stats.snapshot({ window: 'minute', dimensions: ['client'], limit: 100 });
+      expect((next.clients as SeriesStats[]).map((s) => [s.name, s.requests])).toEqual([
+        ['(other)', 6],
+        ['c0', 2],
+        ['c1', 2],
+      ]);
+    });
   });
 });

@@ -2,7 +2,7 @@ import type { RequestContext } from '../../core/context';
 import { requestTokens } from '../request-tokens';
 import { addSample, type Cell, OUTCOMES, outcomeIndex, type Sample } from './cell';
 import { newSketch, type Percentiles, percentiles } from './digest';
-import { TimeRing } from './ring';
+import { OTHER_SERIES, TimeRing } from './ring';
 
 export const DIMENSIONS = ['total', 'upstream', 'key', 'route', 'client', 'model'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
@@ -15,6 +15,16 @@ export const WINDOWS = {
   day: { slotMs: 3_600_000, slots: 24 },
 } as const;
 export type WindowName = keyof typeof WINDOWS;
+
+/** Series per dimension in one time slot before the rest are counted under `(other)`. */
+export const MAX_SERIES_PER_SLOT = 1000;
+/** A client-supplied model name longer than this is counted under `(other)`. */
+const MAX_MODEL_NAME = 256;
+
+export interface StatsOptions {
+  /** Series per dimension per slot (default MAX_SERIES_PER_SLOT). */
+  readonly maxSeries?: number;
+}
 
 export interface SeriesStats {
   readonly name: string;
@@ -37,18 +47,28 @@ export interface StatsQuery {
  * Request statistics per upstream, key, route, client and model over the last minute, hour and
  * day. Upstreams and keys count attempts (a retried request counts on each key it tried); routes,
  * clients, models and the total count requests. Fed after each response, off the hot path.
+ * Memory is bounded: each slot keeps at most `maxSeries` series per dimension (model names the
+ * configuration names are always kept; see `setKnownModels`), the rest go to `(other)`.
  */
 export class StatsCollector {
   private readonly rings: Record<WindowName, TimeRing>;
   private readonly ringList: readonly TimeRing[];
+  private knownModels: ReadonlySet<string> = new Set();
 
-  constructor(private readonly now: () => number) {
-    this.rings = {
-      minute: new TimeRing(WINDOWS.minute.slotMs, WINDOWS.minute.slots, DIMENSIONS.length),
-      hour: new TimeRing(WINDOWS.hour.slotMs, WINDOWS.hour.slots, DIMENSIONS.length),
-      day: new TimeRing(WINDOWS.day.slotMs, WINDOWS.day.slots, DIMENSIONS.length),
-    };
+  constructor(
+    private readonly now: () => number,
+    options: StatsOptions = {},
+  ) {
+    const maxSeries = options.maxSeries ?? MAX_SERIES_PER_SLOT;
+    const ring = (window: WindowName) =>
+      new TimeRing(WINDOWS[window].slotMs, WINDOWS[window].slots, DIMENSIONS.length, maxSeries);
+    this.rings = { minute: ring('minute'), hour: ring('hour'), day: ring('day') };
     this.ringList = Object.values(this.rings);
+  }
+
+  /** The model names the configuration names (kept outside the cap); set at start and on reload. */
+  setKnownModels(models: ReadonlySet<string>): void {
+    this.knownModels = models;
   }
 
   /** A request listener (Gateway.requestListeners). */
@@ -65,7 +85,7 @@ export class StatsCollector {
     this.add(now, D.total, '*', request);
     if (ctx.route) this.add(now, D.route, ctx.route.name, request);
     if (ctx.client) this.add(now, D.client, ctx.client.name, request);
-    if (ctx.model !== undefined) this.add(now, D.model, ctx.model, request);
+    if (ctx.model !== undefined) this.addModel(now, ctx.model, request);
     const last = ctx.attempts.length - 1;
     ctx.attempts.forEach((attempt, i) => {
       const committed = i === last && ctx.upstream !== undefined;
@@ -103,6 +123,12 @@ export class StatsCollector {
 
   private add(now: number, dimension: number, name: string, sample: Sample, label?: Record<string, string>) {
     for (const ring of this.ringList) addSample(ring.cell(now, dimension, name, label), sample);
+  }
+
+  private addModel(now: number, model: string, sample: Sample) {
+    const known = this.knownModels.has(model);
+    const name = known || model.length <= MAX_MODEL_NAME ? model : OTHER_SERIES;
+    for (const ring of this.ringList) addSample(ring.cell(now, D.model, name, undefined, known), sample);
   }
 
   private series(ring: TimeRing, now: number, dimension: number): SeriesStats[] {

@@ -6,10 +6,14 @@ interface Slot {
   cells: Map<string, Cell>[];
 }
 
+/** The series that counts, in a slot, what came after the slot's cap was reached. */
+export const OTHER_SERIES = '(other)';
+
 /**
  * A sliding window as a ring of time slots (for example 12 slots of 5 minutes for the last
  * hour). A slot is cleared when the ring comes round to it again, which is also what forgets
- * series that went quiet.
+ * series that went quiet. A slot holds at most `maxSeries` series per dimension, in the order
+ * they were first seen there; later ones are counted together under `(other)`.
  */
 export class TimeRing {
   private readonly slots: Slot[];
@@ -18,6 +22,7 @@ export class TimeRing {
     readonly slotMs: number,
     readonly slotCount: number,
     private readonly dimensions: number,
+    private readonly maxSeries: number,
   ) {
     this.slots = Array.from({ length: slotCount }, () => ({ start: -1, cells: [] }));
   }
@@ -26,13 +31,23 @@ export class TimeRing {
     return this.slotMs * this.slotCount;
   }
 
-  cell(now: number, dimension: number, name: string, label?: SeriesLabel): Cell {
+  /** The series' cell in the current slot; `uncapped` series never count as `(other)`. */
+  cell(now: number, dimension: number, name: string, label?: SeriesLabel, uncapped = false): Cell {
     const slot = this.slotAt(now);
     const map = slot.cells[dimension]!;
-    let cell = map.get(name);
+    const cell = map.get(name);
+    if (cell) return cell;
+    if (!uncapped && map.size >= this.maxSeries) return this.otherCell(map);
+    const created = new Cell(label);
+    map.set(name, created);
+    return created;
+  }
+
+  private otherCell(map: Map<string, Cell>): Cell {
+    let cell = map.get(OTHER_SERIES);
     if (!cell) {
-      cell = new Cell(label);
-      map.set(name, cell);
+      cell = new Cell(undefined);
+      map.set(OTHER_SERIES, cell);
     }
     return cell;
   }

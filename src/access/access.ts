@@ -130,7 +130,8 @@ export class GatewayAccess implements AccessControl {
     const principal = ctx.client as Principal | undefined;
     const client = principal?.kind === 'client' ? principal : undefined;
     if (client) checkAllowlists(client, ctx);
-    admission.estimate = estimateRequest(ctx.json, this.config.usage.completion_estimate);
+    const completionEstimate = this.config.usage.completion_estimate;
+    admission.estimator = () => estimateRequest(ctx.json, completionEstimate);
     if (client) this.admitClient(ctx, client, admission);
     if (this.meterEveryRequest || (client && needsUsage(client))) this.attachMeter(ctx, admission);
   }

@@ -15,6 +15,8 @@ export interface KeyClaim {
   readonly tpmTaken: number;
 }
 
+const NO_ESTIMATE: Estimate = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+
 /**
  * What access control admitted one request with (RequestContext.admission): the limits and
  * quota it holds, the upstream keys it claimed, its usage meter, and, once it is over, its usage
@@ -22,7 +24,14 @@ export interface KeyClaim {
  */
 export class Admission {
   client: Client | undefined = undefined;
-  estimate: Estimate = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+  private estimated: Estimate | undefined = undefined;
+  /** Counts the request's tokens (a tokenizer pass) only when a limit or quota asks for them. */
+  estimator: () => Estimate = () => NO_ESTIMATE;
+
+  get estimate(): Estimate {
+    this.estimated ??= this.estimator();
+    return this.estimated;
+  }
   estimatedCost = 0;
   limits: LimitHold | undefined = undefined;
   quota: QuotaHold | undefined = undefined;

@@ -11,6 +11,7 @@ import {
   runProbe,
   statusExpected,
 } from './probe';
+import { reconcileSchedules } from './reconcile';
 import type { HealthTracker } from './tracker';
 
 export interface MonitorDeps {
@@ -68,23 +69,12 @@ export class ActiveHealthChecks {
 
   /** Starts, restarts (changed config) or stops checks to match the current upstreams. */
   sync(upstreams: Iterable<Upstream>): void {
-    const seen = new Set<string>();
-    for (const upstream of upstreams) {
-      const config = upstream.config.health_check;
-      if (!config?.enabled || !upstream.config.enabled) continue;
-      seen.add(upstream.name);
-      const signature = JSON.stringify([config, upstream.config.url]);
-      const existing = this.states.get(upstream.name);
-      if (existing?.signature === signature) {
-        existing.upstream = upstream;
-        continue;
-      }
-      if (existing) this.retire(existing, upstream, 'health check reconfigured');
-      this.start(upstream, config, signature);
-    }
-    for (const [name, state] of this.states) {
-      if (!seen.has(name)) this.retire(state, state.upstream, 'health check removed');
-    }
+    reconcileSchedules(this.states, upstreams, {
+      configOf: (upstream) => upstream.config.health_check,
+      start: (upstream, config, signature) => this.start(upstream, config, signature),
+      retire: (state, replaced) =>
+        this.retire(state, state.upstream, replaced ? 'health check reconfigured' : 'health check removed'),
+    });
   }
 
   stop(): void {

@@ -3,6 +3,7 @@ import type { KeepaliveConfig } from '../config/schema/index';
 import type { Upstream } from '../routing/upstream';
 import type { MonitorDeps } from './active-checks';
 import { buildProbeRequest, type ProbeOutcome, probeKey, runProbe } from './probe';
+import { reconcileSchedules } from './reconcile';
 
 /** Results kept per upstream for the operator. */
 const HISTORY = 20;
@@ -57,21 +58,11 @@ export class KeepAlivePings {
   constructor(private readonly deps: MonitorDeps) {}
 
   sync(upstreams: Iterable<Upstream>): void {
-    const seen = new Set<string>();
-    for (const upstream of upstreams) {
-      const config = upstream.config.keepalive;
-      if (!config?.enabled || !upstream.config.enabled) continue;
-      seen.add(upstream.name);
-      const signature = JSON.stringify([config, upstream.config.url]);
-      const existing = this.states.get(upstream.name);
-      if (existing?.signature === signature) {
-        existing.upstream = upstream;
-        continue;
-      }
-      if (existing) this.retire(existing);
-      this.start(upstream, config, signature);
-    }
-    for (const [name, state] of this.states) if (!seen.has(name)) this.retire(state);
+    reconcileSchedules(this.states, upstreams, {
+      configOf: (upstream) => upstream.config.keepalive,
+      start: (upstream, config, signature) => this.start(upstream, config, signature),
+      retire: (state) => this.retire(state),
+    });
   }
 
   stop(): void {

@@ -3,14 +3,7 @@ import type { Logger } from '../observe/logger';
 import type { Upstream } from '../routing/upstream';
 import type { UpstreamStats } from '../routing/upstream-stats';
 import type { Clock } from './clock';
-import {
-  buildProbeRequest,
-  type ProbeOutcome,
-  type ProbeSender,
-  probeKey,
-  runProbe,
-  statusExpected,
-} from './probe';
+import { type ProbeOutcome, type ProbeSender, probeWith, statusExpected } from './probe';
 import { reconcileSchedules } from './reconcile';
 import type { HealthTracker } from './tracker';
 
@@ -139,16 +132,9 @@ export class ActiveHealthChecks {
   }
 
   private async run(state: CheckState): Promise<void> {
-    const { clock, health, send, stats } = this.deps;
+    const { clock, stats } = this.deps;
     const { upstream, config } = state;
-    const key = config.use_key ? probeKey(upstream, health, clock.now()) : undefined;
-    const outcome = await runProbe(
-      send,
-      clock,
-      upstream,
-      buildProbeRequest(upstream, config, key),
-      config.timeout,
-    );
+    const outcome = await probeWith(this.deps, upstream, config);
     if (state.stopped) return;
     const ok = outcome.error === undefined && statusExpected(outcome.status, config.expected_status);
     const error = ok

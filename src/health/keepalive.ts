@@ -2,7 +2,7 @@ import { Cron } from 'croner';
 import type { KeepaliveConfig } from '../config/schema/index';
 import type { Upstream } from '../routing/upstream';
 import type { MonitorDeps } from './active-checks';
-import { buildProbeRequest, type ProbeOutcome, probeKey, runProbe } from './probe';
+import { type ProbeOutcome, probeWith } from './probe';
 import { reconcileSchedules } from './reconcile';
 
 /** Results kept per upstream for the operator. */
@@ -136,16 +136,9 @@ export class KeepAlivePings {
   }
 
   private async ping(state: PingState): Promise<PingResult> {
-    const { clock, health, send, stats } = this.deps;
+    const { stats } = this.deps;
     const { upstream, config } = state;
-    const key = config.use_key ? probeKey(upstream, health, clock.now()) : undefined;
-    const outcome = await runProbe(
-      send,
-      clock,
-      upstream,
-      buildProbeRequest(upstream, config, key),
-      config.timeout,
-    );
+    const outcome = await probeWith(this.deps, upstream, config);
     const result = toResult(outcome);
     state.sent++;
     if (!result.ok) state.failed++;

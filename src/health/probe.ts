@@ -115,3 +115,13 @@ function lowerCaseKeys(headers: Readonly<Record<string, string>>): Record<string
   for (const name in headers) out[name.toLowerCase()] = headers[name]!;
   return out;
 }
+
+/** Sends a configured probe (health check, keep-alive ping), with a key from the pool if it asks for one. */
+export function probeWith(
+  deps: { readonly send: ProbeSender; readonly clock: Clock; readonly health: HealthTracker },
+  upstream: Upstream,
+  config: ProbeRequestConfig,
+): Promise<ProbeOutcome> {
+  const key = config.use_key ? probeKey(upstream, deps.health, deps.clock.now()) : undefined;
+  return runProbe(deps.send, deps.clock, upstream, buildProbeRequest(upstream, config, key), config.timeout);
+}

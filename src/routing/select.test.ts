@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ProbeHealth } from '../../test/helpers/probe-health';
 import { testUpstream } from '../../test/helpers/routing';
 import { seededRandom } from '../../test/helpers/seeded-random';
-import { routeSchema } from '../config/schema/route';
+import { routeSchema, STRATEGY_NAMES } from '../config/schema/route';
 import { createRoute } from './route';
 import { selectTarget } from './select';
 import type { Upstream } from './upstream';
@@ -23,16 +23,7 @@ function tieredRoute(strategy: string) {
   return { route: createRoute(config, upstreams, { stats: new UpstreamStats() }), upstreams };
 }
 
-const STRATEGIES = [
-  'round-robin',
-  'weighted-round-robin',
-  'random',
-  'weighted-random',
-  'least-connections',
-  'lowest-latency',
-  'adaptive',
-  'consistent-hash',
-];
+const STRATEGIES = [...STRATEGY_NAMES];
 
 describe('priority tiers', () => {
   it.each(STRATEGIES)(

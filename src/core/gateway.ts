@@ -131,6 +131,19 @@ export class Gateway {
   account(ctx: RequestContext): void {
     this.inFlight--;
     this.access.release(ctx);
+    this.pendingAccounts++;
+    setImmediate(this.runAccounting, ctx);
+  }
+
+  /** Requests whose log line and listeners have not run yet (a drain waits for them). */
+  pendingAccounts = 0;
+
+  /**
+   * The log line and the listeners run on the next turn of the event loop, after the response's
+   * bytes were handed to the socket: accounting never delays an answer.
+   */
+  private readonly runAccounting = (ctx: RequestContext): void => {
+    this.pendingAccounts--;
     logRequest(this.logger, ctx);
     for (const listener of this.requestListeners) {
       try {
@@ -139,7 +152,7 @@ export class Gateway {
         this.logger.error({ err }, 'request listener failed');
       }
     }
-  }
+  };
 
   private readonly lastUnavailableWarning = new Map<string, number>();
 

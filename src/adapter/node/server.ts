@@ -51,4 +51,5 @@ async function drain(server: Server, gateway: Gateway, timeoutMs: number): Promi
   }
   server.closeAllConnections();
   await closed;
+  while (gateway.pendingAccounts > 0) await new Promise((resolve) => setImmediate(resolve));
 }

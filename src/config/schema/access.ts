@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isCidrOrAddress } from '../../access/ip-allowlist';
 import { duration } from '../units';
+import { checkUnique } from './unique';
 import { nameField } from './upstream';
 
 const positiveInt = z.number().int().positive();
@@ -106,18 +107,14 @@ interface AccessConfigInput {
 
 /** Cross-field checks: unique client names and keys, known routes. */
 export function checkAccessConfig(config: AccessConfigInput, ctx: z.RefinementCtx): void {
-  const names = new Set<string>();
+  checkUnique(
+    config.clients.map((client) => client.name),
+    'clients',
+    ctx,
+  );
   const keys = new Set(config.server.auth_keys);
   const routes = new Set(config.routes ? config.routes.map((r) => r.name) : ['default']);
   config.clients.forEach((client, index) => {
-    if (names.has(client.name)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['clients', index, 'name'],
-        message: `duplicate name "${client.name}"`,
-      });
-    }
-    names.add(client.name);
     if (keys.has(client.key)) {
       ctx.addIssue({
         code: 'custom',

@@ -4,6 +4,7 @@ import { adminSchema } from './admin';
 import { healthSchema, retrySchema } from './health';
 import { type RouteConfig, routeSchema, routeUpstreamReferences } from './route';
 import { serverSchema } from './server';
+import { checkUnique } from './unique';
 import { upstreamSchema } from './upstream';
 
 const storeSchema = z
@@ -40,16 +41,6 @@ export const configSchema = z
     }
     checkAccessConfig(config, ctx);
   });
-
-function checkUnique(names: string[], field: string, ctx: z.RefinementCtx): void {
-  const seen = new Set<string>();
-  names.forEach((name, index) => {
-    if (seen.has(name)) {
-      ctx.addIssue({ code: 'custom', path: [field, index, 'name'], message: `duplicate name "${name}"` });
-    }
-    seen.add(name);
-  });
-}
 
 function checkRouteReferences(routes: RouteConfig[], known: Set<string>, ctx: z.RefinementCtx): void {
   routes.forEach((route, routeIndex) => {

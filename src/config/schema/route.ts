@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bodyActionsSchema, headerActionsSchema, rejectSchema, rewriteSchema } from './route-actions';
 import { routeMatchSchema } from './route-match';
+import { checkUnique } from './unique';
 import { nameField } from './upstream';
 
 export const STRATEGY_NAMES = [
@@ -68,17 +69,12 @@ export const splitSchema = z
         message: 'at least one group needs a weight above 0',
       });
     }
-    const seen = new Set<string>();
-    split.groups.forEach((group, index) => {
-      if (seen.has(group.name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['groups', index, 'name'],
-          message: `duplicate group "${group.name}"`,
-        });
-      }
-      seen.add(group.name);
-    });
+    checkUnique(
+      split.groups.map((group) => group.name),
+      'groups',
+      ctx,
+      'group',
+    );
   });
 
 /** A route's fields without the cross-field rule (admin patches take a partial of this). */

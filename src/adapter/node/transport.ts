@@ -19,7 +19,7 @@ export class UndiciTransport implements Transport {
   }
 
   private poolFor(upstream: Upstream): Pool {
-    const id = `${upstream.origin}|${upstream.timeouts.connect}|${upstream.config.max_connections}`;
+    const id = poolId(upstream);
     let pool = this.pools.get(id);
     if (!pool) {
       pool = new Pool(upstream.origin, {
@@ -37,7 +37,7 @@ export class UndiciTransport implements Transport {
   /** Drops pools whose upstreams are gone after a reload. */
   retain(upstreams: Iterable<Upstream>): void {
     const keep = new Set<string>();
-    for (const u of upstreams) keep.add(`${u.origin}|${u.timeouts.connect}|${u.config.max_connections}`);
+    for (const u of upstreams) keep.add(poolId(u));
     for (const [id, pool] of this.pools) {
       if (!keep.has(id)) {
         this.pools.delete(id);
@@ -51,4 +51,9 @@ export class UndiciTransport implements Transport {
     this.pools.clear();
     await Promise.all(pools.map((pool) => pool.destroy()));
   }
+}
+
+/** Upstreams that share origin and connection settings share one pool. */
+function poolId(upstream: Upstream): string {
+  return `${upstream.origin}|${upstream.timeouts.connect}|${upstream.config.max_connections}`;
 }

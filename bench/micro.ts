@@ -55,7 +55,9 @@ ctx.verdict = 'success';
 ctx.ttfbMs = 0.4;
 const line = `{"level":30,"time":"${new Date().toISOString()}","req_id":"${ctx.id}","method":"POST","path":"/v1/chat/completions","status":200,"duration_ms":0.91,"ttfb_ms":0.4,"route":"default","upstream":"mock","key":"sk-...0001","model":"gpt-4o-mini","verdict":"success","client_ip":"127.0.0.1","user_agent":"wrk","msg":"request"}`;
 const access = new GatewayAccess(configSchema.parse({ server: { auth_keys: [CLIENT_KEY] } }));
-const authHeaders = { authorization: `Bearer ${CLIENT_KEY}` };
+const authHeaders = {
+  header: (name: string) => (name === 'authorization' ? `Bearer ${CLIENT_KEY}` : undefined),
+};
 const body = Buffer.from(chatBody());
 const raw = [
   'Host',

@@ -28,13 +28,18 @@ function refusal(run: () => void): string | undefined {
   return undefined;
 }
 
+/** A request that carries these headers (lower-case names). */
+function headersOf(headers: Record<string, string>): { header(name: string): string | undefined } {
+  return { header: (name) => headers[name] };
+}
+
 describe('GatewayAccess', () => {
   it('keeps in-flight counts across a reload and takes new clients from it', () => {
     const access = new GatewayAccess(
       config({ clients: [{ name: 'alice', key: KEY, limits: { concurrency: 1 } }] }),
     );
     const first = context({ model: 'm' });
-    access.identify(first, { authorization: `Bearer ${KEY}` });
+    access.identify(first, headersOf({ authorization: `Bearer ${KEY}` }));
     access.admit(first);
     access.configure(
       config({
@@ -45,14 +50,14 @@ describe('GatewayAccess', () => {
       }),
     );
     const second = context({ model: 'm' });
-    access.identify(second, { authorization: `Bearer ${KEY}` });
+    access.identify(second, headersOf({ authorization: `Bearer ${KEY}` }));
     expect(refusal(() => access.admit(second))).toBe('concurrency_limit_exceeded');
     access.release(second);
     access.release(first);
     access.release(first);
     expect(access.limiter.inFlight('alice')).toBe(0);
     const bob = context();
-    access.identify(bob, { 'x-api-key': 'sk-sy-bob-0123456789abcdef00' });
+    access.identify(bob, headersOf({ 'x-api-key': 'sk-sy-bob-0123456789abcdef00' }));
     expect(bob.client?.name).toBe('bob');
   });
 

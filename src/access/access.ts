@@ -1,7 +1,7 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Config } from '../config/schema/index';
 import type { RequestContext } from '../core/context';
 import { GatewayError } from '../core/errors';
+import type { ClientRequest } from '../http/types';
 import type { LimiterStore } from '../state/limiter-store';
 import { MemoryLimiterStore } from '../state/memory-limiter-store';
 import { Admission } from './admission';
@@ -28,7 +28,7 @@ export interface AccessControl {
   readonly open: boolean;
   /** Asked by key selection before an upstream key is used (per-key limits). */
   readonly keyGate?: KeyGate;
-  identify(ctx: RequestContext, headers: IncomingHttpHeaders): void;
+  identify(ctx: RequestContext, req: Pick<ClientRequest, 'header'>): void;
   admit(ctx: RequestContext): void | Promise<void>;
   release(ctx: RequestContext): void;
   /** Whether the identified caller may use this model (`GET /v1/models` lists only those). */
@@ -49,8 +49,6 @@ export interface AccessOptions {
   readonly hmacKey?: Buffer;
   readonly warn?: (message: string) => void;
 }
-
-const STREAM_USAGE_PATHS = /\/(?:chat\/)?completions$/;
 
 /**
  * Access control for `server.auth_keys` and client tokens: identification, allowlists, per-IP
@@ -109,11 +107,11 @@ export class GatewayAccess implements AccessControl {
     }
   }
 
-  identify(ctx: RequestContext, headers: IncomingHttpHeaders): void {
+  identify(ctx: RequestContext, req: Pick<ClientRequest, 'header'>): void {
     const now = this.now();
     this.ipLimiter?.check(ctx.clientIp, now);
     if (this.directory.open) return;
-    const credential = credentialOf(headers);
+    const credential = credentialOf(req);
     const principal = credential === undefined ? undefined : this.directory.find(credential);
     if (!principal || (principal.kind === 'client' && !isActive(principal, now))) {
       throw new GatewayError('invalid_api_key');
@@ -177,27 +175,15 @@ export class GatewayAccess implements AccessControl {
   }
 
   /**
-   * Watches the response for usage. A streamed chat or completions request that did not ask for
-   * usage gets `stream_options.include_usage` added, and the meter removes that usage again
-   * before the client sees it.
+   * Watches the committed response for usage. The attempt's provider may ask a stream for usage
+   * the client did not ask for (`stream_options.include_usage`, src/providers/openai/); the meter
+   * then removes that usage again before the client sees it.
    */
   private attachMeter(ctx: RequestContext, admission: Admission): void {
-    const json = ctx.json;
-    let strip = false;
-    if (json && ctx.stream && this.config.usage.stream_usage && STREAM_USAGE_PATHS.test(ctx.path)) {
-      const options = json.stream_options;
-      const asked =
-        options !== null &&
-        typeof options === 'object' &&
-        (options as Record<string, unknown>).include_usage === true;
-      if (!asked) {
-        json.stream_options = { ...(typeof options === 'object' ? options : {}), include_usage: true };
-        ctx.bodyDirty = true;
-        strip = true;
-      }
-    }
-    admission.meter = new UsageMeter(strip);
-    ctx.responseObserver = admission.meter;
+    const meter = new UsageMeter();
+    admission.meter = meter;
+    ctx.streamUsage = ctx.stream && this.config.usage.stream_usage;
+    ctx.observeResponse = (addedStreamUsage) => meter.forAttempt(addedStreamUsage);
   }
 }
 
@@ -236,10 +222,6 @@ function randomKey(): Buffer {
 }
 
 /** The credential a client presented: `Authorization: Bearer`, `x-api-key` or `api-key`. */
-export function credentialOf(headers: IncomingHttpHeaders): string | undefined {
-  return presentedCredential(
-    headers.authorization,
-    headers['x-api-key'] as string | undefined,
-    headers['api-key'] as string | undefined,
-  );
+export function credentialOf(req: Pick<ClientRequest, 'header'>): string | undefined {
+  return presentedCredential(req.header('authorization'), req.header('x-api-key'), req.header('api-key'));
 }

@@ -10,7 +10,7 @@ export const MAX_KEYS_PER_REQUEST = 100_000;
  * Every entry is returned, repeats included: the store counts them as duplicates.
  */
 export async function readKeyImport(req: AdminRequest): Promise<string[]> {
-  const type = String(req.headers['content-type'] ?? '').toLowerCase();
+  const type = (req.header('content-type') ?? '').toLowerCase();
   const keys = type.includes('json') ? keysFromJson(await req.json()) : splitKeys(await req.text());
   if (keys.length === 0) throw invalid(['keys: no key found in the body'], 'keys');
   const distinct = keys.length > MAX_KEYS_PER_REQUEST ? new Set(keys).size : keys.length;

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NodeHttpExchange } from '../adapter/node/http-exchange';
 import { AdminRouter } from './router';
 
 describe('AdminRouter', () => {
@@ -13,7 +14,10 @@ describe('AdminRouter', () => {
     router.add('GET', '/admin/things/:name', (req) => ({ body: { by: 'param', name: req.params.name } }));
     router.add('GET', '/admin/things/special', () => ({ body: { by: 'static' } }));
     router.add('POST', '/admin/things', async (req) => ({ body: { got: await req.json() } }));
-    server = createServer((req, res) => void router.handle(req, res, {}));
+    server = createServer((req, res) => {
+      const exchange = new NodeHttpExchange(req, res);
+      void router.handle(exchange, exchange, {});
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });

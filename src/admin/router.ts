@@ -1,14 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { errorBody, GatewayError, isGatewayError } from '../core/errors';
-import { readRequestBody } from '../proxy/request-body';
+import { writeJson } from '../core/reply';
+import { byteLength, text } from '../http/bytes';
+import { type ClientRequest, type ClientSink, flatten } from '../http/types';
 
 export interface AdminRequest {
   readonly method: string;
   readonly path: string;
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
-  readonly headers: IncomingHttpHeaders;
+  /** The first value of a request header, by lower-case name. */
+  header(name: string): string | undefined;
   /** The raw body ('' when none). */
   text(): Promise<string>;
   /** The body parsed as JSON; a 400 naming the problem when it is not. */
@@ -95,45 +97,42 @@ export class AdminRouter {
   }
 
   async handle(
-    req: IncomingMessage,
-    res: ServerResponse,
+    req: ClientRequest,
+    sink: ClientSink,
     replyHeaders: Record<string, string>,
     via: AdminVia = 'public',
   ): Promise<void> {
     const started = performance.now();
     let authorised = false;
-    const url = new URL(req.url ?? '/', 'http://admin.invalid');
+    let status = 500;
+    const url = new URL(req.target, 'http://admin.invalid');
     try {
       if (via === 'public' && !this.servesPublic) throw new GatewayError('not_found');
       if (!this.keyDigest) throw new GatewayError('admin_disabled');
-      if (!this.authorized(req.headers)) throw new GatewayError('admin_unauthorized');
+      if (!this.authorized(req)) throw new GatewayError('admin_unauthorized');
       authorised = true;
-      const found = this.find(req.method ?? 'GET', url.pathname);
+      const found = this.find(req.method, url.pathname);
       const reply = await found.entry.handler(adminRequest(req, url, found.params));
-      send(res, reply, replyHeaders);
+      status = send(sink, reply, replyHeaders);
     } catch (err) {
       const error = isGatewayError(err) ? err : new GatewayError('internal_error', { cause: err });
-      if (!res.headersSent) {
+      status = error.status;
+      if (!sink.headersSent) {
         const body = this.redactMessage ? this.redactMessage(errorBody(error)) : errorBody(error);
-        res.writeHead(error.status, {
-          'content-type': 'application/json',
-          ...replyHeaders,
-          ...error.headers,
-        });
-        res.end(body);
+        writeJson(sink, error.status, body, replyHeaders, undefined, error.headers);
       }
       if (!isGatewayError(err)) throw err;
     } finally {
       if (authorised && this.audit) {
         const durationMs = performance.now() - started;
-        this.audit({ method: req.method ?? 'GET', path: url.pathname, status: res.statusCode, durationMs });
+        this.audit({ method: req.method, path: url.pathname, status, durationMs });
       }
     }
   }
 
-  private authorized(headers: IncomingHttpHeaders): boolean {
-    const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1];
-    const presented = bearer ?? (headers['x-admin-key'] as string | undefined);
+  private authorized(req: ClientRequest): boolean {
+    const bearer = /^Bearer\s+(.+)$/i.exec(req.header('authorization') ?? '')?.[1];
+    const presented = bearer ?? req.header('x-admin-key');
     return presented !== undefined && timingSafeEqual(digest(presented), this.keyDigest!);
   }
 
@@ -165,18 +164,18 @@ function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }
 
-function adminRequest(req: IncomingMessage, url: URL, params: Record<string, string>): AdminRequest {
-  let text: Promise<string> | undefined;
+function adminRequest(req: ClientRequest, url: URL, params: Record<string, string>): AdminRequest {
+  let body: Promise<string> | undefined;
   const readText = () => {
-    text ??= readRequestBody(req, MAX_ADMIN_BODY).then((body) => body?.toString('utf8') ?? '');
-    return text;
+    body ??= req.readBody(MAX_ADMIN_BODY).then((bytes) => (bytes ? text(bytes) : ''));
+    return body;
   };
   return {
-    method: req.method ?? 'GET',
+    method: req.method,
     path: url.pathname,
     params,
     query: url.searchParams,
-    headers: req.headers,
+    header: (name) => req.header(name),
     text: readText,
     async json() {
       const raw = await readText();
@@ -201,19 +200,26 @@ function jsonErrorMessage(err: Error): string {
     : `The body is not valid JSON (syntax error at position ${position}).`;
 }
 
-function send(res: ServerResponse, reply: AdminReply, replyHeaders: Record<string, string>): void {
+/** Sends an admin reply; returns its status (for the audit log). */
+function send(sink: ClientSink, reply: AdminReply, replyHeaders: Record<string, string>): number {
   const status = reply.status ?? 200;
   if (status === 204) {
-    res.writeHead(204, { ...replyHeaders, ...reply.headers });
-    res.end();
-    return;
+    sink.writeHead(204, flatten({ ...replyHeaders, ...reply.headers }));
+    sink.end();
+    return status;
+  }
+  if (reply.text === undefined && reply.contentType === undefined) {
+    writeJson(sink, status, JSON.stringify(reply.body ?? {}), replyHeaders, undefined, reply.headers);
+    return status;
   }
   const payload = reply.text ?? JSON.stringify(reply.body ?? {});
-  res.writeHead(status, {
+  const headers = {
     'content-type': reply.contentType ?? 'application/json',
-    'content-length': String(Buffer.byteLength(payload)),
+    'content-length': String(byteLength(payload)),
     ...replyHeaders,
     ...reply.headers,
-  });
-  res.end(payload);
+  };
+  sink.writeHead(status, flatten(headers));
+  sink.end(payload);
+  return status;
 }

@@ -1,6 +1,7 @@
 import type { Admission } from '../access/admission';
 import type { AttemptRecord } from '../health/tracker';
 import type { Verdict } from '../health/verdict';
+import type { HeaderRecord } from '../http/types';
 import type { UpstreamKey } from '../routing/key-pool';
 import type { Route } from '../routing/route';
 import type { Upstream } from '../routing/upstream';
@@ -14,14 +15,14 @@ export interface ClientIdentity {
  * changed (for example without an SSE event the client did not ask for).
  */
 export interface ResponseObserver {
-  onHead?(status: number, headers: Readonly<Record<string, string | string[] | undefined>>): void;
-  transformChunk?(chunk: Buffer): Buffer;
+  onHead?(status: number, headers: HeaderRecord): void;
+  transformChunk?(chunk: Uint8Array): Uint8Array;
   /** The stream ended: bytes `transformChunk` still held back, to send before the end. */
-  flush?(): Buffer | undefined;
+  flush?(): Uint8Array | undefined;
   /** Asked after `onHead`: true when `transformChunk` may change the bytes (the length is dropped). */
   rewritesBody?(): boolean;
   /** A complete held body (plain JSON answers). */
-  onBody?(body: Buffer): void;
+  onBody?(body: Uint8Array): void;
   onEnd?(interrupted: boolean): void;
 }
 
@@ -33,7 +34,7 @@ export class RequestContext {
   /** performance.now() at receipt; all durations are measured from here. */
   readonly startedAt: number;
   readonly receivedAt: number = Date.now();
-  body: Buffer | null = null;
+  body: Uint8Array | null = null;
   /** The parsed JSON body, when a step needed it. */
   json: Record<string, unknown> | undefined = undefined;
   jsonParsed = false;
@@ -46,7 +47,15 @@ export class RequestContext {
   client: ClientIdentity | undefined = undefined;
   /** What access control admitted the request with: limits held, usage meter, final usage (src/access). */
   admission: Admission | undefined = undefined;
-  /** Sees the committed response as it passes (usage accounting); undefined on the fast path. */
+  /**
+   * Makes the observer of the committed response (usage accounting), set by access control when
+   * it needs usage; `addedStreamUsage`: the attempt's provider asked for stream usage the client
+   * did not ask for, which the observer removes.
+   */
+  observeResponse: ((addedStreamUsage: boolean) => ResponseObserver) | undefined = undefined;
+  /** Access control needs usage from a stream (the provider may ask the upstream to send it). */
+  streamUsage = false;
+  /** Sees the committed response as it passes; set at commit from `observeResponse`. */
   responseObserver: ResponseObserver | undefined = undefined;
   stream = false;
   route: Route | undefined = undefined;

@@ -1,20 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AccessControl, GatewayAccess } from '../access/access';
 import { AdminRouter } from '../admin/router';
 import type { Config } from '../config/schema/index';
 import type { HealthTracker } from '../health/tracker';
+import { type ClientRequest, type ClientSink, flatten } from '../http/types';
 import { configSecrets } from '../observe/config-secrets';
 import type { Logger } from '../observe/logger';
 import type { Redactor } from '../observe/redact';
 import type { ProxyDeps } from '../proxy/exchange';
-import { sendError } from '../proxy/respond';
 import type { Transport } from '../proxy/transport';
 import { UpstreamStats } from '../routing/upstream-stats';
 import { RequestContext } from './context';
 import { addCorsHeaders, preflightHeaders } from './cors';
 import { GatewayError } from './errors';
-import { handleApiRequest } from './lifecycle';
+import { handleApiRequest, type LifecycleDeps } from './lifecycle';
+import { sendError, sendJson } from './reply';
 import { logRequest } from './request-line';
 import { buildRuntime, type Runtime } from './runtime';
 import { healthReport } from './status';
@@ -39,7 +38,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * The assembled gateway: the current runtime (swapped whole on reload), the data-plane
  * dependencies and the entry point for every HTTP request.
  */
-export class Gateway {
+export class Gateway implements LifecycleDeps {
   runtime: Runtime;
   access: AccessControl;
   readonly logger: Logger;
@@ -93,38 +92,38 @@ export class Gateway {
   }
 
   /** The entry point for every HTTP request on the public listener. */
-  handle(req: IncomingMessage, res: ServerResponse): void {
+  handle(req: ClientRequest, sink: ClientSink): void {
     const runtime = this.runtime;
     const ctx = this.createContext(req, runtime);
     const { cors } = runtime.config.server;
-    if (req.method === 'OPTIONS' && cors && req.headers['access-control-request-method']) {
+    if (req.method === 'OPTIONS' && cors && req.header('access-control-request-method')) {
       const headers = preflightHeaders(
         cors,
-        req.headers.origin,
-        req.headers['access-control-request-headers'],
+        req.header('origin'),
+        req.header('access-control-request-headers'),
       );
-      res.writeHead(headers ? 204 : 403, headers ?? { 'content-length': '0' });
-      res.end();
+      sink.writeHead(headers ? 204 : 403, flatten(headers ?? { 'content-length': '0' }));
+      sink.end();
       return;
     }
     const path = ctx.path;
     if (path === '/health' || path === '/healthz') {
-      this.sendJson(res, ctx, 200, healthReport(runtime, this.health, this.now()));
+      sendJson(sink, ctx, 200, healthReport(runtime, this.health, this.now()));
       return;
     }
     if (path.startsWith('/admin/') || path === '/admin' || path === '/metrics') {
-      this.admin.handle(req, res, ctx.replyHeaders).catch((err: unknown) => {
+      this.admin.handle(req, sink, ctx.replyHeaders).catch((err: unknown) => {
         this.logger.error({ err }, 'admin request failed');
       });
       return;
     }
     if (this.draining) {
-      res.setHeader('connection', 'close');
-      sendError(res, ctx, new GatewayError('shutting_down'));
+      ctx.replyHeaders.connection = 'close';
+      sendError(sink, ctx, new GatewayError('shutting_down'));
       return;
     }
     this.inFlight++;
-    void handleApiRequest(this, runtime, ctx, req, res);
+    void handleApiRequest(this, runtime, ctx, req, sink);
   }
 
   /** Step "account": runs once per API request after its response is done. */
@@ -164,39 +163,28 @@ export class Gateway {
     this.logger.warn({ route, detail }, 'no usable upstream or key for this route');
   }
 
-  private createContext(req: IncomingMessage, runtime: Runtime): RequestContext {
-    const given = req.headers['x-request-id'];
-    const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  private createContext(req: ClientRequest, runtime: Runtime): RequestContext {
+    const given = req.header('x-request-id');
+    const id = given !== undefined && REQUEST_ID.test(given) ? given : crypto.randomUUID();
     const replyHeaders: Record<string, string> = { 'x-request-id': id };
-    addCorsHeaders(runtime.config.server.cors, req.headers.origin, replyHeaders);
+    addCorsHeaders(runtime.config.server.cors, req.header('origin'), replyHeaders);
     return new RequestContext(
       id,
-      req.method ?? 'GET',
-      req.url ?? '/',
-      req.headers.host ?? '',
+      req.method,
+      req.target,
+      req.header('host') ?? '',
       clientIp(req, runtime.config.server.trust_proxy),
-      req.headers['user-agent'] ?? '',
+      req.header('user-agent') ?? '',
       performance.now(),
       replyHeaders,
     );
   }
-
-  private sendJson(res: ServerResponse, ctx: RequestContext, status: number, value: unknown): void {
-    const body = JSON.stringify(value);
-    res.writeHead(status, {
-      'content-type': 'application/json',
-      'content-length': String(Buffer.byteLength(body)),
-      ...ctx.replyHeaders,
-    });
-    res.end(body);
-  }
 }
 
-function clientIp(req: IncomingMessage, trustProxy: boolean): string {
+function clientIp(req: ClientRequest, trustProxy: boolean): string {
   if (trustProxy) {
-    const forwarded = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    const first = req.header('x-forwarded-for')?.split(',')[0]?.trim();
     if (first) return first;
   }
-  return req.socket.remoteAddress ?? '';
+  return req.remoteAddress;
 }

@@ -1,15 +1,25 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ProxyExchange } from '../proxy/exchange';
+import type { AccessControl } from '../access/access';
+import { utf8 } from '../http/bytes';
+import type { ClientRequest, ClientSink } from '../http/types';
+import type { Logger } from '../observe/logger';
+import { type ProxyDeps, ProxyExchange } from '../proxy/exchange';
 import { parsedJson } from '../proxy/json-body';
-import { readRequestBody } from '../proxy/request-body';
-import { sendError } from '../proxy/respond';
 import { applyRoute } from '../routing/apply-route';
 import { serveModelList } from '../routing/model-list';
 import type { RouteInput } from '../routing/router';
 import type { RequestContext } from './context';
 import { GatewayError, isGatewayError } from './errors';
-import type { Gateway } from './gateway';
+import { sendError } from './reply';
 import type { Runtime } from './runtime';
+
+/** What the lifecycle needs from the gateway assembled around it. */
+export interface LifecycleDeps {
+  readonly access: AccessControl;
+  readonly logger: Logger;
+  readonly proxyDeps: ProxyDeps;
+  /** Step "account": called once when the request is over, whatever happened. */
+  account(ctx: RequestContext): void;
+}
 
 /**
  * The API request's lifecycle, one named step after another (docs/lifecycle.md):
@@ -17,31 +27,31 @@ import type { Runtime } from './runtime';
  * Accounting runs when the exchange completes, off the response path.
  */
 export async function handleApiRequest(
-  gateway: Gateway,
+  deps: LifecycleDeps,
   runtime: Runtime,
   ctx: RequestContext,
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: ClientRequest,
+  sink: ClientSink,
 ): Promise<void> {
   try {
-    gateway.access.identify(ctx, req.headers);
+    deps.access.identify(ctx, req);
     if (ctx.method === 'GET' && ctx.path.startsWith('/v1/models')) {
-      const allow = (model: string) => gateway.access.allowsModel(ctx, model);
-      if (serveModelList(ctx, res, runtime.router.models, allow)) return gateway.account(ctx);
+      const allow = (model: string) => deps.access.allowsModel(ctx, model);
+      if (serveModelList(ctx, sink, runtime.router.models, allow)) return deps.account(ctx);
     }
-    ctx.body = await readRequestBody(req, runtime.config.server.max_body_size);
-    parsedJson(ctx, req.headers['content-type']);
+    ctx.body = await req.readBody(runtime.config.server.max_body_size);
+    parsedJson(ctx, req.header('content-type'));
     if (runtime.routes.length === 0) throw new GatewayError('no_upstream_configured');
     const route = runtime.router.match(routeInput(ctx, req));
     if (!route) throw noRouteError(ctx);
     ctx.route = route;
-    const pool = applyRoute(route, ctx, req.headers, req.rawHeaders, gateway.proxyDeps.random);
-    const admitted = gateway.access.admit(ctx);
+    const pool = applyRoute(route, ctx, req, deps.proxyDeps.random);
+    const admitted = deps.access.admit(ctx);
     if (admitted) await admitted;
-    if (ctx.bodyDirty && ctx.json) ctx.body = Buffer.from(JSON.stringify(ctx.json));
+    if (ctx.bodyDirty && ctx.json) ctx.body = utf8(JSON.stringify(ctx.json));
     const headers = ctx.forwardHeaders ?? req.rawHeaders;
-    const exchange = new ProxyExchange(gateway.proxyDeps, runtime.config.retry, ctx, headers, res, pool, () =>
-      gateway.account(ctx),
+    const exchange = new ProxyExchange(deps.proxyDeps, runtime.config.retry, ctx, headers, sink, pool, () =>
+      deps.account(ctx),
     );
     exchange.start();
   } catch (err) {
@@ -49,21 +59,18 @@ export async function handleApiRequest(
       ctx.cancelled = true;
       ctx.verdict = 'client_cancelled';
     } else {
-      sendError(res, ctx, isGatewayError(err) ? err : internalError(gateway, err));
+      sendError(sink, ctx, isGatewayError(err) ? err : internalError(deps, err));
     }
-    gateway.account(ctx);
+    deps.account(ctx);
   }
 }
 
-function routeInput(ctx: RequestContext, req: IncomingMessage): RouteInput {
+function routeInput(ctx: RequestContext, req: ClientRequest): RouteInput {
   return {
     method: ctx.method,
     path: ctx.path,
     host: ctx.host,
-    header: (name) => {
-      const value = req.headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    },
+    header: (name) => req.header(name),
     model: () => ctx.model,
   };
 }
@@ -78,7 +85,7 @@ function noRouteError(ctx: RequestContext): GatewayError {
   return new GatewayError('no_route');
 }
 
-function internalError(gateway: Gateway, err: unknown): GatewayError {
-  gateway.logger.error({ err }, 'unexpected error while handling a request');
+function internalError(deps: LifecycleDeps, err: unknown): GatewayError {
+  deps.logger.error({ err }, 'unexpected error while handling a request');
   return new GatewayError('internal_error', { cause: err });
 }

@@ -1,3 +1,4 @@
+import { prepareOpenAiCompatible } from './prepare';
 import type { ErrorMarker, Provider, ProviderOptions } from './types';
 
 /** OpenAI's own markers; most compatible servers reuse them. */
@@ -19,5 +20,6 @@ export function defineProvider(options: ProviderOptions): Provider {
     authValue: options.authValue ?? bearer,
     errorMarkers: options.errorMarkers ?? OPENAI_MARKERS,
     defaultHeaders: options.defaultHeaders ?? {},
+    prepare: options.prepare ?? prepareOpenAiCompatible,
   };
 }

@@ -1,4 +1,6 @@
 import type { Verdict } from '../health/verdict';
+import type { UpstreamRequest } from '../proxy/transport';
+import type { AttemptInput } from './prepare';
 
 /** A substring of an error body that decides the verdict, whatever the status says. */
 export interface ErrorMarker {
@@ -19,6 +21,18 @@ export interface Provider {
   readonly errorMarkers: readonly ErrorMarker[];
   /** Headers sent when the client did not send them (e.g. `anthropic-version`). */
   readonly defaultHeaders: Readonly<Record<string, string>>;
+  /**
+   * Shapes one attempt's upstream request (path, headers with the key, body). Called per attempt,
+   * so a failover to another upstream gets that upstream's provider's shape.
+   */
+  prepare(input: AttemptInput): PreparedAttempt;
+}
+
+/** One attempt's request as the provider shaped it. */
+export interface PreparedAttempt {
+  readonly request: UpstreamRequest;
+  /** The gateway asked the upstream for stream usage the client did not ask for (strip it). */
+  readonly addedStreamUsage: boolean;
 }
 
 export interface ProviderOptions {
@@ -27,4 +41,5 @@ export interface ProviderOptions {
   readonly authValue?: (key: string) => string;
   readonly errorMarkers?: readonly ErrorMarker[];
   readonly defaultHeaders?: Readonly<Record<string, string>>;
+  readonly prepare?: (input: AttemptInput) => PreparedAttempt;
 }

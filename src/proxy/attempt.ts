@@ -1,19 +1,57 @@
-import type { IncomingHttpHeaders } from 'node:http';
-import type { Dispatcher } from 'undici';
 import { type Classification, classifyError, classifyResponse, mayNeedBody } from '../health/classify';
 import { retryAfterMs } from '../health/retry-after';
 import type { AttemptRecord } from '../health/tracker';
+import { concat, text } from '../http/bytes';
+import { type HeaderRecord, headerValue } from '../http/types';
+import type { PreparedAttempt } from '../providers/types';
 import type { UpstreamKey } from '../routing/key-pool';
 import type { Upstream } from '../routing/upstream';
-import type { Failure, ProxyExchange } from './exchange';
 import { describeFailure } from './failures';
-import { headerValue, upstreamRequestHeaders } from './headers';
-import { sseErrorEvent } from './respond';
+import type { UpstreamController, UpstreamHandler } from './transport';
 
 /** Plain JSON answers up to this size are held until complete, so a cut body can still be a 502. */
 const BUFFER_LIMIT = 8 * 1024 * 1024;
 /** Error bodies up to this size are read to find provider error markers. */
 const COLLECT_LIMIT = 256 * 1024;
+
+/** What a failed attempt left to send if no retry happens. */
+export type Failure =
+  | {
+      readonly kind: 'response';
+      readonly status: number;
+      readonly headers: HeaderRecord;
+      readonly body: Uint8Array;
+    }
+  | { readonly kind: 'error'; readonly error: Error; readonly cutShort: boolean };
+
+/**
+ * Where an attempt reports what happened (the exchange). The attempt never writes to the client:
+ * it says when to commit, hands over chunks, and reports its end or its failure.
+ */
+export interface AttemptReport {
+  /** The request's method, whether it asked to stream, and the wall clock (Retry-After). */
+  readonly method: string;
+  readonly streaming: boolean;
+  now(): number;
+  /** Commit now and stream: the head goes to the client; chunks follow through `pipe`. */
+  commitStream(attempt: Attempt, status: number, headers: HeaderRecord): void;
+  /** A chunk of a committed stream; the exchange pauses the attempt on backpressure. */
+  pipe(attempt: Attempt, chunk: Uint8Array): void;
+  /** A committed stream ended cleanly. */
+  streamEnded(attempt: Attempt, record: AttemptRecord): void;
+  /** A committed stream broke: the client's response ends with an explicit error. */
+  streamBroke(attempt: Attempt, record: AttemptRecord, err: Error): void;
+  /** A complete held answer (plain JSON success), committed whole. */
+  answered(
+    attempt: Attempt,
+    record: AttemptRecord,
+    status: number,
+    headers: HeaderRecord,
+    body: Uint8Array,
+  ): void;
+  /** The attempt failed before commit: retry, or end the request with `failure`. */
+  failed(attempt: Attempt, record: AttemptRecord, failure: Failure): void;
+}
 
 /**
  * - pipe: committed; bytes go to the client as they arrive.
@@ -24,120 +62,93 @@ const COLLECT_LIMIT = 256 * 1024;
 type Mode = 'pipe' | 'buffer' | 'collect';
 
 /**
- * One try against one upstream with one key: an undici dispatch handler that decides, as the
- * response arrives, whether to commit it to the client or hand the exchange a failure to retry.
+ * One try against one upstream with one key: the transport's handler that decides, as the
+ * response arrives, whether it commits (stream or held answer) or fails (for a retry).
  */
-export class Attempt implements Dispatcher.DispatchHandler {
+export class Attempt implements UpstreamHandler {
   readonly startedAt = performance.now();
   headersAt = 0;
   /** The duration the exchange recorded for this attempt (0 until it settled). */
   recordedMs = 0;
-  private controller: Dispatcher.DispatchController | undefined;
+  private controller: UpstreamController | undefined;
   private pendingAbort: Error | undefined;
   private status = 0;
-  private headers: IncomingHttpHeaders = {};
+  private headers: HeaderRecord = {};
   private mode: Mode = 'pipe';
-  private chunks: Buffer[] = [];
+  private chunks: Uint8Array[] = [];
   private bytes = 0;
-  private sse = false;
-  private endsOnEventBoundary = true;
+  private committed = false;
 
   constructor(
-    private readonly exchange: ProxyExchange,
+    private readonly report: AttemptReport,
     readonly upstream: Upstream,
     readonly key: UpstreamKey | undefined,
+    /** What the provider made of the request for this upstream (src/providers). */
+    readonly prepared: PreparedAttempt,
   ) {}
-
-  dispatchOptions(rawHeaders: readonly string[]): Dispatcher.DispatchOptions {
-    const { ctx } = this.exchange;
-    const { provider, timeouts } = this.upstream;
-    return {
-      path: this.upstream.basePath + ctx.url,
-      method: ctx.method as Dispatcher.HttpMethod,
-      headers: upstreamRequestHeaders(rawHeaders, {
-        authHeader: this.key ? provider.authHeader : null,
-        authValue: this.key ? provider.authValue(this.key.secret) : null,
-        requestId: ctx.id,
-        contentLength: ctx.body ? ctx.body.length : null,
-        extra: this.upstream.config.headers,
-        defaults: provider.defaultHeaders,
-      }),
-      body: ctx.body,
-      headersTimeout: timeouts.first_byte,
-      bodyTimeout: timeouts.idle,
-    };
-  }
 
   abort(reason: Error): void {
     if (this.controller) this.controller.abort(reason);
     else this.pendingAbort = reason;
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
+  pause(): void {
+    this.controller?.pause();
+  }
+
+  resume(): void {
+    this.controller?.resume();
+  }
+
+  onStart(controller: UpstreamController): void {
     this.controller = controller;
     if (this.pendingAbort) controller.abort(this.pendingAbort);
   }
 
-  onResponseStart(
-    _controller: Dispatcher.DispatchController,
-    status: number,
-    headers: IncomingHttpHeaders,
-  ): void {
-    if (status < 200) return;
+  onHead(status: number, headers: HeaderRecord): void {
     this.status = status;
     this.headers = headers;
     this.headersAt = performance.now();
     const contentType = headerValue(headers, 'content-type') ?? '';
-    this.sse = contentType.startsWith('text/event-stream');
     if (mayNeedBody(status)) this.mode = 'collect';
     else if (this.holdable(status, contentType)) this.mode = 'buffer';
-    else this.commitPipe();
+    else this.commit();
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onData(chunk: Uint8Array): void {
     if (this.mode === 'pipe') {
-      this.write(controller, chunk);
+      this.report.pipe(this, chunk);
       return;
     }
     this.chunks.push(chunk);
     this.bytes += chunk.length;
-    if (this.bytes > (this.mode === 'buffer' ? BUFFER_LIMIT : COLLECT_LIMIT)) this.overflow(controller);
+    if (this.bytes > (this.mode === 'buffer' ? BUFFER_LIMIT : COLLECT_LIMIT)) this.overflow();
   }
 
-  onResponseEnd(): void {
-    const { exchange } = this;
+  onEnd(): void {
     if (this.mode === 'pipe') {
-      const observer = exchange.ctx.responseObserver;
-      const held = observer?.flush?.();
-      if (held && held.length > 0) exchange.res.write(held);
-      exchange.res.end();
-      observer?.onEnd?.(false);
-      exchange.settle(this, this.record(classifyResponse(this.status, undefined, this.upstream.provider)));
-      exchange.complete();
+      this.report.streamEnded(this, this.record(this.classify(undefined)));
       return;
     }
-    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    const body = concat(this.chunks, this.bytes);
     this.chunks = [];
     if (this.mode === 'buffer') {
-      exchange.settle(this, this.record(classifyResponse(this.status, undefined, this.upstream.provider)));
-      exchange.sendHeld(this, this.status, this.headers, body);
+      this.report.answered(this, this.record(this.classify(undefined)), this.status, this.headers, body);
       return;
     }
-    const classification = classifyResponse(this.status, body.toString('utf8'), this.upstream.provider);
+    const classification = this.classify(text(body));
     const failure: Failure = { kind: 'response', status: this.status, headers: this.headers, body };
-    exchange.settleFailure(this, this.record(classification, snippet(body)), failure);
+    this.report.failed(this, this.record(classification, snippet(body)), failure);
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
-    const { exchange } = this;
+  onError(err: Error): void {
     const record = this.record(classifyError(err), describeFailure(err));
-    if (exchange.committedBy(this)) {
-      exchange.settle(this, record);
-      this.endInterruptedResponse(err);
-      exchange.complete();
-      return;
-    }
-    exchange.settleFailure(this, record, { kind: 'error', error: err, cutShort: this.status > 0 });
+    if (this.committed) this.report.streamBroke(this, record, err);
+    else this.report.failed(this, record, { kind: 'error', error: err, cutShort: this.status > 0 });
+  }
+
+  private classify(body: string | undefined): Classification {
+    return classifyResponse(this.status, body, this.upstream.provider);
   }
 
   private record(classification: Classification, error?: string): AttemptRecord {
@@ -152,54 +163,30 @@ export class Attempt implements Dispatcher.DispatchHandler {
       marker: classification.marker,
       durationMs: performance.now() - this.startedAt,
       ttfbMs: this.headersAt > 0 ? this.headersAt - this.startedAt : undefined,
-      retryAfterMs: limited ? retryAfterMs(this.headers, this.exchange.now()) : undefined,
+      retryAfterMs: limited ? retryAfterMs(this.headers, this.report.now()) : undefined,
       error: verdict === 'success' ? undefined : error,
     };
   }
 
-  private write(controller: Dispatcher.DispatchController, data: Buffer): void {
-    const { res, ctx } = this.exchange;
-    const observer = ctx.responseObserver;
-    const chunk = observer?.transformChunk ? observer.transformChunk(data) : data;
-    if (chunk.length === 0) return;
-    if (this.sse) this.endsOnEventBoundary = endsWithBlankLine(chunk);
-    if (!res.write(chunk)) {
-      controller.pause();
-      res.once('drain', () => controller.resume());
-    }
-  }
-
-  private commitPipe(): void {
+  private commit(): void {
     this.mode = 'pipe';
-    this.exchange.commit(this, this.status, this.headers, null);
-    if (this.sse) this.exchange.res.flushHeaders();
+    this.committed = true;
+    this.report.commitStream(this, this.status, this.headers);
   }
 
   /** A body too large to hold: commit now and stream what was read and the rest. */
-  private overflow(controller: Dispatcher.DispatchController): void {
+  private overflow(): void {
     const held = this.chunks;
     this.chunks = [];
-    this.commitPipe();
-    for (const chunk of held) this.write(controller, chunk);
-  }
-
-  private endInterruptedResponse(err: Error): void {
-    const { res, ctx } = this.exchange;
-    ctx.responseObserver?.onEnd?.(true);
-    if (res.destroyed) return;
-    if (this.sse) {
-      res.end(
-        sseErrorEvent(`upstream stream interrupted (${describeFailure(err)})`, !this.endsOnEventBoundary),
-      );
-    } else {
-      res.destroy(err);
-    }
+    this.commit();
+    for (const chunk of held) this.report.pipe(this, chunk);
   }
 
   /** A plain JSON answer with a body, small enough to hold until it is complete. */
   private holdable(status: number, contentType: string): boolean {
-    const { ctx } = this.exchange;
-    if (this.sse || ctx.stream || status === 204 || status === 304 || ctx.method === 'HEAD') return false;
+    const { report } = this;
+    if (report.streaming || status === 204 || status === 304 || report.method === 'HEAD') return false;
+    if (contentType.startsWith('text/event-stream')) return false;
     return isPlainJson(contentType) && this.declaredLength() <= BUFFER_LIMIT;
   }
 
@@ -216,15 +203,6 @@ function isPlainJson(contentType: string): boolean {
   return type === 'application/json';
 }
 
-function endsWithBlankLine(chunk: Buffer): boolean {
-  const n = chunk.length;
-  return (
-    n >= 2 &&
-    chunk[n - 1] === 0x0a &&
-    (chunk[n - 2] === 0x0a || (chunk[n - 2] === 0x0d && chunk[n - 3] === 0x0a))
-  );
-}
-
-function snippet(body: Buffer): string {
-  return body.subarray(0, 512).toString('utf8');
+function snippet(body: Uint8Array): string {
+  return text(body.subarray(0, 512));
 }

@@ -1,18 +1,21 @@
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { KeyGate } from '../access/limits/key-gate';
 import type { RetryPolicy } from '../config/schema/index';
-import type { RequestContext } from '../core/context';
+import type { RequestContext, ResponseObserver } from '../core/context';
 import { GatewayError } from '../core/errors';
+import { sendError } from '../core/reply';
 import type { AttemptRecord, HealthTracker } from '../health/tracker';
+import type { ClientSink, FlatHeaders, HeaderRecord } from '../http/types';
+import { headerValue } from '../http/types';
 import { scrubErrorBody } from '../observe/scrub';
 import type { UpstreamKey } from '../routing/key-pool';
 import type { Route } from '../routing/route';
 import { selectTarget, type Target } from '../routing/select';
 import type { Upstream } from '../routing/upstream';
-import { Attempt } from './attempt';
-import { ClientCancelledError, isTimeout, TotalTimeoutError } from './failures';
-import { clientResponseHeaders, headerValue } from './headers';
-import { sendError } from './respond';
+import { Attempt, type AttemptReport, type Failure } from './attempt';
+import { ClientCancelledError, describeFailure, isTimeout, TotalTimeoutError } from './failures';
+import { clientResponseHeaders } from './headers';
+import { sseErrorEvent } from './respond';
+import { RetryBudget } from './retry-budget';
 import { retryScope } from './retry-policy';
 import type { Transport } from './transport';
 import { unavailableError } from './unavailable';
@@ -31,43 +34,38 @@ export interface ProxyDeps {
   readonly keyGate?: KeyGate;
 }
 
-/** What a failed attempt left to send if no retry happens. */
-export type Failure =
-  | {
-      readonly kind: 'response';
-      readonly status: number;
-      readonly headers: IncomingHttpHeaders;
-      readonly body: Buffer;
-    }
-  | { readonly kind: 'error'; readonly error: Error; readonly cutShort: boolean };
-
 /**
  * One client request's trip through the upstreams: selection, attempts, retries within the
- * budget (attempts, deadline, backoff, Retry-After), the commit point and the end.
- * Before commit it may try another key or upstream; after commit it never retries.
+ * budget, the commit point and the end. Before commit it may try another key or upstream; after
+ * commit it never retries. It is the only writer to the client's sink: attempts report to it.
  */
-export class ProxyExchange {
-  private committer: Attempt | undefined;
+export class ProxyExchange implements AttemptReport {
   private current: Attempt | undefined;
-  private attemptCount = 0;
   private readonly triedUpstreams = new Set<string>();
   private readonly triedKeys = new Set<string>();
-  private deadline: NodeJS.Timeout | undefined;
-  private waiting: NodeJS.Timeout | undefined;
   private sameUpstreamFirst: Upstream | undefined;
   private lastFailure: { attempt: Attempt; failure: Failure } | undefined;
   private finished = false;
-  private expired = false;
+  private observer: ResponseObserver | undefined;
+  private sse = false;
+  private endsOnEventBoundary = true;
+  private stopWatchingClose: (() => void) | undefined;
+  private readonly budget: RetryBudget;
+  readonly method: string;
+  readonly streaming: boolean;
 
   constructor(
     private readonly deps: ProxyDeps,
-    private readonly retry: RetryPolicy,
+    retry: RetryPolicy,
     readonly ctx: RequestContext,
-    private readonly rawHeaders: readonly string[],
-    readonly res: ServerResponse,
+    private readonly headers: FlatHeaders,
+    private readonly sink: ClientSink,
     private readonly route: Route,
     private readonly onDone: (exchange: ProxyExchange) => void,
   ) {
+    this.budget = new RetryBudget(retry, ctx.startedAt, deps.random);
+    this.method = ctx.method;
+    this.streaming = ctx.stream;
     const gate = deps.keyGate;
     this.claim = gate ? (upstream, key) => gate.claim(ctx, upstream, key) : undefined;
   }
@@ -76,11 +74,11 @@ export class ProxyExchange {
   private readonly claim: ((upstream: Upstream, key: UpstreamKey) => boolean) | undefined;
 
   start(): void {
-    this.res.on('close', this.onClientClose);
+    this.stopWatchingClose = this.sink.onClose(this.onClientClose);
     if (this.tryNext()) return;
     const why = this.deps.health.explainUnavailable(this.route.members, this.deps.now());
     this.deps.warnUnavailable(this.route, why.detail);
-    sendError(this.res, this.ctx, this.deps.keyGate?.refusal(this.ctx) ?? unavailableError(why));
+    sendError(this.sink, this.ctx, this.deps.keyGate?.refusal(this.ctx) ?? unavailableError(why));
     this.complete();
   }
 
@@ -88,17 +86,63 @@ export class ProxyExchange {
     return this.deps.now();
   }
 
-  committedBy(attempt: Attempt): boolean {
-    return this.committer === attempt;
+  // ── what attempts report ──────────────────────────────────────────────────────────────
+
+  commitStream(attempt: Attempt, status: number, headers: HeaderRecord): void {
+    this.sse = (headerValue(headers, 'content-type') ?? '').startsWith('text/event-stream');
+    this.commit(attempt, status, headers, null);
+    if (this.sse) this.sink.flushHeaders();
   }
 
-  /** Records a finished attempt that needs no retry decision (success or after commit). */
-  settle(attempt: Attempt, record: AttemptRecord): void {
+  pipe(attempt: Attempt, data: Uint8Array): void {
+    const chunk = this.observer?.transformChunk ? this.observer.transformChunk(data) : data;
+    if (chunk.length === 0) return;
+    if (this.sse) this.endsOnEventBoundary = endsWithBlankLine(chunk);
+    if (!this.sink.write(chunk)) {
+      attempt.pause();
+      this.sink.onDrain(() => attempt.resume());
+    }
+  }
+
+  streamEnded(attempt: Attempt, record: AttemptRecord): void {
+    const held = this.observer?.flush?.();
+    if (held && held.length > 0) this.sink.write(held);
+    this.sink.end();
+    this.observer?.onEnd?.(false);
     this.record(attempt, record);
+    this.complete();
   }
 
-  /** Records a failed attempt before commit, then retries or ends with the failure. */
-  settleFailure(attempt: Attempt, record: AttemptRecord, failure: Failure): void {
+  streamBroke(attempt: Attempt, record: AttemptRecord, err: Error): void {
+    this.record(attempt, record);
+    this.observer?.onEnd?.(true);
+    if (!this.sink.closed) {
+      if (this.sse) {
+        const message = `upstream stream interrupted (${describeFailure(err)})`;
+        this.sink.end(sseErrorEvent(message, !this.endsOnEventBoundary));
+      } else this.sink.abort(err);
+    }
+    this.complete();
+  }
+
+  answered(
+    attempt: Attempt,
+    record: AttemptRecord,
+    status: number,
+    headers: HeaderRecord,
+    body: Uint8Array,
+  ): void {
+    this.record(attempt, record);
+    this.commit(attempt, status, headers, body.length);
+    if (this.observer) {
+      this.observer.onBody?.(body);
+      this.observer.onEnd?.(false);
+    }
+    this.sink.end(body);
+    this.complete();
+  }
+
+  failed(attempt: Attempt, record: AttemptRecord, failure: Failure): void {
     this.record(attempt, record);
     const scope = this.ctx.cancelled ? null : retryScope(record.verdict);
     // A key-level verdict from an upstream without keys can only be escaped by another upstream.
@@ -113,43 +157,38 @@ export class ProxyExchange {
     this.sendFailure(attempt, failure);
   }
 
+  // ── the exchange's own steps ─────────────────────────────────────────────────────────
+
   /** The commit point: the response head goes to the client; no retry is possible after it. */
-  commit(attempt: Attempt, status: number, headers: IncomingHttpHeaders, contentLength: number | null): void {
+  private commit(
+    attempt: Attempt,
+    status: number,
+    headers: HeaderRecord,
+    contentLength: number | null,
+  ): void {
     const { ctx } = this;
-    this.committer = attempt;
     ctx.status = status;
     ctx.upstream = attempt.upstream;
     ctx.key = attempt.key;
     ctx.ttfbMs = attempt.headersAt - ctx.startedAt;
     const own: Record<string, string> = {
       ...ctx.replyHeaders,
-      'x-switchyard-attempts': String(this.attemptCount),
+      'x-switchyard-attempts': String(this.budget.attempts),
       'server-timing': serverTiming(ctx, attempt),
     };
-    const observer = ctx.responseObserver;
+    const observer = ctx.observeResponse?.(attempt.prepared.addedStreamUsage);
+    this.observer = observer;
+    ctx.responseObserver = observer;
     observer?.onHead?.(status, headers);
     const rewritesBody = contentLength === null && observer?.rewritesBody?.() === true;
-    this.res.writeHead(status, clientResponseHeaders(headers, own, contentLength, rewritesBody));
+    this.sink.writeHead(status, clientResponseHeaders(headers, own, contentLength, rewritesBody));
   }
 
-  /** Sends a complete held answer (plain JSON success). */
-  sendHeld(attempt: Attempt, status: number, headers: IncomingHttpHeaders, body: Buffer): void {
-    this.commit(attempt, status, headers, body.length);
-    const observer = this.ctx.responseObserver;
-    if (observer) {
-      observer.onBody?.(body);
-      observer.onEnd?.(false);
-    }
-    this.res.end(body);
-    this.complete();
-  }
-
-  complete(): void {
+  private complete(): void {
     if (this.finished) return;
     this.finished = true;
-    if (this.deadline) clearTimeout(this.deadline);
-    if (this.waiting) clearTimeout(this.waiting);
-    this.res.off('close', this.onClientClose);
+    this.budget.stop();
+    this.stopWatchingClose?.();
     const last = this.ctx.attempts[this.ctx.attempts.length - 1];
     this.ctx.verdict = this.ctx.cancelled ? 'client_cancelled' : last?.verdict;
     this.onDone(this);
@@ -167,7 +206,8 @@ export class ProxyExchange {
 
   /** Sends or schedules the next attempt; false when the budget is spent or nothing is usable. */
   private tryNext(): boolean {
-    if (!this.budgetLeft()) return false;
+    const { budget } = this;
+    if (!budget.left(this.ctx.cancelled)) return false;
     const now = this.deps.now();
     const target = selectTarget(
       this.route,
@@ -177,63 +217,48 @@ export class ProxyExchange {
       this.claim,
     );
     if (target) {
-      const delay = this.attemptCount === 0 ? 0 : this.backoff();
-      if (delay > 0 && this.fits(delay)) this.wait(delay, () => this.dispatch(target));
+      const delay = budget.attempts === 0 ? 0 : budget.backoff();
+      if (delay > 0 && budget.fits(delay)) budget.wait(delay, () => this.dispatch(target));
       else this.dispatch(target);
       return true;
     }
-    if (this.attemptCount === 0) return false;
+    if (budget.attempts === 0) return false;
     const wait = this.deps.health.explainUnavailable(this.route.members, now).retryAfterMs;
-    if (wait === undefined || wait > this.retry.max_retry_after || !this.fits(wait)) return false;
-    this.wait(wait + 1, () => {
+    if (wait === undefined || !budget.mayWaitFor(wait)) return false;
+    budget.wait(wait + 1, () => {
       if (!this.tryNext()) this.giveUp();
     });
     return true;
   }
 
   private dispatch(target: Target): void {
-    this.attemptCount++;
-    const attempt = new Attempt(this, target.upstream, target.key);
+    const { upstream, key } = target;
+    this.budget.attempts++;
+    const prepared = upstream.provider.prepare({
+      ctx: this.ctx,
+      upstream,
+      key,
+      headers: this.headers,
+      streamUsage: this.ctx.streamUsage,
+    });
+    const attempt = new Attempt(this, upstream, key, prepared);
     this.current = attempt;
-    target.upstream.inFlight++;
-    this.deps.health.onDispatch(target.upstream, this.deps.now());
-    if (this.attemptCount === 1 && !this.ctx.stream) this.armDeadline(target.upstream.timeouts.total);
-    this.deps.transport.dispatch(target.upstream, attempt.dispatchOptions(this.rawHeaders), attempt);
-  }
-
-  private budgetLeft(): boolean {
-    const { ctx } = this;
-    return (
-      this.attemptCount < this.retry.max_attempts &&
-      !ctx.cancelled &&
-      !this.expired &&
-      (this.attemptCount === 0 || performance.now() - ctx.startedAt < this.retry.deadline)
-    );
-  }
-
-  private fits(delayMs: number): boolean {
-    return performance.now() - this.ctx.startedAt + delayMs < this.retry.deadline;
-  }
-
-  /** Full jitter over an exponential step: random(0, min(max, base × 2^(n-1))). */
-  private backoff(): number {
-    const step = Math.min(this.retry.max_backoff, this.retry.backoff * 2 ** (this.attemptCount - 1));
-    return Math.floor(this.deps.random() * step);
-  }
-
-  private wait(ms: number, then: () => void): void {
-    this.waiting = setTimeout(() => {
-      this.waiting = undefined;
-      then();
-    }, ms);
+    upstream.inFlight++;
+    this.deps.health.onDispatch(upstream, this.deps.now());
+    if (this.budget.attempts === 1 && !this.ctx.stream) {
+      this.budget.armDeadline(upstream.timeouts.total, (ms) =>
+        this.current?.abort(new TotalTimeoutError(`no complete answer within ${ms} ms`)),
+      );
+    }
+    this.deps.transport.dispatch(upstream, prepared.request, attempt);
   }
 
   private giveUp(): void {
     const last = this.lastFailure;
     if (last) this.sendFailure(last.attempt, last.failure);
     else {
-      this.ctx.replyHeaders['x-switchyard-attempts'] = String(this.attemptCount);
-      sendError(this.res, this.ctx, new GatewayError('no_healthy_upstream'));
+      this.ctx.replyHeaders['x-switchyard-attempts'] = String(this.budget.attempts);
+      sendError(this.sink, this.ctx, new GatewayError('no_healthy_upstream'));
       this.complete();
     }
   }
@@ -244,30 +269,18 @@ export class ProxyExchange {
       return;
     }
     if (failure.kind === 'response') {
-      const body = scrubErrorBody(
-        failure.body,
-        headerValue(failure.headers, 'content-encoding'),
-        this.deps.redact,
-      );
+      const encoding = headerValue(failure.headers, 'content-encoding');
+      const body = scrubErrorBody(failure.body, encoding, this.deps.redact);
       this.commit(attempt, failure.status, failure.headers, body.length);
-      this.res.end(body);
+      this.sink.end(body);
     } else {
-      this.ctx.replyHeaders['x-switchyard-attempts'] = String(this.attemptCount);
-      sendError(this.res, this.ctx, toGatewayError(failure.error, failure.cutShort));
+      this.ctx.replyHeaders['x-switchyard-attempts'] = String(this.budget.attempts);
+      sendError(this.sink, this.ctx, toGatewayError(failure.error, failure.cutShort));
     }
     this.complete();
   }
 
-  private armDeadline(ms: number): void {
-    this.deadline = setTimeout(() => {
-      this.expired = true;
-      this.current?.abort(new TotalTimeoutError(`no complete answer within ${ms} ms`));
-    }, ms);
-    this.deadline.unref();
-  }
-
   private readonly onClientClose = (): void => {
-    if (this.res.writableFinished) return;
     this.ctx.cancelled = true;
     if (this.current) this.current.abort(new ClientCancelledError('the client closed the connection'));
     else this.complete();
@@ -281,6 +294,15 @@ function isFinalTimeout(failure: Failure): boolean {
 function toGatewayError(err: Error & { code?: string }, bodyCutShort: boolean): GatewayError {
   if (isTimeout(err)) return new GatewayError('upstream_timeout', { cause: err });
   return new GatewayError(bodyCutShort ? 'upstream_bad_response' : 'upstream_unreachable', { cause: err });
+}
+
+function endsWithBlankLine(chunk: Uint8Array): boolean {
+  const n = chunk.length;
+  return (
+    n >= 2 &&
+    chunk[n - 1] === 0x0a &&
+    (chunk[n - 2] === 0x0a || (chunk[n - 2] === 0x0d && chunk[n - 3] === 0x0a))
+  );
 }
 
 /**

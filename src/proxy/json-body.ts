@@ -1,5 +1,6 @@
 import type { RequestContext } from '../core/context';
 import { GatewayError } from '../core/errors';
+import { text } from '../http/bytes';
 
 /** True when the body is declared as JSON (the only kind the gateway reads fields from). */
 export function isJsonBody(contentType: string | undefined): boolean {
@@ -19,7 +20,7 @@ export function parsedJson(
   if (!ctx.body || !isJsonBody(contentType)) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(ctx.body.toString('utf8'));
+    value = JSON.parse(text(ctx.body));
   } catch (err) {
     throw new GatewayError('invalid_json', {
       message: `The request body is not valid JSON: ${(err as Error).message}`,

@@ -1,7 +1,7 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { HashConfig, RouteConfig } from '../config/schema/route';
 import type { RequestContext } from '../core/context';
 import { GatewayError } from '../core/errors';
+import type { ClientRequest } from '../http/types';
 import { checkDohRequest } from './doh';
 import type { Route } from './route';
 
@@ -13,26 +13,25 @@ import type { Route } from './route';
 export function applyRoute(
   route: Route,
   ctx: RequestContext,
-  headers: IncomingHttpHeaders,
-  rawHeaders: readonly string[],
+  req: Pick<ClientRequest, 'header' | 'rawHeaders'>,
   random: () => number,
 ): Route {
   const { config } = route;
   if (config.reject) throw rejection(config.reject, ctx);
-  if (config.protocol === 'doh') checkDohRequest(ctx, headers);
+  if (config.protocol === 'doh') checkDohRequest(ctx, req.header('content-type'));
   if (ctx.json) {
     if (config.rewrite) rewriteModel(ctx, config.rewrite.model);
     if (config.body) overrideBody(ctx, config.body);
   }
-  if (config.headers) ctx.forwardHeaders = rewriteHeaders(rawHeaders, config.headers);
+  if (config.headers) ctx.forwardHeaders = rewriteHeaders(req.rawHeaders, config.headers);
   let pool = route;
   if (route.split) {
-    const group = route.split.choose(ctx, (name) => headerValue(headers, name), random);
+    const group = route.split.choose(ctx, (name) => req.header(name), random);
     ctx.routeGroup = group.name;
     ctx.replyHeaders[route.split.responseHeader] = group.name;
     pool = group.pool;
   }
-  if (pool.hash) ctx.hashKey = hashKeyOf(pool.hash, ctx, headers);
+  if (pool.hash) ctx.hashKey = hashKeyOf(pool.hash, ctx, req);
   return pool;
 }
 
@@ -80,13 +79,12 @@ export function rewriteHeaders(
 }
 
 /** The key consistent-hash hashes: the client IP, a header (absent: no key), or the client's identity. */
-function hashKeyOf(hash: HashConfig, ctx: RequestContext, headers: IncomingHttpHeaders): string | undefined {
-  if (hash.key === 'header') return headerValue(headers, hash.header!);
+function hashKeyOf(
+  hash: HashConfig,
+  ctx: RequestContext,
+  req: Pick<ClientRequest, 'header'>,
+): string | undefined {
+  if (hash.key === 'header') return req.header(hash.header!);
   if (hash.key === 'client') return ctx.client?.name ?? ctx.clientIp;
   return ctx.clientIp;
-}
-
-function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestContext } from '../core/context';
 import { GatewayError } from '../core/errors';
 
@@ -9,14 +8,14 @@ const DNS_MESSAGE = 'application/dns-message';
  * A DNS-over-HTTPS request (RFC 8484) as a `protocol: doh` route accepts it: GET with a `dns`
  * query parameter, or POST with a `application/dns-message` body. The body is never parsed.
  */
-export function checkDohRequest(ctx: RequestContext, headers: IncomingHttpHeaders): void {
+export function checkDohRequest(ctx: RequestContext, contentType: string | undefined): void {
   if (ctx.method === 'GET') {
     if (!DNS_PARAM.test(ctx.url))
       throw dohError('A DNS-over-HTTPS GET needs the query in the "dns" parameter.', 'dns');
     return;
   }
   if (ctx.method === 'POST') {
-    const type = headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+    const type = contentType?.split(';')[0]?.trim().toLowerCase();
     if (type !== DNS_MESSAGE)
       throw dohError(`A DNS-over-HTTPS POST needs Content-Type: ${DNS_MESSAGE}.`, null);
     if (!ctx.body || ctx.body.length === 0)

@@ -1,8 +1,7 @@
-import type { ServerResponse } from 'node:http';
 import type { RequestContext } from '../core/context';
 import { GatewayError } from '../core/errors';
-import { errorServerTiming } from '../observe/server-timing';
-import { sendError } from '../proxy/respond';
+import { sendError, sendJson } from '../core/reply';
+import type { ClientSink } from '../http/types';
 import { isLiteral } from './match/pattern';
 import type { Route } from './route';
 
@@ -57,22 +56,22 @@ const LIST_PATH = '/v1/models';
  */
 export function serveModelList(
   ctx: RequestContext,
-  res: ServerResponse,
+  sink: ClientSink,
   catalog: ModelCatalog,
   allow: ModelFilter = () => true,
 ): boolean {
   if (ctx.method !== 'GET' || catalog.ids.length === 0) return false;
   const path = ctx.path;
   if (path === LIST_PATH || path === `${LIST_PATH}/`) {
-    sendJson(res, ctx, modelListBody(catalog, allow));
+    sendJson(sink, ctx, 200, modelListBody(catalog, allow));
     return true;
   }
   if (!path.startsWith(`${LIST_PATH}/`)) return false;
   const id = decodeURIComponent(path.slice(LIST_PATH.length + 1));
-  if (catalog.ids.includes(id) && allow(id)) sendJson(res, ctx, modelEntry(catalog, id));
+  if (catalog.ids.includes(id) && allow(id)) sendJson(sink, ctx, 200, modelEntry(catalog, id));
   else {
     sendError(
-      res,
+      sink,
       ctx,
       new GatewayError('model_not_found', {
         message: `The model "${id}" is not served by this gateway.`,
@@ -81,16 +80,4 @@ export function serveModelList(
     );
   }
   return true;
-}
-
-function sendJson(res: ServerResponse, ctx: RequestContext, value: unknown): void {
-  const body = JSON.stringify(value);
-  ctx.status = 200;
-  res.writeHead(200, {
-    'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(body)),
-    'server-timing': errorServerTiming(ctx),
-    ...ctx.replyHeaders,
-  });
-  res.end(body);
 }

@@ -1,4 +1,5 @@
 import type { RequestContext, ResponseObserver } from '../../core/context';
+import { text } from '../../http/bytes';
 import { countPromptTokens, isTokenRequest } from './estimate';
 import { SseUsageReader } from './sse-reader';
 import { countTokens } from './tokenizer';
@@ -15,8 +16,14 @@ export class UsageMeter implements ResponseObserver {
   private bodyUsage: Usage | undefined;
   private bodyText: string[] | undefined;
 
-  /** @param stripStreamUsage the gateway asked for stream usage the client did not ask for */
-  constructor(private readonly stripStreamUsage: boolean) {}
+  /** The committed attempt asked for stream usage the client did not ask for: remove it. */
+  private stripStreamUsage = false;
+
+  /** The meter for the attempt that commits (`addedStreamUsage`: see stripStreamUsage). */
+  forAttempt(addedStreamUsage: boolean): this {
+    this.stripStreamUsage = addedStreamUsage;
+    return this;
+  }
 
   onHead(_status: number, headers: Readonly<Record<string, string | string[] | undefined>>): void {
     const type = headers['content-type'];
@@ -29,15 +36,15 @@ export class UsageMeter implements ResponseObserver {
     return this.reader !== undefined && this.stripStreamUsage;
   }
 
-  transformChunk(chunk: Buffer): Buffer {
+  transformChunk(chunk: Uint8Array): Uint8Array {
     return this.reader ? this.reader.feed(chunk) : chunk;
   }
 
-  flush(): Buffer | undefined {
+  flush(): Uint8Array | undefined {
     return this.reader?.flush();
   }
 
-  onBody(body: Buffer): void {
+  onBody(body: Uint8Array): void {
     this.bodyUsage = usageInBody(body);
     if (!this.bodyUsage) this.bodyText = answerText(body);
   }
@@ -72,10 +79,10 @@ function countText(parts: string[] | undefined): number {
 }
 
 /** The generated text of a JSON answer without usage: chat messages, completions, Anthropic content. */
-function answerText(body: Buffer): string[] | undefined {
+function answerText(body: Uint8Array): string[] | undefined {
   let parsed: Record<string, unknown>;
   try {
-    parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    parsed = JSON.parse(text(body)) as Record<string, unknown>;
   } catch {
     return undefined;
   }

@@ -19,7 +19,7 @@ function streams(): { withUsage: string; without: string } {
 }
 
 function feedSplit(reader: SseUsageReader, bytes: Buffer, at: number[]): Buffer {
-  const out: Buffer[] = [];
+  const out: Uint8Array[] = [];
   let start = 0;
   for (const end of [...at, bytes.length]) {
     out.push(reader.feed(bytes.subarray(start, end)));
@@ -89,7 +89,7 @@ describe('reading usage from an SSE stream', () => {
   it('keeps CRLF framing and comments as they are', () => {
     const reader = new SseUsageReader(true);
     const text = ': keep-alive\r\n\r\ndata: {"choices":[{"delta":{"content":"x"}}],"usage":null}\r\n\r\n';
-    expect(reader.feed(Buffer.from(text)).toString()).toBe(
+    expect(new TextDecoder().decode(reader.feed(Buffer.from(text)))).toBe(
       ': keep-alive\r\n\r\ndata: {"choices":[{"delta":{"content":"x"}}]}\r\n\r\n',
     );
   });

@@ -1,3 +1,4 @@
+import { utf8 } from '../../http/bytes';
 import { countTokens } from './tokenizer';
 import { mergeUsage, type Usage, usageOf } from './usage';
 
@@ -33,23 +34,23 @@ export class SseUsageReader {
   constructor(private readonly strip: boolean) {}
 
   /** Feeds one chunk as it passes; returns what the client gets (the chunk itself unless stripping). */
-  feed(chunk: Buffer): Buffer {
+  feed(chunk: Uint8Array): Uint8Array {
     if (this.gaveUp) return chunk;
     this.pending += this.decoder.decode(chunk, { stream: true });
     const out = this.drainEvents();
     if (this.pending.length > MAX_PENDING) return this.giveUp(out);
-    return this.strip ? (out.length === 0 ? EMPTY : Buffer.from(out)) : chunk;
+    return this.strip ? (out.length === 0 ? EMPTY : utf8(out)) : chunk;
   }
 
   /**
    * The stream ended: what is still held (an event without its blank line, such as a final
    * `data: [DONE]\n`) goes to the client, read like any event. Empty unless stripping.
    */
-  flush(): Buffer {
+  flush(): Uint8Array {
     const rest = this.pending + this.decoder.decode();
     this.pending = '';
     if (!this.strip || this.gaveUp || rest.length === 0) return EMPTY;
-    return Buffer.from(this.readEvent(rest));
+    return utf8(this.readEvent(rest));
   }
 
   /** Completion tokens generated so far, counted from the text seen (when no usage was reported). */
@@ -96,15 +97,15 @@ export class SseUsageReader {
     }
   }
 
-  private giveUp(out: string): Buffer {
+  private giveUp(out: string): Uint8Array {
     this.gaveUp = true;
     const rest = this.pending;
     this.pending = '';
-    return this.strip ? Buffer.from(out + rest) : EMPTY;
+    return this.strip ? utf8(out + rest) : EMPTY;
   }
 }
 
-const EMPTY = Buffer.alloc(0);
+const EMPTY = new Uint8Array(0);
 
 /** The JSON of an event's `data:` lines; undefined for `[DONE]`, comments and non-JSON data. */
 function parseData(event: string): Json | undefined {

@@ -1,3 +1,4 @@
+import { lastIndexOf, text, utf8 } from '../../http/bytes';
 /** Token counts of one request. `estimated`: counted by the gateway, not reported by the upstream. */
 export interface Usage {
   readonly promptTokens: number;
@@ -80,26 +81,26 @@ export function usageOf(message: Json): Usage | undefined {
   return undefined;
 }
 
-const USAGE_KEY = Buffer.from('"usage"');
+const USAGE_KEY = utf8('"usage"');
 
 /**
  * The usage of a held JSON answer. The usage object is near the end, so it is found with a
  * search from the end and parsed on its own; the whole body is parsed only when that fails.
  */
-export function usageInBody(body: Buffer): Usage | undefined {
-  const at = body.lastIndexOf(USAGE_KEY);
+export function usageInBody(body: Uint8Array): Usage | undefined {
+  const at = lastIndexOf(body, USAGE_KEY);
   if (at === -1) return undefined;
   const start = body.indexOf(0x7b, at + USAGE_KEY.length);
   const end = start === -1 ? -1 : matchingBrace(body, start);
   if (end !== -1) {
     try {
-      return parseUsage(JSON.parse(body.subarray(start, end + 1).toString('utf8')));
+      return parseUsage(JSON.parse(text(body.subarray(start, end + 1))));
     } catch {
       // fall through to the full parse
     }
   }
   try {
-    const parsed = JSON.parse(body.toString('utf8')) as unknown;
+    const parsed = JSON.parse(text(body)) as unknown;
     return parsed !== null && typeof parsed === 'object' ? usageOf(parsed as Json) : undefined;
   } catch {
     return undefined;
@@ -107,7 +108,7 @@ export function usageInBody(body: Buffer): Usage | undefined {
 }
 
 /** Index of the `}` closing the object that starts at `start`, skipping strings; -1 if none. */
-function matchingBrace(body: Buffer, start: number): number {
+function matchingBrace(body: Uint8Array, start: number): number {
   let depth = 0;
   let inString = false;
   for (let i = start; i < body.length; i++) {

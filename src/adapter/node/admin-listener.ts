@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { AdminRouter } from '../../admin/router';
 import { errorBody, GatewayError } from '../../core/errors';
 import type { Logger } from '../../observe/logger';
+import { NodeHttpExchange } from './http-exchange';
 
 export interface AdminListener {
   readonly server: Server;
@@ -24,7 +25,8 @@ export async function listenAdmin(
     const headers = { 'x-request-id': randomUUID() };
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/metrics' || path === '/admin' || path.startsWith('/admin/')) {
-      router.handle(req, res, headers, 'admin').catch((err: unknown) => {
+      const exchange = new NodeHttpExchange(req, res);
+      router.handle(exchange, exchange, headers, 'admin').catch((err: unknown) => {
         logger.error({ err }, 'admin request failed');
       });
       return;

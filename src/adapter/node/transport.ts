@@ -1,5 +1,5 @@
 import { type Dispatcher, Pool } from 'undici';
-import type { Transport } from '../../proxy/transport';
+import type { Transport, UpstreamHandler, UpstreamRequest } from '../../proxy/transport';
 import type { Upstream } from '../../routing/upstream';
 
 /**
@@ -10,12 +10,16 @@ import type { Upstream } from '../../routing/upstream';
 export class UndiciTransport implements Transport {
   private readonly pools = new Map<string, Pool>();
 
-  dispatch(
-    upstream: Upstream,
-    options: Dispatcher.DispatchOptions,
-    handler: Dispatcher.DispatchHandler,
-  ): void {
-    this.poolFor(upstream).dispatch(options, handler);
+  dispatch(upstream: Upstream, request: UpstreamRequest, handler: UpstreamHandler): void {
+    const options: Dispatcher.DispatchOptions = {
+      path: request.path,
+      method: request.method as Dispatcher.HttpMethod,
+      headers: request.headers as string[],
+      body: request.body,
+      headersTimeout: request.headersTimeout,
+      bodyTimeout: request.bodyTimeout,
+    };
+    this.poolFor(upstream).dispatch(options, new UndiciHandler(handler));
   }
 
   private poolFor(upstream: Upstream): Pool {
@@ -50,6 +54,35 @@ export class UndiciTransport implements Transport {
     const pools = [...this.pools.values()];
     this.pools.clear();
     await Promise.all(pools.map((pool) => pool.destroy()));
+  }
+}
+
+/** undici's handler interface over the gateway's own; informational (1xx) heads are skipped. */
+class UndiciHandler implements Dispatcher.DispatchHandler {
+  constructor(private readonly handler: UpstreamHandler) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.handler.onStart(controller);
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    status: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    if (status >= 200) this.handler.onHead(status, headers);
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.handler.onData(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.handler.onEnd();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.handler.onError(err);
   }
 }
 

@@ -1,13 +1,13 @@
 import type { IncomingMessage } from 'node:http';
-import { GatewayError } from '../core/errors';
-import { ClientCancelledError } from './failures';
+import { GatewayError } from '../../core/errors';
+import { ClientCancelledError } from '../../proxy/failures';
 
 /**
  * Reads the whole request body, up to `limit` bytes. The body is held because a retry on
  * another key or upstream must send it again; a body over the limit is refused with 413.
  * Resolves null for requests without a body.
  */
-export function readRequestBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   const declared = req.headers['content-length'];
   if (declared === undefined && req.headers['transfer-encoding'] === undefined) return Promise.resolve(null);
   if (declared !== undefined && Number(declared) > limit) {

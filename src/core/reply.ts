@@ -1,0 +1,36 @@
+import { byteLength } from '../http/bytes';
+import type { ClientSink } from '../http/types';
+import { errorServerTiming } from '../observe/server-timing';
+import type { RequestContext } from './context';
+import { errorBody, type GatewayError } from './errors';
+
+/** Sends a JSON answer the gateway made itself, with the request's own headers. */
+export function sendJson(sink: ClientSink, ctx: RequestContext, status: number, value: unknown): void {
+  ctx.status = status;
+  writeJson(sink, status, JSON.stringify(value), ctx.replyHeaders, errorServerTiming(ctx));
+}
+
+/** Sends an error the gateway itself made, in OpenAI's shape, with the request's own headers. */
+export function sendError(sink: ClientSink, ctx: RequestContext, err: GatewayError): void {
+  ctx.status = err.status;
+  ctx.error ??= `${err.code}: ${err.message}`;
+  if (sink.headersSent || sink.closed) return;
+  writeJson(sink, err.status, errorBody(err), ctx.replyHeaders, errorServerTiming(ctx), err.headers);
+}
+
+/** Writes a complete JSON response: type, length, the given headers, the body. */
+export function writeJson(
+  sink: ClientSink,
+  status: number,
+  body: string,
+  headers: Readonly<Record<string, string>>,
+  serverTiming?: string,
+  extra?: Readonly<Record<string, string>>,
+): void {
+  const flat = ['content-type', 'application/json', 'content-length', String(byteLength(body))];
+  const merged = extra ? { ...headers, ...extra } : headers;
+  for (const name in merged) flat.push(name, merged[name]!);
+  if (serverTiming && !(extra && 'server-timing' in extra)) flat.push('server-timing', serverTiming);
+  sink.writeHead(status, flat);
+  sink.end(body);
+}

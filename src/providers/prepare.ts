@@ -1,0 +1,49 @@
+import type { RequestContext } from '../core/context';
+import { utf8 } from '../http/bytes';
+import type { FlatHeaders } from '../http/types';
+import { upstreamRequestHeaders } from '../proxy/headers';
+import type { UpstreamKey } from '../routing/key-pool';
+import type { Upstream } from '../routing/upstream';
+import { withStreamUsage } from './openai/stream-usage';
+import type { PreparedAttempt } from './types';
+
+/** What one attempt's request is made from. */
+export interface AttemptInput {
+  readonly ctx: RequestContext;
+  readonly upstream: Upstream;
+  readonly key: UpstreamKey | undefined;
+  /** The client's headers, as routing left them. */
+  readonly headers: FlatHeaders;
+  /** Access control reads this request's usage from a stream (limits, quota, request log). */
+  readonly streamUsage: boolean;
+}
+
+/**
+ * The OpenAI-compatible shape of an attempt: the upstream's base path before the client's path
+ * and query, the key in the provider's auth header, the body as the client sent it (with
+ * `include_usage` added to a stream when the gateway needs its usage).
+ */
+export function prepareOpenAiCompatible(input: AttemptInput): PreparedAttempt {
+  const { ctx, upstream, key } = input;
+  const { provider, timeouts } = upstream;
+  const withUsage = input.streamUsage ? withStreamUsage(ctx) : undefined;
+  const body = withUsage ? utf8(JSON.stringify(withUsage)) : ctx.body;
+  return {
+    request: {
+      path: upstream.basePath + ctx.url,
+      method: ctx.method,
+      headers: upstreamRequestHeaders(input.headers, {
+        authHeader: key ? provider.authHeader : null,
+        authValue: key ? provider.authValue(key.secret) : null,
+        requestId: ctx.id,
+        contentLength: body ? body.length : null,
+        extra: upstream.config.headers,
+        defaults: provider.defaultHeaders,
+      }),
+      body,
+      headersTimeout: timeouts.first_byte,
+      bodyTimeout: timeouts.idle,
+    },
+    addedStreamUsage: withUsage !== undefined,
+  };
+}

@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema/index';
 import type { RequestContext } from '../core/context';
+import { randomBytes } from '../core/crypto';
 import { GatewayError } from '../core/errors';
 import type { ClientRequest } from '../http/types';
 import type { LimiterStore } from '../state/limiter-store';
@@ -46,7 +47,7 @@ export interface AccessOptions {
   /** What clients used before this process started (quota and budget). */
   readonly usageSource?: UsageSource;
   /** The keyed-hash secret client tokens are stored under. */
-  readonly hmacKey?: Buffer;
+  readonly hmacKey?: Uint8Array;
   readonly warn?: (message: string) => void;
 }
 
@@ -217,8 +218,8 @@ function needsUsage(client: Client): boolean {
   return limits.tpm !== undefined || quota !== undefined || budget !== undefined;
 }
 
-function randomKey(): Buffer {
-  return Buffer.from(crypto.getRandomValues(new Uint8Array(32)));
+function randomKey(): Uint8Array {
+  return randomBytes(32);
 }
 
 /** The credential a client presented: `Authorization: Bearer`, `x-api-key` or `api-key`. */

@@ -1,4 +1,4 @@
-import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { byteKey, equalBytes, hashing, randomBytes } from '../core/crypto';
 
 /** Secrets remembered on the fast path (each is a digest and a reference, a few hundred bytes). */
 const FAST_PATH_LIMIT = 100_000;
@@ -15,36 +15,36 @@ const FAST_PATH_LIMIT = 100_000;
  * secret itself is never compared. Unknown secrets always take the HMAC path.
  */
 export class KeyIndex<T> {
-  private readonly hmacKey: Buffer;
-  private readonly entries = new Map<string, { digest: Buffer; value: T }>();
-  private readonly fastPrefix = randomBytes(24).toString('base64');
+  private readonly hmacKey: Uint8Array;
+  private readonly entries = new Map<string, { digest: Uint8Array; value: T }>();
+  private readonly fastPrefix = byteKey(randomBytes(24));
   private readonly fast = new Map<string, T>();
 
-  constructor(hmacKey: Buffer = randomBytes(32)) {
+  constructor(hmacKey: Uint8Array = randomBytes(32)) {
     this.hmacKey = hmacKey;
   }
 
-  digest(secret: string): Buffer {
-    return createHmac('sha256', this.hmacKey).update(secret).digest();
+  digest(secret: string): Uint8Array {
+    return hashing().hmacSha256(this.hmacKey, secret);
   }
 
   set(secret: string, value: T): void {
     const digest = this.digest(secret);
-    this.entries.set(digest.toString('base64'), { digest, value });
+    this.entries.set(byteKey(digest), { digest, value });
   }
 
   /** Adds an entry by a digest made earlier with the same HMAC key (a stored client token). */
-  setDigest(digest: Buffer, value: T): void {
-    this.entries.set(digest.toString('base64'), { digest, value });
+  setDigest(digest: Uint8Array, value: T): void {
+    this.entries.set(byteKey(digest), { digest, value });
   }
 
   get(secret: string): T | undefined {
-    const quick = hash('sha256', this.fastPrefix + secret, 'base64');
+    const quick = byteKey(hashing().sha256(this.fastPrefix + secret));
     const known = this.fast.get(quick);
     if (known !== undefined) return known;
     const digest = this.digest(secret);
-    const entry = this.entries.get(digest.toString('base64'));
-    if (!entry || !timingSafeEqual(entry.digest, digest)) return undefined;
+    const entry = this.entries.get(byteKey(digest));
+    if (!entry || !equalBytes(entry.digest, digest)) return undefined;
     if (this.fast.size < FAST_PATH_LIMIT) this.fast.set(quick, entry.value);
     return entry.value;
   }

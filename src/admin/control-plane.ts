@@ -1,8 +1,8 @@
 import packageJson from '../../package.json';
 import type { AdminListener } from '../adapter/node/admin-listener';
 import { listenAdmin } from '../adapter/node/admin-listener';
-import type { Env } from '../config/load';
 import { ConfigManager, type ConfigTarget, type ReloadResult } from '../config/manager';
+import type { Env } from '../config/parse';
 import type { Config } from '../config/schema/index';
 import { type ConfigSource, inlineSource } from '../config/source';
 import { FileWatcher } from '../config/watch';
@@ -106,7 +106,7 @@ export class ControlPlane {
         metrics.lastReload.setToCurrentTime();
       },
     };
-    this.manager.on('rejected', () => metrics.reloads.inc({ result: 'refused' }));
+    this.manager.onRejected.push(() => metrics.reloads.inc({ result: 'refused' }));
     this.registerRoutes(gateway);
     this.startWatching();
   }

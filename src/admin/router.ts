@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { equalBytes, hashing } from '../core/crypto';
 import { errorBody, GatewayError, isGatewayError } from '../core/errors';
 import { writeJson } from '../core/reply';
 import { byteLength, text } from '../http/bytes';
@@ -66,7 +66,7 @@ const MAX_ADMIN_BODY = 64 * 1024 * 1024;
  */
 export class AdminRouter {
   private readonly routes: RouteEntry[] = [];
-  private keyDigest: Buffer | null = null;
+  private keyDigest: Uint8Array | null = null;
   /** False when `admin.port` moves the admin API and `/metrics` to their own listener. */
   servesPublic = true;
   /** Masks secrets in error messages before they are sent (the logger's redactor). */
@@ -133,7 +133,7 @@ export class AdminRouter {
   private authorized(req: ClientRequest): boolean {
     const bearer = /^Bearer\s+(.+)$/i.exec(req.header('authorization') ?? '')?.[1];
     const presented = bearer ?? req.header('x-admin-key');
-    return presented !== undefined && timingSafeEqual(digest(presented), this.keyDigest!);
+    return presented !== undefined && equalBytes(digest(presented), this.keyDigest!);
   }
 
   /**
@@ -160,8 +160,8 @@ export class AdminRouter {
   }
 }
 
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
+function digest(value: string): Uint8Array {
+  return hashing().sha256(value);
 }
 
 function adminRequest(req: ClientRequest, url: URL, params: Record<string, string>): AdminRequest {

@@ -1,9 +1,7 @@
 import { parseArgs } from 'node:util';
+import { fileSource, loadConfig, quickModeSource, resolveConfigPath } from '../adapter/node/config-files';
 import { startGateway } from '../adapter/node/start';
 import { ConfigError } from '../config/errors';
-import { loadConfig, resolveConfigPath } from '../config/load';
-import { quickModeInput } from '../config/quick-mode';
-import { fileSource, inlineSource } from '../config/source';
 import { describeStartup } from './banner';
 import { probeCommand } from './probe';
 
@@ -49,9 +47,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`unknown command "${command}"\n\n${HELP}`);
     return 2;
   }
-  const source = path
-    ? fileSource(path, process.env)
-    : inlineSource(quickModeInput(process.env), 'environment (quick mode)', process.env);
+  const source = path ? fileSource(path, process.env) : quickModeSource(process.env);
   const running = await startGateway({ config, control: { source, signals: true } });
   describeStartup(running, path);
   const stop = (signal: string) => {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
+import { loadConfig, resolveConfigPath } from '../adapter/node/config-files';
 import { createProbeSender } from '../adapter/node/probe-sender';
-import { loadConfig, resolveConfigPath } from '../config/load';
 import { type Clock, systemClock } from '../health/clock';
 import type { ProbeSender } from '../health/probe';
 import { type SpeedTestRow, speedTest } from '../health/speed-test';

@@ -1,8 +1,7 @@
-import { EventEmitter } from 'node:events';
 import type { Logger } from '../observe/logger';
 import { ConfigError } from './errors';
-import { validateConfigInput } from './load';
 import { type ApiObjects, annotateProblems, type MergedInput, mergeInputs } from './merge';
+import { validateConfigInput } from './parse';
 import type { Config } from './schema/index';
 import type { ConfigSource } from './source';
 
@@ -36,9 +35,12 @@ const RESTART_FIELDS: readonly [string, (c: Config) => unknown][] = [
 /**
  * Holds the one running configuration built from two sources (the base input and the admin
  * API's objects), validates every candidate with the config schema before it is applied, and
- * swaps it whole. Emits `applied` (config, reason) and `rejected` (ConfigError, reason).
+ * swaps it whole. Tells `onApplied` and `onRejected` listeners.
  */
-export class ConfigManager extends EventEmitter {
+export class ConfigManager {
+  /** Called after a configuration was applied, and after a candidate was refused. */
+  readonly onApplied: ((config: Config, reason: string) => void)[] = [];
+  readonly onRejected: ((error: ConfigError, reason: string) => void)[] = [];
   private base: Record<string, unknown>;
   private current: BuiltConfig;
 
@@ -48,7 +50,6 @@ export class ConfigManager extends EventEmitter {
     private readonly logger: Logger,
     initial: { base: Record<string, unknown>; built: BuiltConfig },
   ) {
-    super();
     this.base = initial.base;
     this.current = initial.built;
   }
@@ -100,7 +101,7 @@ export class ConfigManager extends EventEmitter {
     this.current = candidate;
     target.apply(candidate.config, previous);
     this.reportShadowed(candidate.merged);
-    this.emit('applied', candidate.config, reason);
+    for (const listener of this.onApplied) listener(candidate.config, reason);
   }
 
   /**
@@ -119,7 +120,7 @@ export class ConfigManager extends EventEmitter {
         { source: this.source.name, reason, problems: error.problems },
         'configuration reload refused; the running configuration stays',
       );
-      this.emit('rejected', error, reason);
+      for (const listener of this.onRejected) listener(error, reason);
       return { applied: false, problems: error.problems };
     }
     this.base = base;
@@ -158,11 +159,14 @@ export class ConfigManager extends EventEmitter {
 function build(source: ConfigSource, base: Record<string, unknown>, api: ApiObjects): BuiltConfig {
   const merged = mergeInputs(base, api);
   try {
-    return { config: validateConfigInput(merged.input, source.name, source.env, source.baseDir), merged };
+    return {
+      config: validateConfigInput(merged.input, source.name, source.env, source.readKeysFile),
+      merged,
+    };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     if (!fileAloneValid(source, base)) {
-      validateConfigInput(base, source.name, source.env, source.baseDir);
+      validateConfigInput(base, source.name, source.env, source.readKeysFile);
     }
     throw new ConfigError(source.name, annotateProblems(err.problems, merged));
   }
@@ -170,7 +174,7 @@ function build(source: ConfigSource, base: Record<string, unknown>, api: ApiObje
 
 function fileAloneValid(source: ConfigSource, base: Record<string, unknown>): boolean {
   try {
-    validateConfigInput(base, source.name, source.env, source.baseDir);
+    validateConfigInput(base, source.name, source.env, source.readKeysFile);
     return true;
   } catch {
     return false;

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { ConfigError } from './errors';
 import { parseKeyList } from './key-list';
 
@@ -8,11 +7,12 @@ type Env = Readonly<Record<string, string | undefined>>;
  * The no-file mode gpt-load users know: one upstream from environment variables.
  * With neither keys nor an explicit URL, no upstream is configured and API calls get a 503.
  */
-export function quickModeInput(env: Env): Record<string, unknown> {
+export function quickModeInput(env: Env, readFile?: (path: string) => string): Record<string, unknown> {
   const keys = env.SWITCHYARD_KEYS ? parseKeyList(env.SWITCHYARD_KEYS) : [];
   if (env.SWITCHYARD_KEYS_FILE) {
     try {
-      keys.push(...parseKeyList(readFileSync(env.SWITCHYARD_KEYS_FILE, 'utf8')));
+      if (!readFile) throw new Error('this runtime reads no files');
+      keys.push(...parseKeyList(readFile(env.SWITCHYARD_KEYS_FILE)));
     } catch (err) {
       throw new ConfigError('environment', [
         `SWITCHYARD_KEYS_FILE: cannot read ${env.SWITCHYARD_KEYS_FILE}: ${(err as Error).message}`,

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from './errors';
-import { type Env, parseConfigInput } from './load';
+import type { Env, KeysFileReader } from './parse';
 
 /**
  * Where the base configuration comes from: the YAML file (read again on every reload) or an
@@ -13,34 +11,12 @@ export interface ConfigSource {
   /** A name for messages: the file path or "environment (quick mode)". */
   readonly name: string;
   readonly env: Env;
-  /** Folder that relative `keys_file`s are resolved against. */
-  readonly baseDir: string;
+  /** Reads the `keys_file`s the input names (none on runtimes without files). */
+  readonly readKeysFile?: KeysFileReader;
   /** The raw input (interpolated, not validated). Throws ConfigError naming the problem. */
   read(): Record<string, unknown>;
   /** Files whose change should reload the configuration (the file and its `keys_file`s). */
   watchedFiles(input: Record<string, unknown>): string[];
-}
-
-export function fileSource(path: string, env: Env): ConfigSource {
-  const baseDir = dirname(path);
-  return {
-    path,
-    name: path,
-    env,
-    baseDir,
-    read() {
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch (err) {
-        throw new ConfigError(path, [`cannot read file: ${(err as Error).message}`]);
-      }
-      return asObject(parseConfigInput(text, path, env), path);
-    },
-    watchedFiles(input) {
-      return [path, ...keysFiles(input).map((file) => (isAbsolute(file) ? file : resolve(baseDir, file)))];
-    },
-  };
 }
 
 /** An input given once: quick mode from the environment, or a test's config object. */
@@ -48,27 +24,29 @@ export function inlineSource(
   input: unknown,
   name: string,
   env: Env = {},
-  baseDir = process.cwd(),
+  readKeysFile?: KeysFileReader,
 ): ConfigSource {
-  const fixed = asObject(input, name);
+  const fixed = configObject(input, name);
   return {
     path: null,
     name,
     env,
-    baseDir,
+    readKeysFile,
     read: () => structuredClone(fixed),
     watchedFiles: () => [],
   };
 }
 
-function asObject(input: unknown, source: string): Record<string, unknown> {
+/** The input as a mapping; a ConfigError when it is anything else. */
+export function configObject(input: unknown, source: string): Record<string, unknown> {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new ConfigError(source, ['(root): must be a mapping of fields']);
   }
   return input as Record<string, unknown>;
 }
 
-function keysFiles(input: Record<string, unknown>): string[] {
+/** The `keys_file`s an input names. */
+export function keysFiles(input: Record<string, unknown>): string[] {
   const upstreams = Array.isArray(input.upstreams) ? input.upstreams : [];
   const files: string[] = [];
   for (const upstream of upstreams) {

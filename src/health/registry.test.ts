@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../adapter/node/logger';
 import { healthSchema } from '../config/schema/health';
 import { upstreamSchema } from '../config/schema/upstream';
-import { createLogger } from '../observe/logger';
 import { Redactor } from '../observe/redact';
 import { createUpstream } from '../routing/upstream';
 import { HealthRegistry } from './registry';

@@ -1,11 +1,11 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { HeaderRecord } from '../http/types';
 
 /**
  * How long the upstream asked us to wait, in milliseconds: `retry-after-ms`, `retry-after`
  * (seconds or an HTTP date), or OpenAI's `x-ratelimit-reset-requests` / `-tokens` (for the
  * limit whose `remaining` is 0, else the longer). Undefined when no header says.
  */
-export function retryAfterMs(headers: IncomingHttpHeaders, now: number): number | undefined {
+export function retryAfterMs(headers: HeaderRecord, now: number): number | undefined {
   const ms = numberHeader(headers, 'retry-after-ms');
   if (ms !== undefined) return ms;
   const retryAfter = single(headers['retry-after']);
@@ -18,7 +18,7 @@ export function retryAfterMs(headers: IncomingHttpHeaders, now: number): number 
   return rateLimitReset(headers);
 }
 
-function rateLimitReset(headers: IncomingHttpHeaders): number | undefined {
+function rateLimitReset(headers: HeaderRecord): number | undefined {
   const requests = parseResetDuration(single(headers['x-ratelimit-reset-requests']));
   const tokens = parseResetDuration(single(headers['x-ratelimit-reset-tokens']));
   if (requests === undefined) return tokens;
@@ -48,7 +48,7 @@ function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function numberHeader(headers: IncomingHttpHeaders, name: string): number | undefined {
+function numberHeader(headers: HeaderRecord, name: string): number | undefined {
   const value = single(headers[name]);
   if (value === undefined || value.trim() === '') return undefined;
   const n = Number(value);

@@ -56,3 +56,17 @@ export function lastIndexOf(haystack: Uint8Array, needle: Uint8Array): number {
   }
   return -1;
 }
+
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** Unpadded base64url (RFC 4648 §5) of bytes. */
+export function base64url(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out += BASE64URL[n >> 18]! + BASE64URL[(n >> 12) & 63]!;
+    if (i + 1 < bytes.length) out += BASE64URL[(n >> 6) & 63]!;
+    if (i + 2 < bytes.length) out += BASE64URL[n & 63]!;
+  }
+  return out;
+}

@@ -1,44 +1,19 @@
-import type { Writable } from 'node:stream';
-import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
-import type { Redactor } from './redact';
-
-export type { Logger } from 'pino';
-
-export interface LoggerOptions {
-  readonly level: string;
-  readonly format: 'auto' | 'json' | 'pretty';
-  readonly redactor: Redactor;
-  /** Where lines go; defaults to stdout. Tests pass a collector. */
-  readonly destination?: NodeJS.WritableStream;
-}
-
 /**
- * Structured logs: JSON when piped, readable when on a terminal. Every line passes through the
- * redactor before it is written, so no code path can log a secret in full.
+ * The structured logger the core writes to. The Node adapter makes one with pino
+ * (src/adapter/node/logger.ts); the worker adapter writes JSON lines to the console. Both pass
+ * every line through the redactor before it is written.
  */
-export function createLogger(options: LoggerOptions): Logger {
-  const usePretty =
-    options.format === 'pretty' || (options.format === 'auto' && process.stdout.isTTY === true);
-  const sink = options.destination ?? process.stdout;
-  const target = usePretty ? prettyInto(sink) : sink;
-  return pino(
-    {
-      level: options.level,
-      base: undefined,
-      timestamp: pino.stdTimeFunctions.isoTime,
-      hooks: { streamWrite: (line) => options.redactor.redact(line) },
-    },
-    target as pino.DestinationStream,
-  );
+export interface LogFn {
+  (fields: object, message?: string): void;
+  (message: string): void;
 }
 
-function prettyInto(sink: NodeJS.WritableStream): Writable {
-  return pretty({
-    destination: sink as unknown as Writable,
-    colorize: sink === process.stdout,
-    translateTime: 'SYS:HH:MM:ss.l',
-    ignore: 'pid,hostname',
-    singleLine: true,
-  });
+export interface Logger {
+  /** The lowest level written: trace, debug, info, warn, error, fatal or silent. */
+  level: string;
+  isLevelEnabled(level: string): boolean;
+  debug: LogFn;
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
 }

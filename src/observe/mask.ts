@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hashing, hex } from '../core/crypto';
 
 /**
  * `sk-...abcd`: the prefix up to the first dash (when it is short), then the last four characters.
@@ -12,5 +12,5 @@ export function maskSecret(secret: string): string {
 
 /** A stable, non-reversible identifier of a secret for logs, state and the request log. */
 export function fingerprint(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex').slice(0, 12);
+  return hex(hashing().sha256(secret)).slice(0, 12);
 }

@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { HeaderRecord } from '../http/types';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) plus ones the gateway always sets itself. */
 const HOP_BY_HOP = new Set([
@@ -83,7 +83,7 @@ export function upstreamRequestHeaders(
  * (an observer removes an event), so the upstream's length no longer holds.
  */
 export function clientResponseHeaders(
-  upstream: IncomingHttpHeaders,
+  upstream: HeaderRecord,
   own: Readonly<Record<string, string>>,
   contentLength: number | null,
   dropLength = false,
@@ -105,9 +105,4 @@ export function clientResponseHeaders(
 function listedInConnection(value: string | string[] | undefined): Set<string> | undefined {
   if (typeof value !== 'string' || value === 'keep-alive' || value === 'close') return undefined;
   return new Set(value.split(',').map((token) => token.trim().toLowerCase()));
-}
-
-export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }

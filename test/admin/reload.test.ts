@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { noHealthTracking } from '../../src/health/no-tracking';
 import type { HealthTracker } from '../../src/health/tracker';
 import { fingerprint } from '../../src/observe/mask';
 import { ADMIN_KEY, admin } from '../helpers/admin';
+import { nextApplied, nextRejected } from '../helpers/config-events';
 import { type FileGateway, startFileGateway } from '../helpers/file-gateway';
 import {
   chunkEvent,
@@ -80,7 +80,7 @@ describe('configuration file reload', () => {
     const chunks = stream[Symbol.asyncIterator]();
     expect((await chunks.next()).value?.choices[0]?.delta.content).toBe('old ');
 
-    const applied = once(gw.control.manager, 'applied');
+    const applied = nextApplied(gw.control.manager);
     gw.write(yaml('fast', { fast: { url: fast.url, keys: ['sk-fast-000000000001'] } }));
     await applied;
 
@@ -106,7 +106,7 @@ describe('configuration file reload', () => {
     expect((await client().chat.completions.create(CHAT)).choices[0]!.message.content).toBe(
       'key=Bearer sk-from-file-0000000001',
     );
-    const applied = once(gw.control.manager, 'applied');
+    const applied = nextApplied(gw.control.manager);
     writeFileSync(keysFile, 'sk-from-file-0000000002\n');
     await applied;
     expect((await client().chat.completions.create(CHAT)).choices[0]!.message.content).toBe(
@@ -121,13 +121,13 @@ describe('configuration file reload', () => {
       yaml('fast', { fast: { url: fast.url, keys: ['sk-fast-000000000001'] } }),
     );
 
-    const rejected = once(gw.control.manager, 'rejected');
+    const rejected = nextRejected(gw.control.manager);
     gw.write(yaml('fast', { fast: { url: 'ftp://wrong.example', keys: ['sk-fast-000000000001'] } }));
     await rejected;
     const refusal = gw.logs.find((line) => line.includes('configuration reload refused'))!;
     expect(refusal).toContain('upstreams[0].url: must be an http:// or https:// URL');
 
-    const syntax = once(gw.control.manager, 'rejected');
+    const syntax = nextRejected(gw.control.manager);
     gw.write('upstreams: [\n');
     await syntax;
     expect(gw.logs.join('')).toContain('YAML syntax');
@@ -146,7 +146,7 @@ describe('configuration file reload', () => {
     gw = await startFileGateway(path, before, { health: banningHealth(banned), control: { signals: true } });
     // admin.watch is off in this file, so only the signal reloads it.
     gw.write(yaml('fast', { fast: { url: fast.url, keys } }, 'server:\n  max_body_size: 2kb\n', false));
-    const applied = once(gw.control.manager, 'applied');
+    const applied = nextApplied(gw.control.manager);
     process.emit('SIGHUP', 'SIGHUP');
     await applied;
     expect(gw.gateway.runtime.config.server.max_body_size).toBe(2048);
@@ -165,7 +165,7 @@ describe('configuration file reload', () => {
     await admin(gw.url, 'POST', '/admin/upstreams', { json: { name: 'shared', url: slow.url } });
     await admin(gw.url, 'POST', '/admin/routes', { json: { name: 'api-route', upstreams: ['fast'] } });
 
-    const applied = once(gw.control.manager, 'applied');
+    const applied = nextApplied(gw.control.manager);
     gw.write(
       yaml('shared', {
         fast: { url: fast.url, keys: ['sk-fast-000000000001'] },
@@ -177,7 +177,7 @@ describe('configuration file reload', () => {
     expect(shared.body).toMatchObject({ source: 'file', shadows_api_object: true, url: fast.url });
     expect(gw.logs.join('')).toContain('shadowed by the configuration file');
 
-    const rejected = once(gw.control.manager, 'rejected');
+    const rejected = nextRejected(gw.control.manager);
     gw.write(yaml('shared', { shared: { url: fast.url, keys: ['sk-shared-00000000001'] } }));
     await rejected;
     expect(gw.logs.join('')).toContain(

@@ -9,7 +9,7 @@ import { startMockServer } from '../../bench/mock/server';
 import { median, percentile, summarize } from '../../bench/report/stats';
 import { fixed, markdownTable, ratio } from '../../bench/report/table';
 import { nginxNeedsWorkers } from '../../bench/scenarios/streams';
-import { parseConfigText } from '../../src/config/load';
+import { parseConfigText } from '../../src/config/parse';
 
 describe('bench config generators', () => {
   it('writes a Switchyard config the real schema accepts, with the keys and routes asked for', () => {

@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import { fileSource, loadConfig } from '../../src/adapter/node/config-files';
+import { createLogger } from '../../src/adapter/node/logger';
 import { type RunningGateway, type StartOptions, startGateway } from '../../src/adapter/node/start';
-import { loadConfig } from '../../src/config/load';
-import { fileSource } from '../../src/config/source';
-import { createLogger } from '../../src/observe/logger';
 import { Redactor } from '../../src/observe/redact';
 
 export interface FileGateway extends RunningGateway {

@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
 import OpenAI from 'openai';
+import { createLogger } from '../../src/adapter/node/logger';
 import { type RunningGateway, type StartOptions, startGateway } from '../../src/adapter/node/start';
 import { type ConfigInput, configSchema } from '../../src/config/schema/index';
 import { inlineSource } from '../../src/config/source';
-import { createLogger } from '../../src/observe/logger';
 import { Redactor } from '../../src/observe/redact';
 
 export interface TestGateway extends RunningGateway {

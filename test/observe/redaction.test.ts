@@ -1,9 +1,9 @@
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, admin } from '../helpers/admin';
+import { nextRejected } from '../helpers/config-events';
 import { type FileGateway, startFileGateway } from '../helpers/file-gateway';
 import { chatCompletion, type MockUpstream, sendJson, startMock } from '../helpers/mock-upstream';
 
@@ -115,7 +115,7 @@ describe('no secret in logs, responses or metrics', () => {
   });
 
   it('config errors: a reload whose problems quote secrets', async () => {
-    const rejected = once(gw.control.manager, 'rejected');
+    const rejected = nextRejected(gw.control.manager);
     gw.write(yaml(mock.url, `./${NEVER_CONFIGURED}/${UPSTREAM_KEY}.txt`));
     await rejected;
     const reload = await adminCall('POST', '/admin/config/reload');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseConfigText } from '../../src/config/load';
+import { parseConfigText } from '../../src/config/parse';
 import { buildRuntime } from '../../src/core/runtime';
 
 const COOKBOOK = new URL('../../docs/routing.md', import.meta.url);

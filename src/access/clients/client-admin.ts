@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { describeIssues } from '../../config/errors';
 import { clientKeyField, clientSettingsSchema } from '../../config/schema/access';
 import { nameField } from '../../config/schema/upstream';
+import { randomBytes } from '../../core/crypto';
 import { GatewayError } from '../../core/errors';
+import { base64url } from '../../http/bytes';
 import { maskSecret } from '../../observe/mask';
 import type { GatewayAccess } from '../access';
 import { type Client, describeClient } from './client';
@@ -14,7 +15,7 @@ const createSchema = clientSettingsSchema
 
 /** A new client token: `sk-sy-` and 32 characters of base64url (192 random bits). */
 export function generateToken(): string {
-  return `sk-sy-${randomBytes(24).toString('base64url')}`;
+  return `sk-sy-${base64url(randomBytes(24))}`;
 }
 
 /**

@@ -1,10 +1,11 @@
 import type { ClientSettings } from '../../config/schema/access';
+import { equalBytes } from '../../core/crypto';
 
 /** A client made with the admin API, as stored: the token only as its keyed digest. */
 export interface StoredClient {
   readonly name: string;
   /** HMAC-SHA256 of the token under the gateway secret. */
-  readonly digest: Buffer;
+  readonly digest: Uint8Array;
   readonly maskedKey: string;
   readonly settings: ClientSettings;
   readonly createdAt: number;
@@ -17,7 +18,7 @@ export interface ClientStore {
   /** False when the name or the digest is taken. */
   insert(client: StoredClient): boolean;
   update(name: string, settings: ClientSettings, updatedAt: number): boolean;
-  replaceKey(name: string, digest: Buffer, maskedKey: string, updatedAt: number): boolean;
+  replaceKey(name: string, digest: Uint8Array, maskedKey: string, updatedAt: number): boolean;
   delete(name: string): boolean;
 }
 
@@ -31,7 +32,7 @@ export class MemoryClientStore implements ClientStore {
 
   insert(client: StoredClient): boolean {
     if (this.clients.has(client.name)) return false;
-    for (const other of this.clients.values()) if (other.digest.equals(client.digest)) return false;
+    for (const other of this.clients.values()) if (equalBytes(other.digest, client.digest)) return false;
     this.clients.set(client.name, client);
     return true;
   }
@@ -43,7 +44,7 @@ export class MemoryClientStore implements ClientStore {
     return true;
   }
 
-  replaceKey(name: string, digest: Buffer, maskedKey: string, updatedAt: number): boolean {
+  replaceKey(name: string, digest: Uint8Array, maskedKey: string, updatedAt: number): boolean {
     const found = this.clients.get(name);
     if (!found) return false;
     this.clients.set(name, { ...found, digest, maskedKey, updatedAt });

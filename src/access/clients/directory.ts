@@ -14,7 +14,7 @@ export class ClientDirectory {
   private clients = new Map<string, Client>();
   private authKeyCount = 0;
 
-  constructor(private readonly hmacKey: Buffer) {
+  constructor(private readonly hmacKey: Uint8Array) {
     this.index = new KeyIndex(hmacKey);
   }
 
@@ -74,7 +74,7 @@ export class ClientDirectory {
     return [...this.clients.values()];
   }
 
-  digest(token: string): Buffer {
+  digest(token: string): Uint8Array {
     return this.index.digest(token);
   }
 }

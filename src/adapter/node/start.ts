@@ -1,5 +1,6 @@
 import { ControlPlane, type ControlPlaneOptions } from '../../admin/control-plane';
 import type { Config } from '../../config/schema/index';
+import { useHashing } from '../../core/crypto';
 import { Gateway } from '../../core/gateway';
 import { registerHealthRoutes } from '../../health/admin-routes';
 import { type Clock, systemClock } from '../../health/clock';
@@ -7,10 +8,12 @@ import { startUpstreamMonitors, type UpstreamMonitors } from '../../health/monit
 import { HealthRegistry } from '../../health/registry';
 import type { HealthTracker } from '../../health/tracker';
 import { KeyValidator } from '../../health/validator';
-import { createLogger, type Logger } from '../../observe/logger';
+import type { Logger } from '../../observe/logger';
 import { Redactor } from '../../observe/redact';
 import { openSqlite } from '../../store/sqlite';
 import { Accounting } from './accounting';
+import { nodeHashing } from './hashing';
+import { createLogger } from './logger';
 import { createProbeSender } from './probe-sender';
 import { type ListeningServer, listen } from './server';
 import { UndiciTransport } from './transport';
@@ -54,6 +57,7 @@ export interface RunningGateway {
  * the admin plane (stored config) and accounting (clients, request log).
  */
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
+  useHashing(nodeHashing);
   const redactor = options.redactor ?? new Redactor();
   const given = options.config;
   const logger =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors';
-import { parseConfigText } from '../load';
+import { parseConfigText } from '../parse';
 
 const UPSTREAMS = `upstreams:
   - { name: a, url: "http://a.invalid" }

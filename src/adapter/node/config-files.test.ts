@@ -2,8 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './errors';
-import { loadConfig, parseConfigText, resolveConfigPath } from './load';
+import { ConfigError } from '../../config/errors';
+import { parseConfigText } from '../../config/parse';
+import { keysFileReader, loadConfig, resolveConfigPath } from './config-files';
 
 function problemsOf(fn: () => unknown): readonly string[] {
   try {
@@ -105,6 +106,18 @@ routes:
     expect(config.upstreams[0]!.keys).toEqual(['sk-inline', 'sk-file-1', 'sk-file-2']);
     writeFileSync(file, 'upstreams: [{ name: a, url: "https://a.example", keys_file: nope.txt }]');
     expect(problemsOf(() => loadConfig(file, {}))[0]).toMatch(/^upstreams\[0\]\.keys_file: cannot read /);
+  });
+
+  it('refuses keys_file where no files can be read (the Worker), and reads it with a reader', () => {
+    const text = 'upstreams: [{ name: a, url: "https://a.example", keys_file: keys.txt }]';
+    expect(problemsOf(() => parseConfigText(text, 'worker', {}))).toEqual([
+      'upstreams[0].keys_file: this runtime reads no files; list the keys in "keys"',
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), 'sy-config-'));
+    writeFileSync(join(dir, 'keys.txt'), 'sk-from-file\n');
+    expect(parseConfigText(text, 'x.yaml', {}, keysFileReader(dir)).upstreams[0]!.keys).toEqual([
+      'sk-from-file',
+    ]);
   });
 
   it('reports YAML syntax errors', () => {

@@ -1,43 +1,25 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, describeIssues } from './errors';
 import { type InterpolationIssue, interpolateEnv } from './interpolate';
 import { parseKeyList } from './key-list';
-import { quickModeInput } from './quick-mode';
 import { type Config, configSchema } from './schema/index';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export interface LoadedConfig {
-  readonly config: Config;
-  /** The file the config came from, or null in quick mode. */
-  readonly path: string | null;
-}
+/**
+ * Reads a `keys_file` named in the configuration (the Node adapter resolves it against the
+ * configuration file's folder); runtimes without files pass none.
+ */
+export type KeysFileReader = (file: string) => string;
 
-/** Where the config comes from: `--config`, `SWITCHYARD_CONFIG`, `./switchyard.yaml`, else quick mode. */
-export function resolveConfigPath(flag: string | undefined, env: Env, cwd: string): string | null {
-  const explicit = flag ?? env.SWITCHYARD_CONFIG;
-  if (explicit) return resolve(cwd, explicit);
-  const local = resolve(cwd, 'switchyard.yaml');
-  return existsSync(local) ? local : null;
-}
-
-export function loadConfig(path: string | null, env: Env): LoadedConfig {
-  if (path === null)
-    return { config: validateConfigInput(quickModeInput(env), 'environment (quick mode)', env), path };
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError(path, [`cannot read file: ${(err as Error).message}`]);
-  }
-  return { config: parseConfigText(text, path, env), path };
-}
-
-/** Parses YAML text, interpolates `${ENV}`, validates, loads `keys_file`s relative to the file. */
-export function parseConfigText(text: string, source: string, env: Env): Config {
-  return validateConfigInput(parseConfigInput(text, source, env), source, env, dirname(source));
+/** Parses YAML text, interpolates `${ENV}`, validates, and loads `keys_file`s with the reader. */
+export function parseConfigText(
+  text: string,
+  source: string,
+  env: Env,
+  readKeysFile?: KeysFileReader,
+): Config {
+  return validateConfigInput(parseConfigInput(text, source, env), source, env, readKeysFile);
 }
 
 /** YAML text to the raw configuration input, with `${ENV}` interpolated; not yet validated. */
@@ -61,22 +43,26 @@ export function parseConfigInput(text: string, source: string, env: Env): unknow
   return interpolated;
 }
 
-/** Validates a raw input with the schema, then reads `keys_file`s (relative to `baseDir`) and applies `PORT`/`HOST`. */
+/** Validates a raw input with the schema, then reads `keys_file`s and applies `PORT`/`HOST`. */
 export function validateConfigInput(
   input: unknown,
   source: string,
   env: Env,
-  baseDir = process.cwd(),
+  readKeysFile?: KeysFileReader,
 ): Config {
   const result = configSchema.safeParse(input);
   if (!result.success) throw new ConfigError(source, describeIssues(result.error));
   const config = result.data;
   const problems: string[] = [];
   config.upstreams.forEach((upstream, index) => {
-    if (!upstream.keys_file) return;
-    const file = isAbsolute(upstream.keys_file) ? upstream.keys_file : resolve(baseDir, upstream.keys_file);
+    const file = upstream.keys_file;
+    if (!file) return;
+    if (!readKeysFile) {
+      problems.push(`upstreams[${index}].keys_file: this runtime reads no files; list the keys in "keys"`);
+      return;
+    }
     try {
-      upstream.keys = dedupe([...upstream.keys, ...parseKeyList(readFileSync(file, 'utf8'))]);
+      upstream.keys = dedupe([...upstream.keys, ...parseKeyList(readKeysFile(file))]);
     } catch (err) {
       problems.push(`upstreams[${index}].keys_file: cannot read ${file}: ${(err as Error).message}`);
     }

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { errorBody, GatewayError, isGatewayError } from '../core/errors';
+import { exceedsDepth } from '../proxy/json-depth';
 import { readRequestBody } from '../proxy/request-body';
 
 export interface AdminRequest {
@@ -181,11 +182,14 @@ function adminRequest(req: IncomingMessage, url: URL, params: Record<string, str
     async json() {
       const raw = await readText();
       if (raw === '') return undefined;
+      let value: unknown;
       try {
-        return JSON.parse(raw) as unknown;
+        value = JSON.parse(raw) as unknown;
       } catch (err) {
         throw new GatewayError('invalid_json', { message: jsonErrorMessage(err as Error) });
       }
+      if (exceedsDepth(value)) throw new GatewayError('json_too_deep');
+      return value;
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { RequestContext } from '../core/context';
 import { GatewayError } from '../core/errors';
+import { exceedsDepth, MAX_JSON_DEPTH } from './json-depth';
 
 /** True when the body is declared as JSON (the only kind the gateway reads fields from). */
 export function isJsonBody(contentType: string | undefined): boolean {
@@ -24,6 +25,11 @@ export function parsedJson(
     throw new GatewayError('invalid_json', {
       message: `The request body is not valid JSON: ${(err as Error).message}`,
       cause: err,
+    });
+  }
+  if (exceedsDepth(value)) {
+    throw new GatewayError('json_too_deep', {
+      message: `The request body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep.`,
     });
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {

@@ -80,23 +80,29 @@ function promptTexts(json: Json): PromptTexts {
   return out;
 }
 
-function collect(value: unknown, out: PromptTexts): void {
-  if (typeof value === 'string') {
-    out.strings.push(value);
-    return;
-  }
-  if (!Array.isArray(value)) return;
-  for (const part of value) {
-    if (typeof part === 'string') out.strings.push(part);
-    else if (part && typeof part === 'object') collectPart(part as Json, out);
+/** Iterative (an explicit stack), so content nested any depth cannot overflow the call stack. */
+function collect(root: unknown, out: PromptTexts): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      out.strings.push(value);
+      continue;
+    }
+    if (!Array.isArray(value)) continue;
+    for (const part of value) {
+      if (typeof part === 'string') out.strings.push(part);
+      else if (part && typeof part === 'object' && !Array.isArray(part))
+        collectPart(part as Json, out, stack);
+    }
   }
 }
 
-function collectPart(part: Json, out: PromptTexts): void {
+function collectPart(part: Json, out: PromptTexts, stack: unknown[]): void {
   if (typeof part.text === 'string') out.strings.push(part.text);
   else if (part.type === 'image_url' || part.type === 'input_image' || part.type === 'image') out.images++;
   if ('content' in part) {
     if (part.role !== undefined) out.messages++;
-    collect(part.content, out);
+    stack.push(part.content);
   }
 }

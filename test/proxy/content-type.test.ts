@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ADMIN_KEY } from '../helpers/admin';
+import { expectNoSecrets, gatewayOutput } from '../helpers/canary';
 import { errorOf } from '../helpers/errors';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { type MockUpstream, replyChat, signal, startMock } from '../helpers/mock-upstream';
@@ -76,12 +77,20 @@ describe('JSON bodies under other content types', () => {
   });
 
   it('refuses a body that is not JSON on an endpoint that only takes JSON', async () => {
+    const answers: string[] = [];
     for (const type of TYPES) {
       const response = await send('/v1/chat/completions', 'model=banned-model&x=1', type);
       expect(response.status, `content type ${type}`).toBe(400);
-      expect((await errorOf(response)).code).toBe('invalid_json');
+      const text = await response.text();
+      answers.push(text);
+      expect(JSON.parse(text).error.code).toBe('invalid_json');
     }
     expect(mock.requests.length).toBe(0);
+    expectNoSecrets([KEY, ADMIN_KEY], {
+      logs: gw.logs,
+      answers,
+      ...(await gatewayOutput(gw.url, ADMIN_KEY)),
+    });
   });
 
   it('passes multipart and binary uploads, and non-JSON text elsewhere, on unread', async () => {

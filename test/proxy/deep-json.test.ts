@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { estimateRequest } from '../../src/access/usage/estimate';
 import { ADMIN_KEY } from '../helpers/admin';
+import { expectNoSecrets, gatewayOutput } from '../helpers/canary';
 import { errorOf } from '../helpers/errors';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { type MockUpstream, replyChat, startMock } from '../helpers/mock-upstream';
@@ -59,8 +60,10 @@ describe('deeply nested request bodies', () => {
     await start();
     const response = await post(`{"model":"gpt-4o","messages":[{"role":"user","content":${deepContent()}}]}`);
     expect(response.status).toBe(400);
-    expect(await errorOf(response)).toMatchObject({ code: 'json_too_deep', type: 'invalid_request_error' });
+    const text = await response.text();
+    expect(JSON.parse(text).error).toMatchObject({ code: 'json_too_deep', type: 'invalid_request_error' });
     expect(mock.requests.length).toBe(0);
+    expectNoSecrets([KEY, ADMIN_KEY], { logs: gw.logs, text, ...(await gatewayOutput(gw.url, ADMIN_KEY)) });
   });
 
   it('answers 400 to a deep field on a route that rewrites the body, and to a deep streamed request', async () => {

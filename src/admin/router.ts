@@ -3,6 +3,7 @@ import { errorBody, GatewayError, isGatewayError } from '../core/errors';
 import { writeJson } from '../core/reply';
 import { byteLength, text } from '../http/bytes';
 import { type ClientRequest, type ClientSink, flatten } from '../http/types';
+import { exceedsDepth } from '../proxy/json-depth';
 
 export interface AdminRequest {
   readonly method: string;
@@ -180,11 +181,14 @@ function adminRequest(req: ClientRequest, url: URL, params: Record<string, strin
     async json() {
       const raw = await readText();
       if (raw === '') return undefined;
+      let value: unknown;
       try {
-        return JSON.parse(raw) as unknown;
+        value = JSON.parse(raw) as unknown;
       } catch (err) {
         throw new GatewayError('invalid_json', { message: jsonErrorMessage(err as Error) });
       }
+      if (exceedsDepth(value)) throw new GatewayError('json_too_deep');
+      return value;
     },
   };
 }

@@ -49,6 +49,11 @@ export const ERROR_TABLE = {
     type: 'invalid_request_error',
     message: 'The request body is not valid JSON.',
   },
+  json_too_deep: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'The request body nests objects and arrays too deeply.',
+  },
   invalid_request: { status: 400, type: 'invalid_request_error', message: 'The request is invalid.' },
   request_too_large: {
     status: 413,

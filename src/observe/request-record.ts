@@ -32,7 +32,10 @@ export interface RequestRecord {
   readonly attempts: string;
 }
 
-/** Builds the request log row at the end of a request; `redact` masks secrets in error texts. */
+/**
+ * Builds the request log row at the end of a request; `redact` masks secrets in every text a
+ * client or upstream chose (path, models, user agent, errors), as the logger does on its lines.
+ */
 export function requestRecord(
   ctx: RequestContext,
   now: number,
@@ -50,9 +53,9 @@ export function requestRecord(
     upstream: ctx.upstream?.name ?? last?.upstream ?? null,
     key_fp: ctx.key?.id ?? last?.keyId ?? null,
     method: ctx.method,
-    path: ctx.path,
-    model: ctx.model ?? null,
-    sent_model: admission?.sentModel ?? null,
+    path: redact(ctx.path),
+    model: ctx.model === undefined ? null : redact(ctx.model),
+    sent_model: admission?.sentModel === undefined ? null : redact(admission.sentModel),
     status: ctx.cancelled ? 499 : ctx.status,
     verdict: ctx.verdict ?? null,
     duration_ms: round(durationMs),
@@ -65,7 +68,7 @@ export function requestRecord(
     cost: admission?.cost ?? null,
     stream: ctx.stream ? 1 : 0,
     client_ip: ctx.clientIp,
-    user_agent: ctx.userAgent || null,
+    user_agent: ctx.userAgent ? redact(ctx.userAgent) : null,
     error: ctx.error === undefined ? null : redact(ctx.error).slice(0, 2000),
     attempts: JSON.stringify(
       ctx.attempts.map((attempt) => ({

@@ -1,15 +1,14 @@
 import type { RequestContext } from '../core/context';
 import { GatewayError } from '../core/errors';
 import { text } from '../http/bytes';
-
-/** True when the body is declared as JSON (the only kind the gateway reads fields from). */
-export function isJsonBody(contentType: string | undefined): boolean {
-  return contentType?.includes('json') === true;
-}
+import { bodyKind } from './body-kind';
+import { exceedsDepth, MAX_JSON_DEPTH } from './json-depth';
 
 /**
- * Parses the JSON body once, on the first step that needs a field; 400 when it is malformed.
- * Requests whose body is not JSON (multipart audio, DoH) are never parsed.
+ * Parses the JSON body once, on the first step that needs a field. What is parsed depends on
+ * the path and the content type (`bodyKind`): JSON is read under any content type (so routes,
+ * rules and quotas see it), multipart and binary uploads never are. 400 when a body that must
+ * be JSON does not parse, or nests too deeply.
  */
 export function parsedJson(
   ctx: RequestContext,
@@ -17,14 +16,22 @@ export function parsedJson(
 ): Record<string, unknown> | undefined {
   if (ctx.jsonParsed) return ctx.json;
   ctx.jsonParsed = true;
-  if (!ctx.body || !isJsonBody(contentType)) return undefined;
+  if (!ctx.body) return undefined;
+  const kind = bodyKind(contentType, ctx.path);
+  if (kind === 'opaque') return undefined;
   let value: unknown;
   try {
     value = JSON.parse(text(ctx.body));
   } catch (err) {
+    if (kind === 'maybe') return undefined;
     throw new GatewayError('invalid_json', {
       message: `The request body is not valid JSON: ${(err as Error).message}`,
       cause: err,
+    });
+  }
+  if (exceedsDepth(value)) {
+    throw new GatewayError('json_too_deep', {
+      message: `The request body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep.`,
     });
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,6 +15,35 @@ describe('the embedded SQLite store', () => {
     dirs.push(dir);
     const db = openSqlite(join(dir, 'nested', 'switchyard.db'));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('creates the database, its -wal and -shm files 0600 and its new folder 0700', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sy-store-'));
+    dirs.push(dir);
+    const file = join(dir, 'data', 'switchyard.db');
+    const db = openSqlite(file);
+    db.exec('CREATE TABLE t (x INTEGER)');
+    db.prepare('INSERT INTO t (x) VALUES (1)').run();
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    expect(mode(join(dir, 'data'))).toBe(0o700);
+    expect(mode(file)).toBe(0o600);
+    expect(mode(`${file}-wal`)).toBe(0o600);
+    expect(mode(`${file}-shm`)).toBe(0o600);
+    db.close();
+  });
+
+  it('makes an existing world-readable database and WAL file 0600 when it opens them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sy-store-'));
+    dirs.push(dir);
+    const file = join(dir, 'old.db');
+    openSqlite(file).close();
+    writeFileSync(`${file}-wal`, '');
+    chmodSync(file, 0o644);
+    chmodSync(`${file}-wal`, 0o644);
+    const db = openSqlite(file);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(`${file}-wal`).mode & 0o777).toBe(0o600);
     db.close();
   });
 

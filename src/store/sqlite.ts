@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { preparePrivateDatabase } from './private-files';
 
 export type SqliteDatabase = Database.Database;
 
@@ -13,10 +12,11 @@ export interface Migration {
 /**
  * Opens the embedded database: WAL for concurrent readers during writes, NORMAL sync (durable
  * at checkpoints, never corrupt), a busy timeout for the rare writer contention.
+ * The file, its `-wal` and `-shm` and a folder it creates are owner-only (0600, 0700).
  * `:memory:` gives a private in-memory database (tests).
  */
 export function openSqlite(path: string): SqliteDatabase {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') preparePrivateDatabase(path);
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

@@ -77,7 +77,7 @@ describe('quotas and budgets', () => {
     expect((await chat(gw)).status).toBe(429);
   });
 
-  it('lets 50 concurrent requests overrun a nearly spent quota by no more than the reserved estimates', async () => {
+  it('admits only the concurrent requests whose reservations fit in a nearly spent quota', async () => {
     const quota = 1000;
     const release = signal();
     let refused = 0;
@@ -99,7 +99,7 @@ describe('quotas and budgets', () => {
       { now: () => NOW },
     );
     expect((await chat(gw)).status).toBe(200);
-    const estimate = 1 + 3 + 20; // "hi" at 4 characters a token, message framing, max_tokens
+    // each reserves 24: "hi" at 4 characters a token, message framing, max_tokens 20; 50 are left
     const all = Array.from({ length: 50 }, () =>
       chat(gw, { max_tokens: 20 }).then((response) => {
         if (response.status === 429) refused++;
@@ -109,13 +109,45 @@ describe('quotas and budgets', () => {
     await vi.waitFor(() => expect(mock.requests.length - 1 + refused).toBe(50));
     release.fire();
     const statuses = await Promise.all(all);
-    const admitted = statuses.filter((s) => s === 200).length;
-    expect(admitted + refused).toBe(50);
-    expect(refused).toBeGreaterThan(40);
-    const used = (await quotaStatus(gw)).used;
-    expect(used).toBe(950 + admitted * 20);
-    expect(used).toBeLessThanOrEqual(quota + estimate);
-    expect(used).toBeGreaterThan(quota);
+    expect(statuses.filter((s) => s === 200).length).toBe(2);
+    expect(refused).toBe(48);
+    expect((await quotaStatus(gw)).used).toBe(990);
+  });
+
+  it('reserves n × max_tokens: 30 concurrent requests with n 50 get only what fits in 300 tokens', async () => {
+    const release = signal();
+    let refused = 0;
+    mock = await startMock(async (_req, res) => {
+      await release.promise;
+      sendJson(res, 200, {
+        choices: [{ index: 0, message: { role: 'assistant', content: 'x' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 4, completion_tokens: 50, total_tokens: 54 },
+      });
+    });
+    gw = await startTestGateway(
+      {
+        admin: { key: ADMIN },
+        upstreams: [{ name: 'mock', url: mock.url }],
+        clients: [{ name: 'alice', key: KEY, quota: { tokens: 300, period: 'month' } }],
+      },
+      { now: () => NOW },
+    );
+    const all = Array.from({ length: 30 }, () =>
+      chat(gw, { max_tokens: 1, n: 50 }).then(async (response) => {
+        if (response.status === 429) {
+          refused++;
+          expect((await errorOf(response)).code).toBe('quota_exceeded');
+        }
+        return response.status;
+      }),
+    );
+    await vi.waitFor(() => expect(mock.requests.length + refused).toBe(30));
+    expect((await quotaStatus(gw)).reserved).toBe(5 * 54); // 1 + 3 framing + 50 × 1, five times
+    release.fire();
+    const statuses = await Promise.all(all);
+    expect(statuses.filter((s) => s === 200).length).toBe(5);
+    expect(mock.requests.length).toBe(5);
+    expect(await quotaStatus(gw)).toMatchObject({ used: 270, reserved: 0 });
   });
 
   it('charges a spending budget from model prices and refuses once it is spent', async () => {

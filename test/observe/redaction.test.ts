@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, admin } from '../helpers/admin';
+import { databaseFiles, expectNoSecrets, gatewayOutput } from '../helpers/canary';
 import { nextRejected } from '../helpers/config-events';
 import { type FileGateway, startFileGateway } from '../helpers/file-gateway';
 import { chatCompletion, type MockUpstream, sendJson, startMock } from '../helpers/mock-upstream';
@@ -14,14 +15,14 @@ const CLIENT_KEY = 'client-token-SECRET-ABCDEFGH';
 const NEVER_CONFIGURED = 'sk-ant-api03-NEVERCONFIGURED123456';
 const SECRETS = [UPSTREAM_KEY, ODD_KEY, CLIENT_KEY, ADMIN_KEY, NEVER_CONFIGURED];
 
-function yaml(mockUrl: string, keysFile?: string): string {
+function yaml(mockUrl: string, dbPath: string, keysFile?: string): string {
   return [
     'server:',
     `  auth_keys: [${CLIENT_KEY}]`,
     'admin:',
     `  key: ${ADMIN_KEY}`,
     'store:',
-    '  path: ":memory:"',
+    `  path: ${JSON.stringify(dbPath)}`,
     'upstreams:',
     '  - name: main',
     `    url: ${mockUrl}`,
@@ -64,11 +65,13 @@ describe('no secret in logs, responses or metrics', () => {
         sendJson(res, 200, chatCompletion('gpt-4o', 'ok'));
       }
     });
-    gw = await startFileGateway(join(dir, 'switchyard.yaml'), yaml(mock.url));
+    gw = await startFileGateway(join(dir, 'switchyard.yaml'), yaml(mock.url, join(dir, 'switchyard.db')));
   });
 
+  let stopped = false;
+
   afterAll(async () => {
-    await gw.stop(1000);
+    if (!stopped) await gw.stop(1000);
     await mock.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -116,12 +119,21 @@ describe('no secret in logs, responses or metrics', () => {
 
   it('config errors: a reload whose problems quote secrets', async () => {
     const rejected = nextRejected(gw.control.manager);
-    gw.write(yaml(mock.url, `./${NEVER_CONFIGURED}/${UPSTREAM_KEY}.txt`));
+    gw.write(yaml(mock.url, join(dir, 'switchyard.db'), `./${NEVER_CONFIGURED}/${UPSTREAM_KEY}.txt`));
     await rejected;
     const reload = await adminCall('POST', '/admin/config/reload');
     expect(reload.status).toBe(400);
     expect(reload.text).toContain('keys_file');
     expect(gw.logs.some((line) => line.includes('configuration reload refused'))).toBe(true);
+  });
+
+  it('finds no secret, nor a 12-character piece of one, in logs, responses, metrics or the database files', async () => {
+    const output = await gatewayOutput(gw.url, ADMIN_KEY);
+    await gw.stop(1000); // flushes the request log to the database
+    stopped = true;
+    const files = databaseFiles(join(dir, 'switchyard.db'));
+    expect(Object.keys(files).length).toBeGreaterThan(0);
+    expectNoSecrets(SECRETS, { logs: gw.logs, responses: seen, ...output, ...files });
   });
 
   it('finds no secret anywhere', () => {

@@ -50,6 +50,39 @@ describe('the quota ledger', () => {
     expect(ledger.reserve(alice, 10, 0, now)).toEqual({ tokens: 10, cost: 0 });
   });
 
+  it('refuses a request that does not fit while others are in flight, and admits one alone', () => {
+    const ledger = new QuotaLedger(() => ({ tokens: 0, cost: 0 }));
+    const alice = client({ quota: { tokens: 300, period: 'month' } });
+    const first = ledger.reserve(alice, 200, 0, now);
+    expect(ledger.reserve(alice, 100, 0, now)).toEqual({ tokens: 100, cost: 0 });
+    let refusal: unknown;
+    try {
+      ledger.reserve(alice, 1, 0, now);
+    } catch (err) {
+      refusal = err;
+    }
+    expect((refusal as GatewayError).code).toBe('quota_exceeded');
+    ledger.settle(alice, first, 10, 0, now);
+    expect(() => ledger.reserve(alice, 191, 0, now)).toThrow(/may use up to 191 tokens/);
+    try {
+      ledger.reserve(alice, 191, 0, now);
+    } catch (err) {
+      expect((err as GatewayError).headers?.['retry-after']).toBe('1');
+    }
+    expect(ledger.reserve(alice, 190, 0, now)).toEqual({ tokens: 190, cost: 0 });
+    expect(ledger.status(alice, now).quota).toMatchObject({ used: 10, reserved: 290 });
+  });
+
+  it('admits a request larger than the rest when the client has nothing in flight', () => {
+    const ledger = new QuotaLedger(() => ({ tokens: 250, cost: 0 }));
+    const alice = client({ quota: { tokens: 300, period: 'month' } });
+    const hold = ledger.reserve(alice, 1024, 0, now);
+    expect(hold).toEqual({ tokens: 1024, cost: 0 });
+    expect(() => ledger.reserve(alice, 1, 0, now)).toThrow(/token quota of 300/);
+    ledger.settle(alice, hold, 30, 0, now);
+    expect(ledger.status(alice, now).quota).toMatchObject({ used: 280, reserved: 0 });
+  });
+
   it('starts a new period from zero', () => {
     const ledger = new QuotaLedger(() => ({ tokens: 1000, cost: 0 }));
     const alice = client({ quota: { tokens: 1000, period: 'day' } });

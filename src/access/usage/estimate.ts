@@ -17,9 +17,10 @@ export interface Estimate {
 
 /**
  * A cheap estimate for reservations, without a tokenizer on the hot path: four characters of
- * prompt text per token, plus the completion the request allows (`max_tokens`,
- * `max_completion_tokens`, `max_output_tokens`) or `completionDefault` for chat requests that
- * give no maximum. Reconciled with the real count after the response.
+ * prompt text per token, plus the most completion the request allows: per choice
+ * `max_completion_tokens`, `max_tokens`, `max_output_tokens` (Gemini: `maxOutputTokens`), or
+ * `completionDefault` when it gives none, times the choices it asks for (`n`, `best_of`, Gemini's
+ * `candidateCount`). Reconciled with the real count after the response.
  */
 export function estimateRequest(json: Json | undefined, completionDefault: number): Estimate {
   if (!json) return { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
@@ -53,13 +54,39 @@ function isEmbeddingLike(json: Json): boolean {
   return typeof json.model === 'string' && /embed/i.test(json.model);
 }
 
+/** The most completion tokens the request can produce: per choice, times the choices it asks for. */
 function completionLimit(json: Json, fallback: number): number {
-  for (const field of ['max_completion_tokens', 'max_tokens', 'max_output_tokens']) {
-    const value = json[field];
-    if (typeof value === 'number' && value >= 0) return Math.floor(value);
+  const generation = objectField(json, 'generationConfig');
+  let perChoice = fallback;
+  for (const value of [
+    json.max_completion_tokens,
+    json.max_tokens,
+    json.max_output_tokens,
+    generation?.maxOutputTokens,
+  ]) {
+    const count = countOf(value);
+    if (count !== undefined) {
+      perChoice = count;
+      break;
+    }
   }
-  const n = typeof json.n === 'number' && json.n > 1 ? Math.floor(json.n) : 1;
-  return fallback * n;
+  const choices = Math.max(
+    1,
+    countOf(json.n) ?? 1,
+    countOf(json.best_of) ?? 1,
+    countOf(generation?.candidateCount) ?? 1,
+  );
+  return Math.min(perChoice * choices, Number.MAX_SAFE_INTEGER);
+}
+
+/** A non-negative finite number, floored; undefined for anything else. */
+function countOf(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : undefined;
+}
+
+function objectField(json: Json, field: string): Json | undefined {
+  const value = json[field];
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
 interface PromptTexts {
@@ -80,23 +107,29 @@ function promptTexts(json: Json): PromptTexts {
   return out;
 }
 
-function collect(value: unknown, out: PromptTexts): void {
-  if (typeof value === 'string') {
-    out.strings.push(value);
-    return;
-  }
-  if (!Array.isArray(value)) return;
-  for (const part of value) {
-    if (typeof part === 'string') out.strings.push(part);
-    else if (part && typeof part === 'object') collectPart(part as Json, out);
+/** Iterative (an explicit stack), so content nested any depth cannot overflow the call stack. */
+function collect(root: unknown, out: PromptTexts): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      out.strings.push(value);
+      continue;
+    }
+    if (!Array.isArray(value)) continue;
+    for (const part of value) {
+      if (typeof part === 'string') out.strings.push(part);
+      else if (part && typeof part === 'object' && !Array.isArray(part))
+        collectPart(part as Json, out, stack);
+    }
   }
 }
 
-function collectPart(part: Json, out: PromptTexts): void {
+function collectPart(part: Json, out: PromptTexts, stack: unknown[]): void {
   if (typeof part.text === 'string') out.strings.push(part.text);
   else if (part.type === 'image_url' || part.type === 'input_image' || part.type === 'image') out.images++;
   if ('content' in part) {
     if (part.role !== undefined) out.messages++;
-    collect(part.content, out);
+    stack.push(part.content);
   }
 }

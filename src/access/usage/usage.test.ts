@@ -52,6 +52,21 @@ describe('the reservation estimate', () => {
     });
   });
 
+  it('multiplies the completion by the choices asked for: n, best_of, Gemini candidateCount', () => {
+    const completion = (json: Record<string, unknown>) => estimateRequest(json, 1024).completionTokens;
+    expect(completion({ model: 'gpt-4o', messages: [], max_tokens: 1, n: 50 })).toBe(50);
+    expect(completion({ model: 'gpt-4o', messages: [], max_completion_tokens: 10, n: 3 })).toBe(30);
+    expect(completion({ model: 'davinci-002', prompt: 'x', max_tokens: 16, n: 2, best_of: 5 })).toBe(80);
+    expect(completion({ model: 'gpt-4o', messages: [], n: 4 })).toBe(4096);
+    expect(
+      completion({ contents: [], messages: [], generationConfig: { maxOutputTokens: 7, candidateCount: 3 } }),
+    ).toBe(21);
+    expect(completion({ model: 'gpt-4o', messages: [], max_tokens: 5, n: 'many' })).toBe(5);
+    expect(completion({ model: 'gpt-4o', messages: [], max_tokens: 1e308, n: 1e308 })).toBe(
+      Number.MAX_SAFE_INTEGER,
+    );
+  });
+
   it('counts image parts without reading their data', () => {
     const estimate = estimateRequest(
       {

@@ -73,8 +73,9 @@ export class RequestContext {
   constructor(
     readonly id: string,
     readonly method: string,
-    /** Path and query exactly as the client sent them. */
+    /** Normalised path and query (src/core/request-target.ts): routed on and forwarded as is. */
     readonly url: string,
+    /** The `Host` header, or the authority of an absolute-form target. */
     readonly host: string,
     readonly clientIp: string,
     readonly userAgent: string,

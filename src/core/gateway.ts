@@ -16,6 +16,7 @@ import { addCorsHeaders, preflightHeaders } from './cors';
 import { GatewayError } from './errors';
 import { handleApiRequest } from './lifecycle';
 import { logRequest } from './request-line';
+import { ASTERISK, type NormalisedTarget, normaliseTarget } from './request-target';
 import { buildRuntime, type Runtime } from './runtime';
 import { healthReport } from './status';
 
@@ -32,6 +33,11 @@ export interface GatewayOptions {
 }
 
 export type RequestListener = (ctx: RequestContext) => void;
+
+/** What `OPTIONS *` answers: the methods the gateway serves. */
+const SERVER_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
+/** The context of a request whose target was refused: it is answered without routing. */
+const FALLBACK: NormalisedTarget = { url: '/', host: undefined };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -95,7 +101,21 @@ export class Gateway {
   /** The entry point for every HTTP request on the public listener. */
   handle(req: IncomingMessage, res: ServerResponse): void {
     const runtime = this.runtime;
-    const ctx = this.createContext(req, runtime);
+    const target = this.target(req);
+    const ctx = this.createContext(req, runtime, target instanceof GatewayError ? FALLBACK : target);
+    if (target instanceof GatewayError) {
+      res.setHeader('connection', 'close');
+      ctx.error = `invalid_target: ${target.message} (sent ${JSON.stringify((req.url ?? '').slice(0, 256))})`;
+      sendError(res, ctx, target);
+      logRequest(this.logger, ctx);
+      return;
+    }
+    if (target === ASTERISK) {
+      res.writeHead(200, { allow: SERVER_METHODS, 'content-length': '0', ...ctx.replyHeaders });
+      res.end();
+      return;
+    }
+    req.url = ctx.url;
     const { cors } = runtime.config.server;
     if (req.method === 'OPTIONS' && cors && req.headers['access-control-request-method']) {
       const headers = preflightHeaders(
@@ -164,7 +184,17 @@ export class Gateway {
     this.logger.warn({ route, detail }, 'no usable upstream or key for this route');
   }
 
-  private createContext(req: IncomingMessage, runtime: Runtime): RequestContext {
+  /** The normalised target, or the 400 to answer (docs/routing.md, "Request targets"). */
+  private target(req: IncomingMessage): NormalisedTarget | GatewayError {
+    try {
+      return normaliseTarget(req.method ?? 'GET', req.url ?? '/');
+    } catch (err) {
+      if (err instanceof GatewayError) return err;
+      throw err;
+    }
+  }
+
+  private createContext(req: IncomingMessage, runtime: Runtime, target: NormalisedTarget): RequestContext {
     const given = req.headers['x-request-id'];
     const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     const replyHeaders: Record<string, string> = { 'x-request-id': id };
@@ -172,8 +202,8 @@ export class Gateway {
     return new RequestContext(
       id,
       req.method ?? 'GET',
-      req.url ?? '/',
-      req.headers.host ?? '',
+      target.url,
+      target.host ?? req.headers.host ?? '',
       clientIp(req, runtime.config.server.trust_proxy),
       req.headers['user-agent'] ?? '',
       performance.now(),

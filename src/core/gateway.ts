@@ -13,6 +13,7 @@ import type { Transport } from '../proxy/transport';
 import { UpstreamStats } from '../routing/upstream-stats';
 import { RequestContext } from './context';
 import { addCorsHeaders, preflightHeaders } from './cors';
+import { EdgeCounters } from './edge-counters';
 import { GatewayError } from './errors';
 import { handleApiRequest } from './lifecycle';
 import { logRequest } from './request-line';
@@ -61,6 +62,8 @@ export class Gateway {
   readonly admin = new AdminRouter();
   inFlight = 0;
   draining = false;
+  /** Clients cut off or refused at the edge (timeouts, connection caps, parser errors). */
+  readonly edge = new EdgeCounters();
   private readonly redactor: Redactor;
   private readonly now: () => number;
 

@@ -59,7 +59,7 @@ export class Gateway {
   /** Live latency and error figures per upstream name; survive reloads. */
   readonly upstreamStats: UpstreamStats;
   /** The admin API; features register their routes on it. Off while no admin key is set. */
-  readonly admin = new AdminRouter();
+  readonly admin: AdminRouter;
   inFlight = 0;
   draining = false;
   /** Clients cut off or refused at the edge (timeouts, connection caps, parser errors). */
@@ -84,7 +84,10 @@ export class Gateway {
     };
     this.upstreamStats = new UpstreamStats(this.now);
     this.runtime = buildRuntime(options.config, this.proxyDeps.random, this.upstreamStats);
+    this.admin = new AdminRouter(this.now);
+    this.admin.onAuthLimited = () => this.edge.count('admin_auth_limited');
     this.admin.setKey(options.config.admin.key);
+    this.admin.authFailures.limit = options.config.admin.max_auth_failures;
     this.applySecrets(options.config);
   }
 
@@ -93,6 +96,7 @@ export class Gateway {
     this.runtime = buildRuntime(config, this.proxyDeps.random, this.upstreamStats, this.runtime);
     this.access.configure(config);
     this.admin.setKey(config.admin.key);
+    this.admin.authFailures.limit = config.admin.max_auth_failures;
     this.applySecrets(config);
     for (const listener of this.reloadListeners) listener(this.runtime);
   }
@@ -136,7 +140,7 @@ export class Gateway {
       return;
     }
     if (path.startsWith('/admin/') || path === '/admin' || path === '/metrics') {
-      this.admin.handle(req, res, ctx.replyHeaders).catch((err: unknown) => {
+      this.admin.handle(req, res, ctx.replyHeaders, 'public', ctx.clientIp).catch((err: unknown) => {
         this.logger.error({ err }, 'admin request failed');
       });
       return;
@@ -202,7 +206,7 @@ export class Gateway {
     const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     const replyHeaders: Record<string, string> = { 'x-request-id': id };
     addCorsHeaders(runtime.config.server.cors, req.headers.origin, replyHeaders);
-    return new RequestContext(
+    const ctx = new RequestContext(
       id,
       req.method ?? 'GET',
       target.url,
@@ -212,6 +216,9 @@ export class Gateway {
       performance.now(),
       replyHeaders,
     );
+    ctx.forwardedFor = forwardedFor(req, runtime.config.server.trust_proxy);
+    ctx.forwardCookies = runtime.config.server.forward_cookies;
+    return ctx;
   }
 
   private sendJson(res: ServerResponse, ctx: RequestContext, status: number, value: unknown): void {
@@ -223,6 +230,18 @@ export class Gateway {
     });
     res.end(body);
   }
+}
+
+/**
+ * What the upstream is told in `X-Forwarded-For`: only what the gateway knows. The peer address;
+ * behind a trusted proxy (`server.trust_proxy`), the chain that proxy sent, then the peer.
+ */
+function forwardedFor(req: IncomingMessage, trustProxy: boolean): string {
+  const peer = req.socket.remoteAddress ?? '';
+  if (!trustProxy) return peer;
+  const given = req.headers['x-forwarded-for'];
+  const chain = (Array.isArray(given) ? given.join(', ') : given)?.trim();
+  return chain ? `${chain}, ${peer}` : peer;
 }
 
 function clientIp(req: IncomingMessage, trustProxy: boolean): string {

@@ -55,11 +55,6 @@ export const serverSchema = z
       .min(0, 'must be 0 (no cap) or more')
       .default(0),
     forward_cookies: z.boolean().default(false),
-    admin_auth_failures: z
-      .number({ message: 'must be a whole number of failed attempts per minute (0: no limit)' })
-      .int()
-      .min(0)
-      .default(10),
     log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     log_format: z.enum(['auto', 'json', 'pretty']).default('auto'),
   })

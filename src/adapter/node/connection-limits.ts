@@ -24,8 +24,14 @@ export class ConnectionLimits {
     const { max_connections: max, max_connections_per_ip: maxPerIp } = this.config();
     const ip = socket.remoteAddress ?? '';
     const fromIp = this.perIp.get(ip) ?? 0;
-    if (max > 0 && this.total >= max) return this.refuse(socket, 'max_connections');
-    if (maxPerIp > 0 && fromIp >= maxPerIp) return this.refuse(socket, 'max_connections_per_ip');
+    if (max > 0 && this.total >= max) {
+      this.refuse(socket, 'max_connections');
+      return;
+    }
+    if (maxPerIp > 0 && fromIp >= maxPerIp) {
+      this.refuse(socket, 'max_connections_per_ip');
+      return;
+    }
     this.total++;
     this.perIp.set(ip, fromIp + 1);
     socket.once('close', () => {

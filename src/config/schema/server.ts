@@ -9,25 +9,18 @@ const corsOptions = z
   })
   .strict();
 
+/** A duration that must be more than 0. */
+const positiveDuration = duration.refine((ms) => ms > 0, 'must be more than 0 (a duration such as 15s)');
+
 /** How long a client may take: nginx and HAProxy use the same order of magnitude. */
 const timeoutsSchema = z
   .object({
-    headers: duration.default(15_000),
-    body_idle: duration.default(30_000),
-    body: duration.default(60_000),
-    keep_alive: duration.default(65_000),
+    headers: positiveDuration.default(15_000),
+    body_idle: positiveDuration.default(30_000),
+    body: positiveDuration.default(60_000),
+    keep_alive: positiveDuration.default(65_000),
   })
-  .strict()
-  .superRefine((t, ctx) => {
-    for (const name of ['headers', 'body_idle', 'body', 'keep_alive'] as const) {
-      if (t[name] === 0)
-        ctx.addIssue({
-          code: 'custom',
-          path: [name],
-          message: 'must be more than 0 (a duration such as 15s)',
-        });
-    }
-  });
+  .strict();
 
 export const serverSchema = z
   .object({

@@ -110,16 +110,8 @@ export class Gateway {
     const runtime = this.runtime;
     const target = this.target(req);
     const ctx = this.createContext(req, runtime, target instanceof GatewayError ? FALLBACK : target);
-    if (target instanceof GatewayError) {
-      res.setHeader('connection', 'close');
-      ctx.error = `invalid_target: ${target.message} (sent ${JSON.stringify((req.url ?? '').slice(0, 256))})`;
-      sendError(res, ctx, target);
-      logRequest(this.logger, ctx);
-      return;
-    }
-    if (target === ASTERISK) {
-      res.writeHead(200, { allow: SERVER_METHODS, 'content-length': '0', ...ctx.replyHeaders });
-      res.end();
+    if (target instanceof GatewayError || target === ASTERISK) {
+      this.answerTarget(req, res, ctx, target);
       return;
     }
     req.url = ctx.url;
@@ -189,6 +181,24 @@ export class Gateway {
     if (now - (this.lastUnavailableWarning.get(route) ?? Number.NEGATIVE_INFINITY) < 10_000) return;
     this.lastUnavailableWarning.set(route, now);
     this.logger.warn({ route, detail }, 'no usable upstream or key for this route');
+  }
+
+  /** A refused target (400, logged) or `OPTIONS *` (the methods served): nothing is routed. */
+  private answerTarget(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+    target: GatewayError | NormalisedTarget,
+  ): void {
+    if (target instanceof GatewayError) {
+      res.setHeader('connection', 'close');
+      ctx.error = `invalid_target: ${target.message} (sent ${JSON.stringify((req.url ?? '').slice(0, 256))})`;
+      sendError(res, ctx, target);
+      logRequest(this.logger, ctx);
+      return;
+    }
+    res.writeHead(200, { allow: SERVER_METHODS, 'content-length': '0', ...ctx.replyHeaders });
+    res.end();
   }
 
   /** The normalised target, or the 400 to answer (docs/routing.md, "Request targets"). */

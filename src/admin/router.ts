@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { errorBody, GatewayError, isGatewayError } from '../core/errors';
 import { exceedsDepth } from '../proxy/json-depth';
 import { readRequestBody } from '../proxy/request-body';
+import { AuthFailureLimiter } from './auth-failures';
 
 export interface AdminRequest {
   readonly method: string;
@@ -66,6 +67,14 @@ const MAX_ADMIN_BODY = 64 * 1024 * 1024;
 export class AdminRouter {
   private readonly routes: RouteEntry[] = [];
   private keyDigest: Buffer | null = null;
+  /** Failed admin key attempts per address (`admin.max_auth_failures` a minute). */
+  readonly authFailures: AuthFailureLimiter;
+  /** Told when an address is refused for too many failed attempts (metrics). */
+  onAuthLimited: (() => void) | undefined;
+
+  constructor(now: () => number = Date.now) {
+    this.authFailures = new AuthFailureLimiter(now);
+  }
   /** False when `admin.port` moves the admin API and `/metrics` to their own listener. */
   servesPublic = true;
   /** Masks secrets in error messages before they are sent (the logger's redactor). */
@@ -100,6 +109,7 @@ export class AdminRouter {
     res: ServerResponse,
     replyHeaders: Record<string, string>,
     via: AdminVia = 'public',
+    clientIp: string = req.socket.remoteAddress ?? '',
   ): Promise<void> {
     const started = performance.now();
     let authorised = false;
@@ -107,7 +117,11 @@ export class AdminRouter {
     try {
       if (via === 'public' && !this.servesPublic) throw new GatewayError('not_found');
       if (!this.keyDigest) throw new GatewayError('admin_disabled');
-      if (!this.authorized(req.headers)) throw new GatewayError('admin_unauthorized');
+      this.checkAuthFailures(clientIp);
+      if (!this.authorized(req.headers)) {
+        this.authFailures.failed(clientIp);
+        throw new GatewayError('admin_unauthorized');
+      }
       authorised = true;
       const found = this.find(req.method ?? 'GET', url.pathname);
       const reply = await found.entry.handler(adminRequest(req, url, found.params));
@@ -130,6 +144,15 @@ export class AdminRouter {
         this.audit({ method: req.method ?? 'GET', path: url.pathname, status: res.statusCode, durationMs });
       }
     }
+  }
+
+  private checkAuthFailures(clientIp: string): void {
+    const waitMs = this.authFailures.blockedFor(clientIp);
+    if (waitMs === 0) return;
+    this.onAuthLimited?.();
+    throw new GatewayError('admin_rate_limited', {
+      headers: { 'retry-after': String(Math.ceil(waitMs / 1000)) },
+    });
   }
 
   private authorized(headers: IncomingHttpHeaders): boolean {

@@ -13,9 +13,11 @@ import type { Transport } from '../proxy/transport';
 import { UpstreamStats } from '../routing/upstream-stats';
 import { RequestContext } from './context';
 import { addCorsHeaders, preflightHeaders } from './cors';
+import { EdgeCounters } from './edge-counters';
 import { GatewayError } from './errors';
 import { handleApiRequest } from './lifecycle';
 import { logRequest } from './request-line';
+import { ASTERISK, type NormalisedTarget, normaliseTarget } from './request-target';
 import { buildRuntime, type Runtime } from './runtime';
 import { healthReport } from './status';
 
@@ -32,6 +34,11 @@ export interface GatewayOptions {
 }
 
 export type RequestListener = (ctx: RequestContext) => void;
+
+/** What `OPTIONS *` answers: the methods the gateway serves. */
+const SERVER_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
+/** The context of a request whose target was refused: it is answered without routing. */
+const FALLBACK: NormalisedTarget = { url: '/', host: undefined };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -52,9 +59,11 @@ export class Gateway {
   /** Live latency and error figures per upstream name; survive reloads. */
   readonly upstreamStats: UpstreamStats;
   /** The admin API; features register their routes on it. Off while no admin key is set. */
-  readonly admin = new AdminRouter();
+  readonly admin: AdminRouter;
   inFlight = 0;
   draining = false;
+  /** Clients cut off or refused at the edge (timeouts, connection caps, parser errors). */
+  readonly edge = new EdgeCounters();
   private readonly redactor: Redactor;
   private readonly now: () => number;
 
@@ -75,7 +84,10 @@ export class Gateway {
     };
     this.upstreamStats = new UpstreamStats(this.now);
     this.runtime = buildRuntime(options.config, this.proxyDeps.random, this.upstreamStats);
+    this.admin = new AdminRouter(this.now);
+    this.admin.onAuthLimited = () => this.edge.count('admin_auth_limited');
     this.admin.setKey(options.config.admin.key);
+    this.admin.authFailures.limit = options.config.admin.max_auth_failures;
     this.applySecrets(options.config);
   }
 
@@ -84,6 +96,7 @@ export class Gateway {
     this.runtime = buildRuntime(config, this.proxyDeps.random, this.upstreamStats, this.runtime);
     this.access.configure(config);
     this.admin.setKey(config.admin.key);
+    this.admin.authFailures.limit = config.admin.max_auth_failures;
     this.applySecrets(config);
     for (const listener of this.reloadListeners) listener(this.runtime);
   }
@@ -95,7 +108,13 @@ export class Gateway {
   /** The entry point for every HTTP request on the public listener. */
   handle(req: IncomingMessage, res: ServerResponse): void {
     const runtime = this.runtime;
-    const ctx = this.createContext(req, runtime);
+    const target = this.target(req);
+    const ctx = this.createContext(req, runtime, target instanceof GatewayError ? FALLBACK : target);
+    if (target instanceof GatewayError || target === ASTERISK) {
+      this.answerTarget(req, res, ctx, target);
+      return;
+    }
+    req.url = ctx.url;
     const { cors } = runtime.config.server;
     if (req.method === 'OPTIONS' && cors && req.headers['access-control-request-method']) {
       const headers = preflightHeaders(
@@ -113,7 +132,7 @@ export class Gateway {
       return;
     }
     if (path.startsWith('/admin/') || path === '/admin' || path === '/metrics') {
-      this.admin.handle(req, res, ctx.replyHeaders).catch((err: unknown) => {
+      this.admin.handle(req, res, ctx.replyHeaders, 'public', ctx.clientIp).catch((err: unknown) => {
         this.logger.error({ err }, 'admin request failed');
       });
       return;
@@ -164,21 +183,52 @@ export class Gateway {
     this.logger.warn({ route, detail }, 'no usable upstream or key for this route');
   }
 
-  private createContext(req: IncomingMessage, runtime: Runtime): RequestContext {
+  /** A refused target (400, logged) or `OPTIONS *` (the methods served): nothing is routed. */
+  private answerTarget(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+    target: GatewayError | NormalisedTarget,
+  ): void {
+    if (target instanceof GatewayError) {
+      res.setHeader('connection', 'close');
+      ctx.error = `invalid_target: ${target.message} (sent ${JSON.stringify((req.url ?? '').slice(0, 256))})`;
+      sendError(res, ctx, target);
+      logRequest(this.logger, ctx);
+      return;
+    }
+    res.writeHead(200, { allow: SERVER_METHODS, 'content-length': '0', ...ctx.replyHeaders });
+    res.end();
+  }
+
+  /** The normalised target, or the 400 to answer (docs/routing.md, "Request targets"). */
+  private target(req: IncomingMessage): NormalisedTarget | GatewayError {
+    try {
+      return normaliseTarget(req.method ?? 'GET', req.url ?? '/');
+    } catch (err) {
+      if (err instanceof GatewayError) return err;
+      throw err;
+    }
+  }
+
+  private createContext(req: IncomingMessage, runtime: Runtime, target: NormalisedTarget): RequestContext {
     const given = req.headers['x-request-id'];
     const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     const replyHeaders: Record<string, string> = { 'x-request-id': id };
     addCorsHeaders(runtime.config.server.cors, req.headers.origin, replyHeaders);
-    return new RequestContext(
+    const ctx = new RequestContext(
       id,
       req.method ?? 'GET',
-      req.url ?? '/',
-      req.headers.host ?? '',
+      target.url,
+      target.host ?? req.headers.host ?? '',
       clientIp(req, runtime.config.server.trust_proxy),
       req.headers['user-agent'] ?? '',
       performance.now(),
       replyHeaders,
     );
+    ctx.forwardedFor = forwardedFor(req, runtime.config.server.trust_proxy);
+    ctx.forwardCookies = runtime.config.server.forward_cookies;
+    return ctx;
   }
 
   private sendJson(res: ServerResponse, ctx: RequestContext, status: number, value: unknown): void {
@@ -190,6 +240,18 @@ export class Gateway {
     });
     res.end(body);
   }
+}
+
+/**
+ * What the upstream is told in `X-Forwarded-For`: only what the gateway knows. The peer address;
+ * behind a trusted proxy (`server.trust_proxy`), the chain that proxy sent, then the peer.
+ */
+function forwardedFor(req: IncomingMessage, trustProxy: boolean): string {
+  const peer = req.socket.remoteAddress ?? '';
+  if (!trustProxy) return peer;
+  const given = req.headers['x-forwarded-for'];
+  const chain = (Array.isArray(given) ? given.join(', ') : given)?.trim();
+  return chain ? `${chain}, ${peer}` : peer;
 }
 
 function clientIp(req: IncomingMessage, trustProxy: boolean): string {

@@ -29,7 +29,12 @@ export async function handleApiRequest(
       const allow = (model: string) => gateway.access.allowsModel(ctx, model);
       if (serveModelList(ctx, res, runtime.router.models, allow)) return gateway.account(ctx);
     }
-    ctx.body = await readRequestBody(req, runtime.config.server.max_body_size);
+    const { max_body_size: maxBody, timeouts } = runtime.config.server;
+    ctx.body = await readRequestBody(req, maxBody, {
+      idleMs: timeouts.body_idle,
+      totalMs: timeouts.body,
+      onTimeout: (event) => gateway.edge.count(event),
+    });
     parsedJson(ctx, req.headers['content-type']);
     if (runtime.routes.length === 0) throw new GatewayError('no_upstream_configured');
     const route = runtime.router.match(routeInput(ctx, req));

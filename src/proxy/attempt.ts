@@ -61,6 +61,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
         contentLength: ctx.body ? ctx.body.length : null,
         extra: this.upstream.config.headers,
         defaults: provider.defaultHeaders,
+        forwardedFor: ctx.forwardedFor,
+        cookies: ctx.forwardCookies,
       }),
       body: ctx.body,
       headersTimeout: timeouts.first_byte,

@@ -187,6 +187,7 @@ const noTarget: ConfigTarget = {
 function stateView(gateway: Gateway, store: ConfigStore) {
   return {
     inFlight: () => gateway.inFlight,
+    edgeEvents: () => gateway.edge.entries(),
     *upstreams(): Generator<UpstreamState> {
       const report = healthReport(gateway.runtime, gateway.health, gateway.proxyDeps.now());
       for (const upstream of report.upstreams) {

@@ -16,7 +16,7 @@ describe('AdminRouter', () => {
     router.add('POST', '/admin/things', async (req) => ({ body: { got: await req.json() } }));
     server = createServer((req, res) => {
       const exchange = new NodeHttpExchange(req, res);
-      void router.handle(exchange, exchange, {});
+      void router.handle(exchange, exchange, { replyHeaders: {} });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -4,6 +4,7 @@ import { writeJson } from '../core/reply';
 import { byteLength, text } from '../http/bytes';
 import { type ClientRequest, type ClientSink, flatten } from '../http/types';
 import { exceedsDepth } from '../proxy/json-depth';
+import { AuthFailureLimiter } from './auth-failures';
 
 export interface AdminRequest {
   readonly method: string;
@@ -38,6 +39,17 @@ export interface AdminRouteDoc {
   readonly query?: readonly { name: string; description: string }[];
 }
 
+/** How one admin request arrived. */
+export interface AdminCall {
+  /** Headers every reply carries (request id, CORS). */
+  readonly replyHeaders: Record<string, string>;
+  readonly via?: AdminVia;
+  /** The caller's address for the failed-key limit (default: the peer's). */
+  readonly clientIp?: string;
+  /** The normalised request target (default: as sent). */
+  readonly target?: string;
+}
+
 /** Which listener a request came in on: the public port, or the admin listener (`admin.port`). */
 export type AdminVia = 'public' | 'admin';
 
@@ -68,6 +80,14 @@ const MAX_ADMIN_BODY = 64 * 1024 * 1024;
 export class AdminRouter {
   private readonly routes: RouteEntry[] = [];
   private keyDigest: Uint8Array | null = null;
+  /** Failed admin key attempts per address (`admin.max_auth_failures` a minute). */
+  readonly authFailures: AuthFailureLimiter;
+  /** Told when an address is refused for too many failed attempts (metrics). */
+  onAuthLimited: (() => void) | undefined;
+
+  constructor(now: () => number = Date.now) {
+    this.authFailures = new AuthFailureLimiter(now);
+  }
   /** False when `admin.port` moves the admin API and `/metrics` to their own listener. */
   servesPublic = true;
   /** Masks secrets in error messages before they are sent (the logger's redactor). */
@@ -97,20 +117,20 @@ export class AdminRouter {
     return this.routes.map(({ method, pattern, doc }) => ({ method, pattern, doc }));
   }
 
-  async handle(
-    req: ClientRequest,
-    sink: ClientSink,
-    replyHeaders: Record<string, string>,
-    via: AdminVia = 'public',
-  ): Promise<void> {
+  async handle(req: ClientRequest, sink: ClientSink, call: AdminCall): Promise<void> {
+    const { replyHeaders, via = 'public', clientIp = req.remoteAddress } = call;
     const started = performance.now();
     let authorised = false;
     let status = 500;
-    const url = new URL(req.target, 'http://admin.invalid');
+    const url = new URL(call.target ?? req.target, 'http://admin.invalid');
     try {
       if (via === 'public' && !this.servesPublic) throw new GatewayError('not_found');
       if (!this.keyDigest) throw new GatewayError('admin_disabled');
-      if (!this.authorized(req)) throw new GatewayError('admin_unauthorized');
+      this.checkAuthFailures(clientIp);
+      if (!this.authorized(req)) {
+        this.authFailures.failed(clientIp);
+        throw new GatewayError('admin_unauthorized');
+      }
       authorised = true;
       const found = this.find(req.method, url.pathname);
       const reply = await found.entry.handler(adminRequest(req, url, found.params));
@@ -129,6 +149,15 @@ export class AdminRouter {
         this.audit({ method: req.method, path: url.pathname, status, durationMs });
       }
     }
+  }
+
+  private checkAuthFailures(clientIp: string): void {
+    const waitMs = this.authFailures.blockedFor(clientIp);
+    if (waitMs === 0) return;
+    this.onAuthLimited?.();
+    throw new GatewayError('admin_rate_limited', {
+      headers: { 'retry-after': String(Math.ceil(waitMs / 1000)) },
+    });
   }
 
   private authorized(req: ClientRequest): boolean {

@@ -75,6 +75,10 @@ export class RequestContext {
   /** Milliseconds spent waiting on upstreams (all attempts), for Server-Timing. */
   upstreamMs = 0;
   error: string | undefined = undefined;
+  /** The `X-Forwarded-For` sent upstream: the peer, after the chain of a trusted proxy. */
+  forwardedFor = '';
+  /** `server.forward_cookies`: the client's `Cookie` header goes upstream. */
+  forwardCookies = false;
   cancelled = false;
   /** Response headers every reply to this request carries (request id, CORS). */
   readonly replyHeaders: Record<string, string>;
@@ -82,8 +86,9 @@ export class RequestContext {
   constructor(
     readonly id: string,
     readonly method: string,
-    /** Path and query exactly as the client sent them. */
+    /** Normalised path and query (src/core/request-target.ts): routed on and forwarded as is. */
     readonly url: string,
+    /** The `Host` header, or the authority of an absolute-form target. */
     readonly host: string,
     readonly clientIp: string,
     readonly userAgent: string,

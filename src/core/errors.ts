@@ -55,6 +55,22 @@ export const ERROR_TABLE = {
     message: 'The request body nests objects and arrays too deeply.',
   },
   invalid_request: { status: 400, type: 'invalid_request_error', message: 'The request is invalid.' },
+  invalid_target: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'The request target cannot be normalised to a path.',
+  },
+  bad_request: { status: 400, type: 'invalid_request_error', message: 'The HTTP request is malformed.' },
+  request_timeout: {
+    status: 408,
+    type: 'timeout_error',
+    message: 'The client did not send the request in time.',
+  },
+  headers_too_large: {
+    status: 431,
+    type: 'invalid_request_error',
+    message: 'The request headers are too large.',
+  },
   request_too_large: {
     status: 413,
     type: 'invalid_request_error',
@@ -77,6 +93,11 @@ export const ERROR_TABLE = {
     status: 401,
     type: 'invalid_request_error',
     message: 'Invalid or missing admin key. Send it as "Authorization: Bearer <admin key>".',
+  },
+  admin_rate_limited: {
+    status: 429,
+    type: 'rate_limit_error',
+    message: 'Too many failed admin key attempts from this address; retry after the time in Retry-After.',
   },
   admin_disabled: {
     status: 404,
@@ -121,6 +142,11 @@ export const ERROR_TABLE = {
     status: 503,
     type: 'service_unavailable',
     message: 'No healthy upstream or key is available for this request.',
+  },
+  too_many_connections: {
+    status: 503,
+    type: 'service_unavailable',
+    message: 'Too many open connections; retry later.',
   },
   shutting_down: { status: 503, type: 'service_unavailable', message: 'The gateway is shutting down.' },
   upstream_timeout: { status: 504, type: 'timeout_error', message: 'The upstream did not answer in time.' },

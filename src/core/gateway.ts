@@ -11,10 +11,12 @@ import type { Transport } from '../proxy/transport';
 import { UpstreamStats } from '../routing/upstream-stats';
 import { RequestContext } from './context';
 import { addCorsHeaders, preflightHeaders } from './cors';
+import { EdgeCounters } from './edge-counters';
 import { GatewayError } from './errors';
 import { handleApiRequest, type LifecycleDeps } from './lifecycle';
 import { sendError, sendJson } from './reply';
 import { logRequest } from './request-line';
+import { ASTERISK, type NormalisedTarget, normaliseTarget } from './request-target';
 import { buildRuntime, type Runtime } from './runtime';
 import { healthReport } from './status';
 
@@ -31,6 +33,11 @@ export interface GatewayOptions {
 }
 
 export type RequestListener = (ctx: RequestContext) => void;
+
+/** What `OPTIONS *` answers: the methods the gateway serves. */
+const SERVER_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
+/** The context of a request whose target was refused: it is answered without routing. */
+const FALLBACK: NormalisedTarget = { url: '/', host: undefined };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -51,9 +58,11 @@ export class Gateway implements LifecycleDeps {
   /** Live latency and error figures per upstream name; survive reloads. */
   readonly upstreamStats: UpstreamStats;
   /** The admin API; features register their routes on it. Off while no admin key is set. */
-  readonly admin = new AdminRouter();
+  readonly admin: AdminRouter;
   inFlight = 0;
   draining = false;
+  /** Clients cut off or refused at the edge (timeouts, connection caps, parser errors). */
+  readonly edge = new EdgeCounters();
   private readonly redactor: Redactor;
   private readonly now: () => number;
 
@@ -74,7 +83,10 @@ export class Gateway implements LifecycleDeps {
     };
     this.upstreamStats = new UpstreamStats(this.now);
     this.runtime = buildRuntime(options.config, this.proxyDeps.random, this.upstreamStats);
+    this.admin = new AdminRouter(this.now);
+    this.admin.onAuthLimited = () => this.edge.count('admin_auth_limited');
     this.admin.setKey(options.config.admin.key);
+    this.admin.authFailures.limit = options.config.admin.max_auth_failures;
     this.applySecrets(options.config);
   }
 
@@ -83,6 +95,7 @@ export class Gateway implements LifecycleDeps {
     this.runtime = buildRuntime(config, this.proxyDeps.random, this.upstreamStats, this.runtime);
     this.access.configure(config);
     this.admin.setKey(config.admin.key);
+    this.admin.authFailures.limit = config.admin.max_auth_failures;
     this.applySecrets(config);
     for (const listener of this.reloadListeners) listener(this.runtime);
   }
@@ -94,7 +107,12 @@ export class Gateway implements LifecycleDeps {
   /** The entry point for every HTTP request on the public listener. */
   handle(req: ClientRequest, sink: ClientSink): void {
     const runtime = this.runtime;
-    const ctx = this.createContext(req, runtime);
+    const target = this.target(req);
+    const ctx = this.createContext(req, runtime, target instanceof GatewayError ? FALLBACK : target);
+    if (target instanceof GatewayError || target === ASTERISK) {
+      this.answerTarget(req, sink, ctx, target);
+      return;
+    }
     const { cors } = runtime.config.server;
     if (req.method === 'OPTIONS' && cors && req.header('access-control-request-method')) {
       const headers = preflightHeaders(
@@ -112,7 +130,8 @@ export class Gateway implements LifecycleDeps {
       return;
     }
     if (path.startsWith('/admin/') || path === '/admin' || path === '/metrics') {
-      this.admin.handle(req, sink, ctx.replyHeaders).catch((err: unknown) => {
+      const call = { replyHeaders: ctx.replyHeaders, clientIp: ctx.clientIp, target: ctx.url };
+      this.admin.handle(req, sink, call).catch((err: unknown) => {
         this.logger.error({ err }, 'admin request failed');
       });
       return;
@@ -163,22 +182,64 @@ export class Gateway implements LifecycleDeps {
     this.logger.warn({ route, detail }, 'no usable upstream or key for this route');
   }
 
-  private createContext(req: ClientRequest, runtime: Runtime): RequestContext {
+  /** A refused target (400, logged) or `OPTIONS *` (the methods served): nothing is routed. */
+  private answerTarget(
+    req: ClientRequest,
+    sink: ClientSink,
+    ctx: RequestContext,
+    target: GatewayError | NormalisedTarget,
+  ): void {
+    if (target instanceof GatewayError) {
+      ctx.replyHeaders.connection = 'close';
+      ctx.error = `invalid_target: ${target.message} (sent ${JSON.stringify(req.target.slice(0, 256))})`;
+      sendError(sink, ctx, target);
+      logRequest(this.logger, ctx);
+      return;
+    }
+    sink.writeHead(200, flatten({ allow: SERVER_METHODS, 'content-length': '0', ...ctx.replyHeaders }));
+    sink.end();
+  }
+
+  /** The normalised target, or the 400 to answer (docs/routing.md, "Request targets"). */
+  private target(req: ClientRequest): NormalisedTarget | GatewayError {
+    try {
+      return normaliseTarget(req.method, req.target);
+    } catch (err) {
+      if (err instanceof GatewayError) return err;
+      throw err;
+    }
+  }
+
+  private createContext(req: ClientRequest, runtime: Runtime, target: NormalisedTarget): RequestContext {
     const given = req.header('x-request-id');
     const id = given !== undefined && REQUEST_ID.test(given) ? given : crypto.randomUUID();
     const replyHeaders: Record<string, string> = { 'x-request-id': id };
     addCorsHeaders(runtime.config.server.cors, req.header('origin'), replyHeaders);
-    return new RequestContext(
+    const ctx = new RequestContext(
       id,
       req.method,
-      req.target,
-      req.header('host') ?? '',
+      target.url,
+      target.host ?? req.header('host') ?? '',
       clientIp(req, runtime.config.server.trust_proxy),
       req.header('user-agent') ?? '',
       performance.now(),
       replyHeaders,
     );
+    ctx.forwardedFor = forwardedFor(req, runtime.config.server.trust_proxy);
+    ctx.forwardCookies = runtime.config.server.forward_cookies;
+    return ctx;
   }
+}
+
+/**
+ * What the upstream is told in `X-Forwarded-For`: only what the gateway knows. The peer address;
+ * behind a trusted proxy (`server.trust_proxy`), the chain that proxy sent, then the peer.
+ */
+function forwardedFor(req: ClientRequest, trustProxy: boolean): string {
+  const peer = req.remoteAddress;
+  if (!trustProxy) return peer;
+  const chain = req.header('x-forwarded-for')?.trim();
+  return chain ? `${chain}, ${peer}` : peer;
 }
 
 function clientIp(req: ClientRequest, trustProxy: boolean): string {

@@ -8,6 +8,7 @@ import { applyRoute } from '../routing/apply-route';
 import { serveModelList } from '../routing/model-list';
 import type { RouteInput } from '../routing/router';
 import type { RequestContext } from './context';
+import type { EdgeCounters } from './edge-counters';
 import { GatewayError, isGatewayError } from './errors';
 import { sendError } from './reply';
 import type { Runtime } from './runtime';
@@ -17,6 +18,8 @@ export interface LifecycleDeps {
   readonly access: AccessControl;
   readonly logger: Logger;
   readonly proxyDeps: ProxyDeps;
+  /** Counts clients cut off at the edge (slow bodies), for metrics. */
+  readonly edge: EdgeCounters;
   /** Step "account": called once when the request is over, whatever happened. */
   account(ctx: RequestContext): void;
 }
@@ -39,7 +42,12 @@ export async function handleApiRequest(
       const allow = (model: string) => deps.access.allowsModel(ctx, model);
       if (serveModelList(ctx, sink, runtime.router.models, allow)) return deps.account(ctx);
     }
-    ctx.body = await req.readBody(runtime.config.server.max_body_size);
+    const { max_body_size: maxBody, timeouts } = runtime.config.server;
+    ctx.body = await req.readBody(maxBody, {
+      idleMs: timeouts.body_idle,
+      totalMs: timeouts.body,
+      onTimeout: (event) => deps.edge.count(event),
+    });
     parsedJson(ctx, req.header('content-type'));
     if (runtime.routes.length === 0) throw new GatewayError('no_upstream_configured');
     const route = runtime.router.match(routeInput(ctx, req));

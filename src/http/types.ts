@@ -22,9 +22,23 @@ export interface ClientRequest {
   readonly remoteAddress: string;
   /**
    * The whole body, or null when the request has none. Rejects with a `request_too_large`
-   * GatewayError past `limit` bytes, and with a ClientCancelledError when the client goes away.
+   * GatewayError past `limit` bytes, a `request_timeout` one past the deadlines, and with a
+   * ClientCancelledError when the client goes away.
    */
-  readBody(limit: number): Promise<Uint8Array | null>;
+  readBody(limit: number, deadlines?: BodyDeadlines): Promise<Uint8Array | null>;
+}
+
+/** Which body deadline cut a client off. */
+export type BodyTimeout = 'body_idle_timeout' | 'body_timeout';
+
+/** How long a client may take to send its body (`server.timeouts`); past them, 408. */
+export interface BodyDeadlines {
+  /** The longest gap between two pieces of the body. */
+  readonly idleMs: number;
+  /** The whole body, from the end of the headers. */
+  readonly totalMs: number;
+  /** Told which deadline cut a client off (metrics). */
+  readonly onTimeout?: (event: BodyTimeout) => void;
 }
 
 /**

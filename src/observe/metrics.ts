@@ -5,6 +5,8 @@ import { requestTokens } from './request-tokens';
 /** What the state gauges read at scrape time (never on the request path). */
 export interface MetricsStateView {
   inFlight(): number;
+  /** Clients cut off or refused at the edge, by reason (src/core/edge-counters.ts). */
+  edgeEvents?(): Iterable<[string, number]>;
   upstreams(): Iterable<UpstreamState>;
 }
 
@@ -134,6 +136,16 @@ export class GatewayMetrics {
 
   private stateGauges(state: MetricsStateView): void {
     const registers = [this.registry];
+    new Counter({
+      name: 'switchyard_client_errors_total',
+      help: 'Clients cut off or refused before a request was handled: timeouts (headers, body), connection caps, malformed requests, admin key guessing',
+      labelNames: ['reason'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [reason, count] of state.edgeEvents?.() ?? []) this.inc({ reason }, count);
+      },
+    });
     new Gauge({
       name: 'switchyard_in_flight_requests',
       help: 'API requests being handled now',

@@ -39,6 +39,8 @@ export function prepareOpenAiCompatible(input: AttemptInput): PreparedAttempt {
         contentLength: body ? body.length : null,
         extra: upstream.config.headers,
         defaults: provider.defaultHeaders,
+        forwardedFor: ctx.forwardedFor,
+        cookies: ctx.forwardCookies,
       }),
       body,
       headersTimeout: timeouts.first_byte,

@@ -16,15 +16,20 @@ const HOP_BY_HOP = new Set([
 /** The client's credentials: never forwarded, the upstream key replaces them. */
 const CLIENT_CREDENTIALS = new Set(['authorization', 'x-api-key', 'api-key', 'x-goog-api-key']);
 
+/** Claims about the client's address: the gateway sets `x-forwarded-for` itself. */
+const FORWARDING = new Set(['x-forwarded-for', 'forwarded', 'x-real-ip']);
+
 /**
  * Request headers the gateway does not forward: hop-by-hop, credentials, `host` (the upstream's
- * own is used), `content-length` (recomputed from the body sent) and `accept-encoding` (the
- * gateway reads bodies for usage and errors, so it asks upstreams for identity encoding).
+ * own is used), `content-length` (recomputed from the body sent), `accept-encoding` (the
+ * gateway reads bodies for usage and errors, so it asks upstreams for identity encoding) and the
+ * client's own forwarding claims.
  */
 function droppedFromRequest(lower: string): boolean {
   return (
     HOP_BY_HOP.has(lower) ||
     CLIENT_CREDENTIALS.has(lower) ||
+    FORWARDING.has(lower) ||
     lower === 'host' ||
     lower === 'content-length' ||
     lower === 'accept-encoding'
@@ -50,6 +55,10 @@ export interface UpstreamHeaderOptions {
   readonly contentLength: number | null;
   readonly extra: Readonly<Record<string, string>>;
   readonly defaults: Readonly<Record<string, string>>;
+  /** The `x-forwarded-for` to send ('' sends none). */
+  readonly forwardedFor?: string;
+  /** Forward the client's `Cookie` header (`server.forward_cookies`); dropped otherwise. */
+  readonly cookies?: boolean;
 }
 
 /** Builds the flat `[name, value, …]` header list sent upstream from the client's raw headers. */
@@ -64,6 +73,7 @@ export function upstreamRequestHeaders(
     const name = rawHeaders[i]!;
     const lower = name.toLowerCase();
     if (droppedFromRequest(lower) || listed?.has(lower) || lower === 'x-request-id') continue;
+    if (lower === 'cookie' && !options.cookies) continue;
     if (lower in options.extra) continue;
     present.add(lower);
     out.push(name, rawHeaders[i + 1]!);
@@ -72,6 +82,8 @@ export function upstreamRequestHeaders(
   for (const name in options.extra) out.push(name, options.extra[name]!);
   if (options.authHeader && options.authValue !== null) out.push(options.authHeader, options.authValue);
   if (options.contentLength !== null) out.push('content-length', String(options.contentLength));
+  if (options.forwardedFor && !('x-forwarded-for' in options.extra))
+    out.push('x-forwarded-for', options.forwardedFor);
   out.push('x-request-id', options.requestId);
   return out;
 }

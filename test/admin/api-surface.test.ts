@@ -10,8 +10,9 @@ describe('the admin API surface', () => {
   let separate: TestGateway;
 
   beforeAll(async () => {
-    gw = await startTestGateway({ admin: { key: ADMIN_KEY } });
-    separate = await startTestGateway({ admin: { key: ADMIN_KEY, port: 0 } });
+    // Every route is tried with wrong keys: the per-address limit on failures would cut that short.
+    gw = await startTestGateway({ admin: { key: ADMIN_KEY, max_auth_failures: 0 } });
+    separate = await startTestGateway({ admin: { key: ADMIN_KEY, port: 0, max_auth_failures: 0 } });
   });
 
   afterAll(async () => {

@@ -26,7 +26,7 @@ export async function listenAdmin(
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/metrics' || path === '/admin' || path.startsWith('/admin/')) {
       const exchange = new NodeHttpExchange(req, res);
-      router.handle(exchange, exchange, headers, 'admin').catch((err: unknown) => {
+      router.handle(exchange, exchange, { replyHeaders: headers, via: 'admin' }).catch((err: unknown) => {
         logger.error({ err }, 'admin request failed');
       });
       return;

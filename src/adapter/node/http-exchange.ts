@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ClientRequest, ClientSink, FlatHeaders } from '../../http/types';
+import type { BodyDeadlines, ClientRequest, ClientSink, FlatHeaders } from '../../http/types';
 import { readBody } from './read-body';
 
 /**
@@ -33,8 +33,8 @@ export class NodeHttpExchange implements ClientRequest, ClientSink {
     return Array.isArray(value) ? value[0] : value;
   }
 
-  readBody(limit: number): Promise<Uint8Array | null> {
-    return readBody(this.req, limit);
+  readBody(limit: number, deadlines?: BodyDeadlines): Promise<Uint8Array | null> {
+    return readBody(this.req, limit, deadlines);
   }
 
   get headersSent(): boolean {

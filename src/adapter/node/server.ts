@@ -1,6 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TimeoutsConfig } from '../../config/schema/server';
 import type { Gateway } from '../../core/gateway';
+import { answerClientError } from './client-error';
+import { ConnectionLimits } from './connection-limits';
 import { NodeHttpExchange } from './http-exchange';
 
 export interface ListeningServer {
@@ -20,14 +23,33 @@ const LISTEN_BACKLOG = 4096;
 
 /** Serves the gateway over node:http with keep-alive and no Nagle delay for streams. */
 export async function listen(gateway: Gateway, host: string, port: number): Promise<ListeningServer> {
+  const timeouts = gateway.runtime.config.server.timeouts;
+  const limits = new ConnectionLimits(() => gateway.runtime.config.server, gateway.edge);
   const server = createServer(
-    { noDelay: true, keepAlive: true, requestTimeout: 0, headersTimeout: 60_000 },
+    {
+      noDelay: true,
+      keepAlive: true,
+      // The body's deadlines are the gateway's own (readBody), answered with 408 there.
+      requestTimeout: 0,
+      headersTimeout: timeouts.headers,
+      // How often Node looks for connections past the headers timeout (its default is 30 s).
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(timeouts.headers / 4))),
+    },
     (req, res) => {
+      if (limits.isRefused(req.socket)) {
+        req.socket.destroy();
+        return;
+      }
       const exchange = new NodeHttpExchange(req, res);
       gateway.handle(exchange, exchange);
     },
   );
-  server.keepAliveTimeout = 65_000;
+  applyTimeouts(server, timeouts);
+  gateway.reloadListeners.push((runtime) => applyTimeouts(server, runtime.config.server.timeouts));
+  server.on('connection', limits.admit);
+  server.on('clientError', (err: Error & { code?: string }, socket) =>
+    answerClientError(err, socket, gateway.edge),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
@@ -42,6 +64,11 @@ export async function listen(gateway: Gateway, host: string, port: number): Prom
     host: address.address,
     drain: (timeoutMs) => drain(server, gateway, timeoutMs),
   };
+}
+
+function applyTimeouts(server: Server, timeouts: TimeoutsConfig): void {
+  server.headersTimeout = timeouts.headers;
+  server.keepAliveTimeout = timeouts.keep_alive;
 }
 
 async function drain(server: Server, gateway: Gateway, timeoutMs: number): Promise<void> {

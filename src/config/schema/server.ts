@@ -9,6 +9,19 @@ const corsOptions = z
   })
   .strict();
 
+/** A duration that must be more than 0. */
+const positiveDuration = duration.refine((ms) => ms > 0, 'must be more than 0 (a duration such as 15s)');
+
+/** How long a client may take: nginx and HAProxy use the same order of magnitude. */
+const timeoutsSchema = z
+  .object({
+    headers: positiveDuration.default(15_000),
+    body_idle: positiveDuration.default(30_000),
+    body: positiveDuration.default(60_000),
+    keep_alive: positiveDuration.default(65_000),
+  })
+  .strict();
+
 export const serverSchema = z
   .object({
     host: z.string().min(1).default('127.0.0.1'),
@@ -23,10 +36,23 @@ export const serverSchema = z
     max_body_size: byteSize.default(32 * 1024 * 1024),
     shutdown_timeout: duration.default(30_000),
     trust_proxy: z.boolean().default(false),
+    timeouts: timeoutsSchema.prefault({}),
+    max_connections: z
+      .number({ message: 'must be a whole number of connections (0: no cap)' })
+      .int('must be a whole number of connections (0: no cap)')
+      .min(0, 'must be 0 (no cap) or more')
+      .default(20_000),
+    max_connections_per_ip: z
+      .number({ message: 'must be a whole number of connections (0: no cap)' })
+      .int('must be a whole number of connections (0: no cap)')
+      .min(0, 'must be 0 (no cap) or more')
+      .default(0),
+    forward_cookies: z.boolean().default(false),
     log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     log_format: z.enum(['auto', 'json', 'pretty']).default('auto'),
   })
   .strict();
 
 export type ServerConfig = z.output<typeof serverSchema>;
+export type TimeoutsConfig = ServerConfig['timeouts'];
 export type CorsConfig = NonNullable<ServerConfig['cors']>;

@@ -125,11 +125,12 @@ describe('upstream health, retries and failover', () => {
   });
 
   it('waits out a short Retry-After when no other key is free, within the deadline', async () => {
-    const single = await mock((req, res) =>
-      req.n === 0
-        ? sendJson(res, 429, { error: { message: 'wait' } }, { 'retry-after-ms': '60' })
-        : replyChat()(req, res),
-    );
+    const arrivals: number[] = [];
+    const single = await mock((req, res) => {
+      arrivals.push(performance.now());
+      if (req.n === 0) sendJson(res, 429, { error: { message: 'wait' } }, { 'retry-after-ms': '200' });
+      else replyChat()(req, res);
+    });
     const gw = await gateway({
       retry: { backoff: 0, max_retry_after: '1s' },
       upstreams: [{ name: 's', url: single.url, keys: ['sk-single-0000001'] }],
@@ -138,6 +139,8 @@ describe('upstream health, retries and failover', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('x-switchyard-attempts')).toBe('2');
     expect(single.requests).toHaveLength(2);
+    // The second attempt left no earlier than the 200 ms the upstream asked for.
+    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(200);
   });
 
   it('takes an upstream out of rotation while active checks say it is down', async () => {

@@ -18,8 +18,9 @@ const CLIENT_CREDENTIALS = new Set(['authorization', 'x-api-key', 'api-key', 'x-
 
 /**
  * Request headers the gateway does not forward: hop-by-hop, credentials, `host` (the upstream's
- * own is used), `content-length` (recomputed from the body sent) and `accept-encoding` (the
- * gateway reads bodies for usage and errors, so it asks upstreams for identity encoding).
+ * own is used), `content-length` (recomputed from the body sent), `accept-encoding` (the
+ * gateway reads bodies for usage and errors, so it asks upstreams for identity encoding) and
+ * `expect` (Node answered `100 Continue` to the client; the gateway sends the whole body it holds).
  */
 function droppedFromRequest(lower: string): boolean {
   return (
@@ -27,7 +28,8 @@ function droppedFromRequest(lower: string): boolean {
     CLIENT_CREDENTIALS.has(lower) ||
     lower === 'host' ||
     lower === 'content-length' ||
-    lower === 'accept-encoding'
+    lower === 'accept-encoding' ||
+    lower === 'expect'
   );
 }
 

@@ -3,14 +3,16 @@ import type { KeyGate } from '../access/limits/key-gate';
 import type { RetryPolicy } from '../config/schema/index';
 import type { RequestContext } from '../core/context';
 import { GatewayError } from '../core/errors';
+import { isNotSent, isRedirect } from '../health/classify';
 import type { AttemptRecord, HealthTracker } from '../health/tracker';
-import { scrubErrorBody } from '../observe/scrub';
+import type { Verdict } from '../health/verdict';
+import { maskHeaders, scrubErrorBody } from '../observe/scrub';
 import type { UpstreamKey } from '../routing/key-pool';
 import type { Route } from '../routing/route';
 import { selectTarget, type Target } from '../routing/select';
 import type { Upstream } from '../routing/upstream';
 import { Attempt } from './attempt';
-import { ClientCancelledError, isTimeout, TotalTimeoutError } from './failures';
+import { ClientCancelledError, describeFailure, isTimeout, TotalTimeoutError } from './failures';
 import { clientResponseHeaders, headerValue } from './headers';
 import { sendError } from './respond';
 import { retryScope } from './retry-policy';
@@ -25,8 +27,13 @@ export interface ProxyDeps {
   readonly now: () => number;
   /** Warns about a route with nothing usable (throttled by the caller). */
   readonly warnUnavailable: (route: Route, detail: string) => void;
-  /** Masks known secrets in upstream error bodies passed to the client (the logger's redactor). */
+  /**
+   * Masks known secrets and key-shaped tokens in what the upstream sends about itself and that
+   * the gateway holds anyway: response headers and error bodies (the logger's redactor).
+   */
   readonly redact?: (text: string) => string;
+  /** Masks only the registered secrets: held success bodies, whose key-shaped text is content. */
+  readonly redactRegistered?: (text: string) => string;
   /** Per-upstream-key limits: selection skips keys the gate does not let through. */
   readonly keyGate?: KeyGate;
 }
@@ -38,6 +45,9 @@ export type Failure =
       readonly status: number;
       readonly headers: IncomingHttpHeaders;
       readonly body: Buffer;
+      readonly verdict: Verdict;
+      /** The body was over the hold limit and dropped. */
+      readonly oversized: boolean;
     }
   | { readonly kind: 'error'; readonly error: Error; readonly cutShort: boolean };
 
@@ -129,11 +139,14 @@ export class ProxyExchange {
     const observer = ctx.responseObserver;
     observer?.onHead?.(status, headers);
     const rewritesBody = contentLength === null && observer?.rewritesBody?.() === true;
-    this.res.writeHead(status, clientResponseHeaders(headers, own, contentLength, rewritesBody));
+    const shown = maskHeaders(headers, this.deps.redact);
+    this.res.writeHead(status, clientResponseHeaders(shown, own, contentLength, rewritesBody));
   }
 
   /** Sends a complete held answer (plain JSON success). */
-  sendHeld(attempt: Attempt, status: number, headers: IncomingHttpHeaders, body: Buffer): void {
+  sendHeld(attempt: Attempt, status: number, headers: IncomingHttpHeaders, held: Buffer): void {
+    const encoding = headerValue(headers, 'content-encoding');
+    const body = scrubErrorBody(held, encoding, this.deps.redactRegistered);
     this.commit(attempt, status, headers, body.length);
     const observer = this.ctx.responseObserver;
     if (observer) {
@@ -162,7 +175,7 @@ export class ProxyExchange {
     this.ctx.upstreamMs += record.durationMs;
     attempt.recordedMs = record.durationMs;
     this.deps.health.record(attempt.upstream, attempt.key, record, this.deps.now());
-    this.route.strategy.observe?.(attempt.upstream, record);
+    if (record.verdict !== 'not_sent') this.route.strategy.observe?.(attempt.upstream, record);
   }
 
   /** Sends or schedules the next attempt; false when the budget is spent or nothing is usable. */
@@ -198,7 +211,12 @@ export class ProxyExchange {
     target.upstream.inFlight++;
     this.deps.health.onDispatch(target.upstream, this.deps.now());
     if (this.attemptCount === 1 && !this.ctx.stream) this.armDeadline(target.upstream.timeouts.total);
-    this.deps.transport.dispatch(target.upstream, attempt.dispatchOptions(this.rawHeaders), attempt);
+    try {
+      this.deps.transport.dispatch(target.upstream, attempt.dispatchOptions(this.rawHeaders), attempt);
+    } catch (err) {
+      // A request the transport refused to build synchronously: nothing reached the upstream.
+      attempt.onResponseError(undefined, asNotSent(err));
+    }
   }
 
   private budgetLeft(): boolean {
@@ -243,7 +261,13 @@ export class ProxyExchange {
       this.complete();
       return;
     }
-    if (failure.kind === 'response') {
+    const refusal = failure.kind === 'response' ? gatewayAnswerFor(failure) : undefined;
+    if (refusal) {
+      this.ctx.upstream = attempt.upstream;
+      this.ctx.key = attempt.key;
+      this.ctx.replyHeaders['x-switchyard-attempts'] = String(this.attemptCount);
+      sendError(this.res, this.ctx, refusal);
+    } else if (failure.kind === 'response') {
       const body = scrubErrorBody(
         failure.body,
         headerValue(failure.headers, 'content-encoding'),
@@ -279,8 +303,32 @@ function isFinalTimeout(failure: Failure): boolean {
 }
 
 function toGatewayError(err: Error & { code?: string }, bodyCutShort: boolean): GatewayError {
-  if (isTimeout(err)) return new GatewayError('upstream_timeout', { cause: err });
-  return new GatewayError(bodyCutShort ? 'upstream_bad_response' : 'upstream_unreachable', { cause: err });
+  const options = { cause: err, detail: describeFailure(err) };
+  if (isNotSent(err)) return new GatewayError('request_not_forwardable', options);
+  if (isTimeout(err)) return new GatewayError('upstream_timeout', options);
+  return new GatewayError(bodyCutShort ? 'upstream_bad_response' : 'upstream_unreachable', options);
+}
+
+/**
+ * Upstream answers that are not passed on: a redirect, a refusal of the gateway's key (the client
+ * would take it for a refusal of its own token) and an error body too large to scan.
+ */
+function gatewayAnswerFor(failure: Extract<Failure, { kind: 'response' }>): GatewayError | undefined {
+  const detail = `upstream answered HTTP ${failure.status}`;
+  if (isRedirect(failure.status)) {
+    const location = headerValue(failure.headers, 'location');
+    return new GatewayError('upstream_redirect', { detail: `${detail} to ${location ?? '(no location)'}` });
+  }
+  if (failure.verdict === 'invalid_key') return new GatewayError('upstream_keys_rejected', { detail });
+  if (failure.oversized)
+    return new GatewayError('upstream_bad_response', { detail: `${detail}, error body too large` });
+  return undefined;
+}
+
+function asNotSent(err: unknown): Error {
+  if (err instanceof Error && isNotSent(err)) return err;
+  const wrapped = new Error(err instanceof Error ? err.message : String(err), { cause: err });
+  return Object.assign(wrapped, { code: 'UND_ERR_INVALID_ARG' });
 }
 
 /**

@@ -3,12 +3,7 @@ import type { ConfigInput } from '../../src/config/schema/index';
 import { ADMIN_KEY, admin } from '../helpers/admin';
 import { errorOf } from '../helpers/errors';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import {
-  chatCompletion,
-  type MockHandler,
-  sendJson,
-  startMock,
-} from '../helpers/mock-upstream';
+import { chatCompletion, type MockHandler, sendJson, startMock } from '../helpers/mock-upstream';
 
 /** Upstream answers that are not the client's business: refused keys, redirects, failures. */
 

@@ -83,13 +83,16 @@ export function isNotSent(err: Error & { code?: string }): boolean {
   return err.code !== undefined && NOT_SENT_CODES.has(err.code);
 }
 
+/** The transport threw while taking the request (a gateway fault): nothing was sent either. */
+const DISPATCH_THREW = 'SY_DISPATCH_THREW';
+
 /**
  * Transport failures: connect refused/reset, DNS, TLS and timeouts are upstream faults; a request
  * undici refused to build is `not_sent`; a cancel is the client's.
  */
 export function classifyError(err: Error & { code?: string }): Classification {
   if (err.name === 'ClientCancelledError') return of('client_cancelled');
-  if (isNotSent(err)) return of('not_sent');
+  if (isNotSent(err) || err.code === DISPATCH_THREW) return of('not_sent');
   return of('upstream_fault');
 }
 

@@ -3,7 +3,7 @@ import type { KeyGate } from '../access/limits/key-gate';
 import type { RetryPolicy } from '../config/schema/index';
 import type { RequestContext } from '../core/context';
 import { GatewayError } from '../core/errors';
-import { isNotSent, isRedirect } from '../health/classify';
+import { isNotSent } from '../health/classify';
 import type { AttemptRecord, HealthTracker } from '../health/tracker';
 import type { Verdict } from '../health/verdict';
 import { maskHeaders, scrubErrorBody } from '../observe/scrub';
@@ -12,7 +12,14 @@ import type { Route } from '../routing/route';
 import { selectTarget, type Target } from '../routing/select';
 import type { Upstream } from '../routing/upstream';
 import { Attempt } from './attempt';
-import { ClientCancelledError, describeFailure, isTimeout, TotalTimeoutError } from './failures';
+import {
+  ClientCancelledError,
+  DispatchThrewError,
+  describeFailure,
+  isTimeout,
+  TotalTimeoutError,
+} from './failures';
+import { asNotSent, gatewayAnswerFor } from './gateway-answer';
 import { clientResponseHeaders, headerValue } from './headers';
 import { sendError } from './respond';
 import { retryScope } from './retry-policy';
@@ -305,30 +312,9 @@ function isFinalTimeout(failure: Failure): boolean {
 function toGatewayError(err: Error & { code?: string }, bodyCutShort: boolean): GatewayError {
   const options = { cause: err, detail: describeFailure(err) };
   if (isNotSent(err)) return new GatewayError('request_not_forwardable', options);
+  if (err instanceof DispatchThrewError) return new GatewayError('internal_error', options);
   if (isTimeout(err)) return new GatewayError('upstream_timeout', options);
   return new GatewayError(bodyCutShort ? 'upstream_bad_response' : 'upstream_unreachable', options);
-}
-
-/**
- * Upstream answers that are not passed on: a redirect, a refusal of the gateway's key (the client
- * would take it for a refusal of its own token) and an error body too large to scan.
- */
-function gatewayAnswerFor(failure: Extract<Failure, { kind: 'response' }>): GatewayError | undefined {
-  const detail = `upstream answered HTTP ${failure.status}`;
-  if (isRedirect(failure.status)) {
-    const location = headerValue(failure.headers, 'location');
-    return new GatewayError('upstream_redirect', { detail: `${detail} to ${location ?? '(no location)'}` });
-  }
-  if (failure.verdict === 'invalid_key') return new GatewayError('upstream_keys_rejected', { detail });
-  if (failure.oversized)
-    return new GatewayError('upstream_bad_response', { detail: `${detail}, error body too large` });
-  return undefined;
-}
-
-function asNotSent(err: unknown): Error {
-  if (err instanceof Error && isNotSent(err)) return err;
-  const wrapped = new Error(err instanceof Error ? err.message : String(err), { cause: err });
-  return Object.assign(wrapped, { code: 'UND_ERR_INVALID_ARG' });
 }
 
 /**

@@ -62,6 +62,30 @@ const openaiLike: MockHandler = (req, res) => {
   replyChat()(req, res);
 };
 
+/** Gemini's error shape; the request's text only ever appears in `message`. */
+const geminiLike: MockHandler = (req, res) => {
+  const text = req.body.length > 0 ? JSON.stringify(req.json()) : '';
+  const error = (code: number, status: string, message: string) =>
+    sendJson(res, code, [{ error: { code, message, status } }]);
+  if (req.url.startsWith('/v1/files'))
+    error(403, 'PERMISSION_DENIED', 'You do not have permission to access the File abc');
+  else if (req.url.startsWith('/v1/embeddings'))
+    error(400, 'INVALID_ARGUMENT', `Invalid value at 'input' (${text})`);
+  else error(404, 'NOT_FOUND', `models/${String(req.json().model)} is not found for API version v1beta`);
+};
+
+/** Anthropic's error shape. */
+const anthropicLike: MockHandler = (req, res) => {
+  const text = req.body.length > 0 ? JSON.stringify(req.json()) : '';
+  const error = (status: number, type: string, message: string) =>
+    sendJson(res, status, { type: 'error', error: { type, message } });
+  if (req.url.startsWith('/v1/files'))
+    error(403, 'forbidden', 'This endpoint is not available for this request.');
+  else if (req.url.startsWith('/v1/embeddings'))
+    error(400, 'invalid_request_error', `input: unexpected ${text}`);
+  else error(404, 'not_found_error', `model: ${String(req.json().model)}`);
+};
+
 interface HealthView {
   upstreams: { name: string; state: string; consecutive_faults: number; faults: number }[];
 }
@@ -75,14 +99,22 @@ describe('hostile requests never change key or upstream health', () => {
     for (const close of cleanup.splice(0).reverse()) await close();
   });
 
-  async function setup(): Promise<{ gw: TestGateway; mocks: MockUpstream[] }> {
-    const mocks = [await startMock(openaiLike), await startMock(openaiLike)];
+  async function setup(
+    handler: MockHandler = openaiLike,
+    provider: 'openai' | 'gemini' | 'anthropic' = 'openai',
+  ): Promise<{ gw: TestGateway; mocks: MockUpstream[] }> {
+    const mocks = [await startMock(handler), await startMock(handler)];
     const gw = await startTestGateway({
       admin: { key: ADMIN_KEY },
       retry: { backoff: 0 },
       // The strictest thresholds: a single wrongly counted answer would show.
       health: { eject_threshold: 1, blacklist_threshold: 1, marker_blacklist_threshold: 1 },
-      upstreams: mocks.map((m, i) => ({ name: `u${i}`, url: m.url, keys: [`sk-hostile-key-00000${i}`] })),
+      upstreams: mocks.map((m, i) => ({
+        name: `u${i}`,
+        url: m.url,
+        provider,
+        keys: [`sk-hostile-key-00000${i}`],
+      })),
     });
     cleanup.push(...mocks.map((m) => m.close), () => gw.stop(1000));
     return { gw, mocks };
@@ -121,6 +153,21 @@ describe('hostile requests never change key or upstream health', () => {
     await expectUntouched(gw);
     const ok = await post(gw, '/v1/chat/completions', { model: 'gpt-ok', messages: [] });
     expect(ok.status).toBe(200);
+  });
+
+  it.each([
+    ['gemini', geminiLike],
+    ['anthropic', anthropicLike],
+  ] as const)('%s: provider codes echoed in messages are client errors', async (provider, handler) => {
+    const { gw } = await setup(handler, provider);
+    for (const word of MARKER_WORDS) {
+      const chat = await post(gw, '/v1/chat/completions', { model: word, messages: [] });
+      expect(chat.status).toBe(404);
+      const bad = await post(gw, '/v1/embeddings', { model: 'gpt-ok', input: word });
+      expect(bad.status).toBe(400);
+    }
+    for (let i = 0; i < 4; i++) expect((await fetch(`${gw.url}/v1/files/abc`)).status).toBe(403);
+    await expectUntouched(gw);
   });
 
   it('requests undici cannot send are refused with 400 and recorded against no one', async () => {

@@ -1,11 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 /**
- * Masks secrets in an upstream error body the gateway holds before passing it on: an upstream
- * that echoes the key it was sent ("Incorrect API key provided: sk-…") must not hand the
- * gateway's key to the client. Compressed bodies are left as they are.
+ * Masks secrets in an upstream body the gateway holds before passing it on: an upstream that
+ * echoes the key it was sent ("Incorrect API key provided: sk-…") must not hand the gateway's key
+ * to the client. Error bodies get the full redactor, held success bodies only the registered
+ * secrets (docs/security.md). Compressed bodies are left as they are.
  */
-export function scrubErrorBody(
+export function scrubHeldBody(
   body: Buffer,
   contentEncoding: string | undefined,
   redact: ((text: string) => string) | undefined,

@@ -6,7 +6,7 @@ import { GatewayError } from '../core/errors';
 import { isNotSent } from '../health/classify';
 import type { AttemptRecord, HealthTracker } from '../health/tracker';
 import type { Verdict } from '../health/verdict';
-import { maskHeaders, scrubErrorBody } from '../observe/scrub';
+import { maskHeaders, scrubHeldBody } from '../observe/scrub';
 import type { UpstreamKey } from '../routing/key-pool';
 import type { Route } from '../routing/route';
 import { selectTarget, type Target } from '../routing/select';
@@ -153,7 +153,7 @@ export class ProxyExchange {
   /** Sends a complete held answer (plain JSON success). */
   sendHeld(attempt: Attempt, status: number, headers: IncomingHttpHeaders, held: Buffer): void {
     const encoding = headerValue(headers, 'content-encoding');
-    const body = scrubErrorBody(held, encoding, this.deps.redactRegistered);
+    const body = scrubHeldBody(held, encoding, this.deps.redactRegistered);
     this.commit(attempt, status, headers, body.length);
     const observer = this.ctx.responseObserver;
     if (observer) {
@@ -275,7 +275,7 @@ export class ProxyExchange {
       this.ctx.replyHeaders['x-switchyard-attempts'] = String(this.attemptCount);
       sendError(this.res, this.ctx, refusal);
     } else if (failure.kind === 'response') {
-      const body = scrubErrorBody(
+      const body = scrubHeldBody(
         failure.body,
         headerValue(failure.headers, 'content-encoding'),
         this.deps.redact,

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { ERROR_TABLE } from '../core/errors';
 import { type Classification, classifyError, classifyResponse, mayNeedBody } from '../health/classify';
 import { retryAfterMs } from '../health/retry-after';
 import type { AttemptRecord } from '../health/tracker';
@@ -10,10 +11,12 @@ import { describeFailure } from './failures';
 import { headerValue, upstreamRequestHeaders } from './headers';
 import { sseErrorEvent } from './respond';
 
-/** Plain JSON answers up to this size are held until complete, so a cut body can still be a 502. */
+/**
+ * Plain JSON answers up to this size are held until complete, so a cut body can still be a 502;
+ * error answers too (they are scanned for echoed secrets before they are passed on). An error
+ * body larger than this is not passed on at all.
+ */
 const BUFFER_LIMIT = 8 * 1024 * 1024;
-/** Error bodies up to this size are read to find provider error markers. */
-const COLLECT_LIMIT = 256 * 1024;
 
 /**
  * - pipe: committed; bytes go to the client as they arrive.
@@ -39,6 +42,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
   private mode: Mode = 'pipe';
   private chunks: Buffer[] = [];
   private bytes = 0;
+  /** An error body over BUFFER_LIMIT: read to its end and dropped. */
+  private oversized = false;
   private sse = false;
   private endsOnEventBoundary = true;
 
@@ -101,9 +106,15 @@ export class Attempt implements Dispatcher.DispatchHandler {
       this.write(controller, chunk);
       return;
     }
+    if (this.oversized) return;
     this.chunks.push(chunk);
     this.bytes += chunk.length;
-    if (this.bytes > (this.mode === 'buffer' ? BUFFER_LIMIT : COLLECT_LIMIT)) this.overflow(controller);
+    if (this.bytes <= BUFFER_LIMIT) return;
+    if (this.mode === 'buffer') this.overflow(controller);
+    else {
+      this.oversized = true;
+      this.chunks = [];
+    }
   }
 
   onResponseEnd(): void {
@@ -125,12 +136,21 @@ export class Attempt implements Dispatcher.DispatchHandler {
       exchange.sendHeld(this, this.status, this.headers, body);
       return;
     }
-    const classification = classifyResponse(this.status, body.toString('utf8'), this.upstream.provider);
-    const failure: Failure = { kind: 'response', status: this.status, headers: this.headers, body };
-    exchange.settleFailure(this, this.record(classification, snippet(body)), failure);
+    const text = this.oversized ? undefined : body.toString('utf8');
+    const classification = classifyResponse(this.status, text, this.upstream.provider);
+    const failure: Failure = {
+      kind: 'response',
+      status: this.status,
+      headers: this.headers,
+      body,
+      verdict: classification.verdict,
+      oversized: this.oversized,
+    };
+    const error = this.oversized ? `error body over ${BUFFER_LIMIT} bytes` : snippet(body);
+    exchange.settleFailure(this, this.record(classification, error), failure);
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {
     const { exchange } = this;
     const record = this.record(classifyError(err), describeFailure(err));
     if (exchange.committedBy(this)) {
@@ -190,9 +210,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
     ctx.responseObserver?.onEnd?.(true);
     if (res.destroyed) return;
     if (this.sse) {
-      res.end(
-        sseErrorEvent(`upstream stream interrupted (${describeFailure(err)})`, !this.endsOnEventBoundary),
-      );
+      res.end(sseErrorEvent(ERROR_TABLE.upstream_stream_interrupted.message, !this.endsOnEventBoundary));
     } else {
       res.destroy(err);
     }

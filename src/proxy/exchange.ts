@@ -3,14 +3,23 @@ import type { KeyGate } from '../access/limits/key-gate';
 import type { RetryPolicy } from '../config/schema/index';
 import type { RequestContext } from '../core/context';
 import { GatewayError } from '../core/errors';
+import { isNotSent } from '../health/classify';
 import type { AttemptRecord, HealthTracker } from '../health/tracker';
-import { scrubErrorBody } from '../observe/scrub';
+import type { Verdict } from '../health/verdict';
+import { maskHeaders, scrubHeldBody } from '../observe/scrub';
 import type { UpstreamKey } from '../routing/key-pool';
 import type { Route } from '../routing/route';
 import { selectTarget, type Target } from '../routing/select';
 import type { Upstream } from '../routing/upstream';
 import { Attempt } from './attempt';
-import { ClientCancelledError, isTimeout, TotalTimeoutError } from './failures';
+import {
+  ClientCancelledError,
+  DispatchThrewError,
+  describeFailure,
+  isTimeout,
+  TotalTimeoutError,
+} from './failures';
+import { asNotSent, gatewayAnswerFor } from './gateway-answer';
 import { clientResponseHeaders, headerValue } from './headers';
 import { sendError } from './respond';
 import { retryScope } from './retry-policy';
@@ -25,8 +34,13 @@ export interface ProxyDeps {
   readonly now: () => number;
   /** Warns about a route with nothing usable (throttled by the caller). */
   readonly warnUnavailable: (route: Route, detail: string) => void;
-  /** Masks known secrets in upstream error bodies passed to the client (the logger's redactor). */
+  /**
+   * Masks known secrets and key-shaped tokens in what the upstream sends about itself and that
+   * the gateway holds anyway: response headers and error bodies (the logger's redactor).
+   */
   readonly redact?: (text: string) => string;
+  /** Masks only the registered secrets: held success bodies, whose key-shaped text is content. */
+  readonly redactRegistered?: (text: string) => string;
   /** Per-upstream-key limits: selection skips keys the gate does not let through. */
   readonly keyGate?: KeyGate;
 }
@@ -38,6 +52,9 @@ export type Failure =
       readonly status: number;
       readonly headers: IncomingHttpHeaders;
       readonly body: Buffer;
+      readonly verdict: Verdict;
+      /** The body was over the hold limit and dropped. */
+      readonly oversized: boolean;
     }
   | { readonly kind: 'error'; readonly error: Error; readonly cutShort: boolean };
 
@@ -129,11 +146,14 @@ export class ProxyExchange {
     const observer = ctx.responseObserver;
     observer?.onHead?.(status, headers);
     const rewritesBody = contentLength === null && observer?.rewritesBody?.() === true;
-    this.res.writeHead(status, clientResponseHeaders(headers, own, contentLength, rewritesBody));
+    const shown = maskHeaders(headers, this.deps.redact);
+    this.res.writeHead(status, clientResponseHeaders(shown, own, contentLength, rewritesBody));
   }
 
   /** Sends a complete held answer (plain JSON success). */
-  sendHeld(attempt: Attempt, status: number, headers: IncomingHttpHeaders, body: Buffer): void {
+  sendHeld(attempt: Attempt, status: number, headers: IncomingHttpHeaders, held: Buffer): void {
+    const encoding = headerValue(headers, 'content-encoding');
+    const body = scrubHeldBody(held, encoding, this.deps.redactRegistered);
     this.commit(attempt, status, headers, body.length);
     const observer = this.ctx.responseObserver;
     if (observer) {
@@ -162,7 +182,7 @@ export class ProxyExchange {
     this.ctx.upstreamMs += record.durationMs;
     attempt.recordedMs = record.durationMs;
     this.deps.health.record(attempt.upstream, attempt.key, record, this.deps.now());
-    this.route.strategy.observe?.(attempt.upstream, record);
+    if (record.verdict !== 'not_sent') this.route.strategy.observe?.(attempt.upstream, record);
   }
 
   /** Sends or schedules the next attempt; false when the budget is spent or nothing is usable. */
@@ -198,7 +218,12 @@ export class ProxyExchange {
     target.upstream.inFlight++;
     this.deps.health.onDispatch(target.upstream, this.deps.now());
     if (this.attemptCount === 1 && !this.ctx.stream) this.armDeadline(target.upstream.timeouts.total);
-    this.deps.transport.dispatch(target.upstream, attempt.dispatchOptions(this.rawHeaders), attempt);
+    try {
+      this.deps.transport.dispatch(target.upstream, attempt.dispatchOptions(this.rawHeaders), attempt);
+    } catch (err) {
+      // A request the transport refused to build synchronously: nothing reached the upstream.
+      attempt.onResponseError(undefined, asNotSent(err));
+    }
   }
 
   private budgetLeft(): boolean {
@@ -243,8 +268,14 @@ export class ProxyExchange {
       this.complete();
       return;
     }
-    if (failure.kind === 'response') {
-      const body = scrubErrorBody(
+    const refusal = failure.kind === 'response' ? gatewayAnswerFor(failure) : undefined;
+    if (refusal) {
+      this.ctx.upstream = attempt.upstream;
+      this.ctx.key = attempt.key;
+      this.ctx.replyHeaders['x-switchyard-attempts'] = String(this.attemptCount);
+      sendError(this.res, this.ctx, refusal);
+    } else if (failure.kind === 'response') {
+      const body = scrubHeldBody(
         failure.body,
         headerValue(failure.headers, 'content-encoding'),
         this.deps.redact,
@@ -279,8 +310,11 @@ function isFinalTimeout(failure: Failure): boolean {
 }
 
 function toGatewayError(err: Error & { code?: string }, bodyCutShort: boolean): GatewayError {
-  if (isTimeout(err)) return new GatewayError('upstream_timeout', { cause: err });
-  return new GatewayError(bodyCutShort ? 'upstream_bad_response' : 'upstream_unreachable', { cause: err });
+  const options = { cause: err, detail: describeFailure(err) };
+  if (isNotSent(err)) return new GatewayError('request_not_forwardable', options);
+  if (err instanceof DispatchThrewError) return new GatewayError('internal_error', options);
+  if (isTimeout(err)) return new GatewayError('upstream_timeout', options);
+  return new GatewayError(bodyCutShort ? 'upstream_bad_response' : 'upstream_unreachable', options);
 }
 
 /**

@@ -6,7 +6,7 @@ import { errorServerTiming } from '../observe/server-timing';
 /** Sends an error the gateway itself made, in OpenAI's shape, with the request's own headers. */
 export function sendError(res: ServerResponse, ctx: RequestContext, err: GatewayError): void {
   ctx.status = err.status;
-  ctx.error ??= `${err.code}: ${err.message}`;
+  ctx.error ??= `${err.code}: ${err.detail ?? err.message}`;
   if (res.headersSent || res.destroyed) return;
   const body = errorBody(err);
   const headers: Record<string, string> = {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, admin } from '../helpers/admin';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { type MockUpstream, replyChat, startMock } from '../helpers/mock-upstream';
+import { keyEcho, type MockUpstream, replyChat, startMock } from '../helpers/mock-upstream';
 
 const CHAT = { model: 'gpt-4o', messages: [{ role: 'user' as const, content: 'hi' }] };
 
@@ -75,7 +75,7 @@ describe('admin API CRUD reaches the data plane without a restart', () => {
     expect(route.status).toBe(201);
     const before = apiMock.requests.length;
     const reply = await gw.client().chat.completions.create(CHAT);
-    expect(reply.choices[0]!.message.content).toBe('key=Bearer sk-api-key-00000000001');
+    expect(reply.choices[0]!.message.content).toBe(keyEcho('Bearer sk-api-key-00000000001'));
     expect(apiMock.requests.length).toBe(before + 1);
   });
 
@@ -100,7 +100,7 @@ describe('admin API CRUD reaches the data plane without a restart', () => {
     for (let i = 0; i < 3; i++) {
       seen.add((await gw.client().chat.completions.create(CHAT)).choices[0]!.message.content!);
     }
-    expect([...seen]).toEqual(['key=Bearer sk-api-key-00000000002']);
+    expect([...seen]).toEqual([keyEcho('Bearer sk-api-key-00000000002')]);
     const deleted = await admin(gw.url, 'DELETE', `/admin/upstreams/from-api/keys/${first}`);
     expect(deleted.status).toBe(204);
     const after = await admin<{ total: number }>(gw.url, 'GET', '/admin/upstreams/from-api/keys');
@@ -117,7 +117,7 @@ describe('admin API CRUD reaches the data plane without a restart', () => {
     });
     expect(moved.status).toBe(200);
     const reply = await gw.client().chat.completions.create(CHAT);
-    expect(reply.choices[0]!.message.content).toBe('key=Bearer sk-file-key-000000001');
+    expect(reply.choices[0]!.message.content).toBe(keyEcho('Bearer sk-file-key-000000001'));
   });
 
   it('names the field of an invalid upstream', async () => {

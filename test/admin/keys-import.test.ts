@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, admin } from '../helpers/admin';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { type MockUpstream, replyChat, startMock } from '../helpers/mock-upstream';
+import { keyEcho, type MockUpstream, replyChat, startMock } from '../helpers/mock-upstream';
 
 const COUNT = 100_000;
 const keyAt = (i: number) => `sk-bulk-${String(i).padStart(8, '0')}-abcdefghijkl`;
@@ -57,7 +57,7 @@ describe('bulk key import', () => {
       model: 'gpt-4o',
       messages: [{ role: 'user', content: 'hi' }],
     });
-    expect(reply.choices[0]!.message.content).toBe(`key=Bearer ${keyAt(0)}`);
+    expect(reply.choices[0]!.message.content).toBe(keyEcho(`Bearer ${keyAt(0)}`));
     const page = await admin<{ total: number; keys: { key: string }[] }>(
       gw.url,
       'GET',

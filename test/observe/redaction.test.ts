@@ -79,7 +79,7 @@ describe('no secret in logs, responses or metrics', () => {
           error: { message: `upstream broke while using ${sent} and ${NEVER_CONFIGURED}` },
         });
       } else if (req.url.includes('deny')) {
-        sendJson(res, 401, { error: { message: `Incorrect API key provided: ${sent}` } });
+        sendJson(res, 400, { error: { message: `Incorrect API key provided: ${sent}` } });
       } else {
         sendJson(res, 200, chatCompletion('gpt-4o', 'ok'));
       }
@@ -153,7 +153,7 @@ describe('no secret in logs, responses or metrics', () => {
     const failed = await call('/v1/fail', { headers: { authorization: `Bearer ${CLIENT_KEY}` } });
     expect(failed.status).toBe(500);
     const denied = await call('/v1/deny', { headers: { authorization: `Bearer ${CLIENT_KEY}` } });
-    expect(denied.status).toBe(401);
+    expect(denied.status).toBe(400);
     expect(gw.logs.some((line) => line.includes('upstream attempt failed'))).toBe(true);
     expect(seen.some((text) => /Incorrect API key provided: Bearer [A-Za-z]{0,6}-?\.\.\./.test(text))).toBe(
       true,

@@ -12,7 +12,8 @@ export type ApiRouteObject = ApiObjects['routes'][number];
 /**
  * Every configuration write of the admin API goes through `change`: build the configuration the
  * write would give, validate it with the config schema (a 400 naming the field when it fails),
- * then write the store and swap the running configuration. Nothing is written when it is invalid.
+ * then write the store (one transaction, however many tables the write touches) and swap the
+ * running configuration. Nothing is written when it is invalid.
  */
 export class ConfigService {
   constructor(
@@ -39,7 +40,7 @@ export class ConfigService {
       if (err instanceof ConfigError) throw configRejected(err);
       throw err;
     }
-    write();
+    this.store.transaction(write);
     this.manager.commit(built, `admin API: ${action}`, this.target);
     this.logger.info({ admin_action: action, ...details }, `admin: ${action}`);
   }

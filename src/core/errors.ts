@@ -1,7 +1,9 @@
 /**
  * Every error the gateway itself makes, in one table (fastify's habit): a stable code,
- * an HTTP status and the OpenAI error `type`. Upstream errors are passed through untouched;
- * only errors that originate here use this table.
+ * an HTTP status and the OpenAI error `type`. Upstream client errors (4xx) are passed through;
+ * errors that originate here, and upstream answers that are not the client's business (the
+ * upstream refused the gateway's key, a redirect), use this table. Messages are generic: the
+ * detail (upstream names, undici's text) goes to the log and the request record only.
  */
 export interface ErrorSpec {
   readonly status: number;
@@ -71,6 +73,11 @@ export const ERROR_TABLE = {
     type: 'invalid_request_error',
     message: 'The request headers are too large.',
   },
+  request_not_forwardable: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'The request cannot be forwarded as sent (unsupported header, method or target).',
+  },
   request_too_large: {
     status: 413,
     type: 'invalid_request_error',
@@ -127,6 +134,17 @@ export const ERROR_TABLE = {
     type: 'upstream_error',
     message: 'The upstream response was cut short or malformed.',
   },
+  upstream_keys_rejected: {
+    status: 502,
+    type: 'upstream_error',
+    message:
+      "The upstream refused the gateway's own credentials (a gateway configuration problem, not your API key).",
+  },
+  upstream_redirect: {
+    status: 502,
+    type: 'upstream_error',
+    message: 'The upstream answered with a redirect, which the gateway does not follow or pass on.',
+  },
   upstream_stream_interrupted: {
     status: 502,
     type: 'upstream_error',
@@ -161,6 +179,8 @@ export interface GatewayErrorOptions {
   readonly status?: number;
   readonly headers?: Readonly<Record<string, string>>;
   readonly cause?: unknown;
+  /** What the operator sees (log line, request record) instead of the client's message. */
+  readonly detail?: string;
 }
 
 export class GatewayError extends Error {
@@ -169,6 +189,7 @@ export class GatewayError extends Error {
   readonly type: string;
   readonly param: string | null;
   readonly headers: Readonly<Record<string, string>> | undefined;
+  readonly detail: string | undefined;
 
   constructor(code: ErrorCode, options: GatewayErrorOptions = {}) {
     const spec: ErrorSpec = ERROR_TABLE[code];
@@ -182,6 +203,7 @@ export class GatewayError extends Error {
     this.type = spec.type;
     this.param = options.param ?? null;
     this.headers = options.headers;
+    this.detail = options.detail;
   }
 }
 

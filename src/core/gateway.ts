@@ -79,6 +79,7 @@ export class Gateway implements LifecycleDeps {
       now: this.now,
       warnUnavailable: (route, detail) => this.warnUnavailable(route.name, detail),
       redact: (text) => options.redactor.redact(text),
+      redactRegistered: (text) => options.redactor.redactRegistered(text),
       keyGate: this.access.keyGate,
     };
     this.upstreamStats = new UpstreamStats(this.now);

@@ -13,7 +13,7 @@ export function sendJson(sink: ClientSink, ctx: RequestContext, status: number, 
 /** Sends an error the gateway itself made, in OpenAI's shape, with the request's own headers. */
 export function sendError(sink: ClientSink, ctx: RequestContext, err: GatewayError): void {
   ctx.status = err.status;
-  ctx.error ??= `${err.code}: ${err.message}`;
+  ctx.error ??= `${err.code}: ${err.detail ?? err.message}`;
   if (sink.headersSent || sink.closed) return;
   writeJson(sink, err.status, errorBody(err), ctx.replyHeaders, errorServerTiming(ctx), err.headers);
 }

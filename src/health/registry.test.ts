@@ -29,4 +29,33 @@ describe('HealthRegistry', () => {
     registry.setProbeState(upstream, true, 'health check passed', 1);
     expect(registry.upstreamUsable(upstream, 1)).toBe(true);
   });
+
+  it('records a request that was never sent against no one, and frees a half-open trial', () => {
+    const registry = new HealthRegistry(silent);
+    const key = upstream.keys.keys[0]!;
+    const record = (verdict: 'upstream_fault' | 'not_sent', status: number) => ({
+      upstream: 'u',
+      key: key.masked,
+      keyId: key.id,
+      status,
+      verdict,
+      durationMs: 1,
+    });
+    registry.record(upstream, key, record('not_sent', 0), 0);
+    expect(registry.peekKey('u', key.id)).toBeUndefined();
+    expect(registry.peekUpstream('u')).toBeUndefined();
+    // Eject (threshold 3), wait out the cooldown: the next dispatch is the half-open trial.
+    for (let i = 0; i < 3; i++) registry.record(upstream, key, record('upstream_fault', 500), 0);
+    const until = registry.peekUpstream('u')!.ejectedUntil;
+    registry.onDispatch(upstream, until);
+    expect(registry.peekUpstream('u')).toMatchObject({ status: 'half-open', trialInFlight: true });
+    expect(registry.upstreamUsable(upstream, until)).toBe(false);
+    registry.record(upstream, key, record('not_sent', 0), until);
+    expect(registry.peekUpstream('u')).toMatchObject({
+      status: 'half-open',
+      trialInFlight: false,
+      requests: 3,
+    });
+    expect(registry.upstreamUsable(upstream, until)).toBe(true);
+  });
 });

@@ -4,7 +4,13 @@ import type { UpstreamKey } from '../routing/key-pool';
 import type { Upstream } from '../routing/upstream';
 import { activate, applyKeyVerdict, KeyState, keyAvailable, type Transition } from './key-state';
 import type { AttemptRecord, HealthTracker, Unavailability } from './tracker';
-import { applyUpstreamVerdict, noteDispatch, UpstreamState, upstreamAvailable } from './upstream-state';
+import {
+  applyUpstreamVerdict,
+  noteDispatch,
+  releaseTrial,
+  UpstreamState,
+  upstreamAvailable,
+} from './upstream-state';
 
 /**
  * Key and upstream health for the whole gateway, keyed by upstream name and key fingerprint,
@@ -35,7 +41,13 @@ export class HealthRegistry implements HealthTracker {
     if (state) this.logUpstream(upstream, noteDispatch(state, now));
   }
 
+  /** Applies an attempt's verdict; a request refused before it was sent is no evidence at all. */
   record(upstream: Upstream, key: UpstreamKey | undefined, attempt: AttemptRecord, now: number): void {
+    if (attempt.verdict === 'not_sent') {
+      const state = this.upstreams.get(upstream.name);
+      if (state) releaseTrial(state);
+      return;
+    }
     if (key)
       this.logKey(
         upstream,
@@ -62,21 +74,24 @@ export class HealthRegistry implements HealthTracker {
   explainUnavailable(members: readonly Upstream[], now: number): Unavailability {
     let earliest = Number.POSITIVE_INFINITY;
     let onlyRateLimits = members.length > 0;
+    let onlyRejected = members.length > 0;
     const parts: string[] = [];
     for (const upstream of members) {
       const explained = this.explainUpstream(upstream, now);
       parts.push(`${upstream.name}: ${explained.detail}`);
       if (explained.readyAt !== undefined) earliest = Math.min(earliest, explained.readyAt);
       if (!explained.rateLimitedOnly) onlyRateLimits = false;
+      if (!explained.keysRejected) onlyRejected = false;
     }
     const retryAfterMs = Number.isFinite(earliest) ? Math.max(0, earliest - now) : undefined;
-    return { kind: onlyRateLimits ? 'rate_limited' : 'unavailable', retryAfterMs, detail: parts.join('; ') };
+    const kind = onlyRateLimits ? 'rate_limited' : onlyRejected ? 'keys_rejected' : 'unavailable';
+    return { kind, retryAfterMs, detail: parts.join('; ') };
   }
 
   private explainUpstream(
     upstream: Upstream,
     now: number,
-  ): { detail: string; readyAt?: number; rateLimitedOnly: boolean } {
+  ): { detail: string; readyAt?: number; rateLimitedOnly: boolean; keysRejected?: boolean } {
     const state = this.upstreams.get(upstream.name);
     if (state?.probeDown)
       return { detail: `down by health check (${state.probeReason})`, rateLimitedOnly: false };
@@ -105,6 +120,7 @@ export class HealthRegistry implements HealthTracker {
       readyAt: found,
       rateLimitedOnly:
         rateLimited > 0 && disabled + cooling === upstream.keys.size && rateLimited === cooling,
+      keysRejected: disabled > 0 && disabled === upstream.keys.size,
     };
   }
 

@@ -21,11 +21,14 @@ export interface AttemptRecord {
 
 /** Why nothing could take a request, and when something will again. */
 export interface Unavailability {
-  /** 'rate_limited' when every usable member is only waiting out rate limits. */
-  readonly kind: 'rate_limited' | 'unavailable';
+  /**
+   * 'rate_limited' when every usable member is only waiting out rate limits; 'keys_rejected' when
+   * every member's keys are all disabled (the upstreams refused them).
+   */
+  readonly kind: 'rate_limited' | 'keys_rejected' | 'unavailable';
   /** Milliseconds until the earliest member recovers, when known. */
   readonly retryAfterMs: number | undefined;
-  /** One line for the operator and the client. */
+  /** One line for the operator (log, request record); never sent to the client. */
   readonly detail: string;
 }
 

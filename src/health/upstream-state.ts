@@ -78,6 +78,11 @@ export function upstreamAvailable(state: UpstreamState, now: number): boolean {
   return !state.trialInFlight;
 }
 
+/** A request refused before it was sent: no evidence; it only frees a half-open trial. */
+export function releaseTrial(state: UpstreamState): void {
+  if (state.status === 'half-open') state.trialInFlight = false;
+}
+
 /** Called when a request is sent: after an ejection ends, that request is the trial. */
 export function noteDispatch(state: UpstreamState, now: number): Transition | undefined {
   if (state.status === 'healthy') return undefined;

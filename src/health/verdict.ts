@@ -9,7 +9,8 @@ export type Verdict =
   | 'quota_exhausted'
   | 'invalid_key'
   | 'upstream_fault'
-  | 'client_cancelled';
+  | 'client_cancelled'
+  | 'not_sent';
 
 export const VERDICTS: readonly Verdict[] = [
   'success',
@@ -19,6 +20,7 @@ export const VERDICTS: readonly Verdict[] = [
   'invalid_key',
   'upstream_fault',
   'client_cancelled',
+  'not_sent',
 ];
 
 /** Verdicts that say something about the key rather than the upstream. */

@@ -16,6 +16,17 @@ describe('masking and redaction', () => {
     expect(fingerprint('sk-abc')).toMatch(/^[0-9a-f]{12}$/);
   });
 
+  it('redactRegistered masks registered secrets only and leaves key-shaped content', () => {
+    const redactor = new Redactor();
+    redactor.add('sk-registered-key-000000007');
+    redactor.add('appid:secret-with-colon-1');
+    const text =
+      'sent sk-registered-key-000000007, appid:secret-with-colon-1; example sk-written-by-a-model-42';
+    expect(redactor.redactRegistered(text)).toBe(
+      'sent sk-...0007, ...on-1; example sk-written-by-a-model-42',
+    );
+  });
+
   it('redacts registered secrets of any shape and anything shaped like a provider key', () => {
     const redactor = new Redactor();
     redactor.add('custom-token-without-prefix-000111');

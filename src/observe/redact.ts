@@ -48,8 +48,20 @@ export class Redactor {
   }
 
   redact(text: string): string {
+    return this.mask(text, true);
+  }
+
+  /**
+   * Masks only the registered secrets, not other key-shaped text: for upstream content passed to
+   * clients (a model may well write `sk-…` in an answer).
+   */
+  redactRegistered(text: string): string {
+    return this.mask(text, false);
+  }
+
+  private mask(text: string, shapes: boolean): string {
     let out = this.anchored.redact(text);
-    out = out.replace(CANDIDATE, (match) => this.redactToken(match));
+    out = out.replace(CANDIDATE, (match) => this.redactToken(match, shapes));
     for (const secret of this.shortSecrets) {
       if (out.includes(secret)) out = out.split(secret).join(maskSecret(secret));
     }
@@ -67,8 +79,8 @@ export class Redactor {
     if (escaped !== secret) this.anchored.add(escaped, JSON.stringify(mask).slice(1, -1));
   }
 
-  private isSecret(token: string): boolean {
-    return this.secrets.has(token) || KEY_SHAPE.test(token);
+  private isSecret(token: string, shapes: boolean): boolean {
+    return this.secrets.has(token) || (shapes && KEY_SHAPE.test(token));
   }
 
   /**
@@ -76,15 +88,15 @@ export class Redactor {
    * (`/v1/models/sk-…`, `dir/sk-….txt`): runs of its segments are checked, longest first, so a
    * secret that itself contains `/` or `+` (base64) is still found.
    */
-  private redactToken(token: string): string {
-    if (this.isSecret(token)) return maskSecret(token);
+  private redactToken(token: string, shapes: boolean): string {
+    if (this.isSecret(token, shapes)) return maskSecret(token);
     if (!SEPARATOR.test(token)) return token;
     const parts = token.split(SEPARATORS);
     if (parts.length > MAX_PARTS) return token;
     let out = '';
     let i = 0;
     while (i < parts.length) {
-      const end = i % 2 === 0 ? this.longestSecretFrom(parts, i) : -1;
+      const end = i % 2 === 0 ? this.longestSecretFrom(parts, i, shapes) : -1;
       if (end === -1) {
         out += parts[i];
         i++;
@@ -97,10 +109,10 @@ export class Redactor {
   }
 
   /** The last segment index of the longest secret starting at segment `start`, or -1. */
-  private longestSecretFrom(parts: readonly string[], start: number): number {
+  private longestSecretFrom(parts: readonly string[], start: number, shapes: boolean): number {
     for (let end = parts.length - 1 - ((parts.length - 1 - start) % 2); end >= start; end -= 2) {
       const candidate = parts.slice(start, end + 1).join('');
-      if (candidate.length >= SHORT && this.isSecret(candidate)) return end;
+      if (candidate.length >= SHORT && this.isSecret(candidate, shapes)) return end;
     }
     return -1;
   }

@@ -1,14 +1,6 @@
+import { OPENAI_MARKERS } from './markers';
 import { prepareOpenAiCompatible } from './prepare';
-import type { ErrorMarker, Provider, ProviderOptions } from './types';
-
-/** OpenAI's own markers; most compatible servers reuse them. */
-export const OPENAI_MARKERS: readonly ErrorMarker[] = [
-  { contains: 'invalid_api_key', verdict: 'invalid_key' },
-  { contains: 'account_deactivated', verdict: 'invalid_key' },
-  { contains: 'insufficient_quota', verdict: 'quota_exhausted' },
-  { contains: 'billing_not_active', verdict: 'quota_exhausted' },
-  { contains: 'billing_hard_limit_reached', verdict: 'quota_exhausted' },
-];
+import type { Provider, ProviderOptions } from './types';
 
 const bearer = (key: string): string => `Bearer ${key}`;
 

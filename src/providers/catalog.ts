@@ -1,4 +1,5 @@
-import { defineProvider, OPENAI_MARKERS } from './base';
+import { defineProvider } from './base';
+import { ANTHROPIC_MARKERS, GEMINI_MARKERS } from './markers';
 import type { Provider } from './types';
 
 /**
@@ -13,23 +14,11 @@ export const PROVIDERS = {
     authHeader: 'x-api-key',
     authValue: (key) => key,
     defaultHeaders: { 'anthropic-version': '2023-06-01' },
-    errorMarkers: [
-      { contains: 'authentication_error', verdict: 'invalid_key' },
-      { contains: 'permission_error', verdict: 'invalid_key' },
-      { contains: 'credit balance is too low', verdict: 'quota_exhausted' },
-      { contains: 'overloaded_error', verdict: 'upstream_fault' },
-      { contains: 'rate_limit_error', verdict: 'rate_limited' },
-    ],
+    errorMarkers: ANTHROPIC_MARKERS,
   }),
   gemini: defineProvider({
     name: 'gemini',
-    errorMarkers: [
-      { contains: 'API_KEY_INVALID', verdict: 'invalid_key' },
-      { contains: 'API key not valid', verdict: 'invalid_key' },
-      { contains: 'PERMISSION_DENIED', verdict: 'invalid_key' },
-      { contains: 'RESOURCE_EXHAUSTED', verdict: 'rate_limited' },
-      ...OPENAI_MARKERS,
-    ],
+    errorMarkers: GEMINI_MARKERS,
   }),
   none: defineProvider({ name: 'none', authHeader: null, errorMarkers: [] }),
 } as const satisfies Record<string, Provider>;

@@ -2,10 +2,21 @@ import type { Verdict } from '../health/verdict';
 import type { UpstreamRequest } from '../proxy/transport';
 import type { AttemptInput } from './prepare';
 
-/** A substring of an error body that decides the verdict, whatever the status says. */
+/** A field of the parsed error object a marker reads (see `src/health/error-fields.ts`). */
+export type ErrorField = 'code' | 'type' | 'status' | 'reason' | 'message';
+
+/**
+ * A provider error code that decides the verdict. It is read from the parsed error object, never
+ * from the raw text (which may echo the request), and only counts for the statuses listed.
+ * `value` must equal the field, or, with `prefix`, begin it (only for `message`, whose start the
+ * provider writes itself).
+ */
 export interface ErrorMarker {
-  readonly contains: string;
+  readonly field: ErrorField;
+  readonly value: string;
+  readonly statuses: readonly number[];
   readonly verdict: Verdict;
+  readonly prefix?: boolean;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { type Classification, classifyError, classifyResponse, mayNeedBody } from '../health/classify';
 import { retryAfterMs } from '../health/retry-after';
 import type { AttemptRecord } from '../health/tracker';
+import type { Verdict } from '../health/verdict';
 import { concat, text } from '../http/bytes';
 import { type HeaderRecord, headerValue } from '../http/types';
 import type { PreparedAttempt } from '../providers/types';
@@ -9,10 +10,12 @@ import type { Upstream } from '../routing/upstream';
 import { describeFailure } from './failures';
 import type { UpstreamController, UpstreamHandler } from './transport';
 
-/** Plain JSON answers up to this size are held until complete, so a cut body can still be a 502. */
+/**
+ * Plain JSON answers up to this size are held until complete, so a cut body can still be a 502;
+ * error answers too (they are scanned for echoed secrets before they are passed on). An error
+ * body larger than this is not passed on at all.
+ */
 const BUFFER_LIMIT = 8 * 1024 * 1024;
-/** Error bodies up to this size are read to find provider error markers. */
-const COLLECT_LIMIT = 256 * 1024;
 
 /** What a failed attempt left to send if no retry happens. */
 export type Failure =
@@ -21,6 +24,9 @@ export type Failure =
       readonly status: number;
       readonly headers: HeaderRecord;
       readonly body: Uint8Array;
+      readonly verdict: Verdict;
+      /** The body was over the hold limit and dropped. */
+      readonly oversized: boolean;
     }
   | { readonly kind: 'error'; readonly error: Error; readonly cutShort: boolean };
 
@@ -77,6 +83,8 @@ export class Attempt implements UpstreamHandler {
   private mode: Mode = 'pipe';
   private chunks: Uint8Array[] = [];
   private bytes = 0;
+  /** An error body over BUFFER_LIMIT: read to its end and dropped. */
+  private oversized = false;
   private committed = false;
 
   constructor(
@@ -120,9 +128,15 @@ export class Attempt implements UpstreamHandler {
       this.report.pipe(this, chunk);
       return;
     }
+    if (this.oversized) return;
     this.chunks.push(chunk);
     this.bytes += chunk.length;
-    if (this.bytes > (this.mode === 'buffer' ? BUFFER_LIMIT : COLLECT_LIMIT)) this.overflow();
+    if (this.bytes <= BUFFER_LIMIT) return;
+    if (this.mode === 'buffer') this.overflow();
+    else {
+      this.oversized = true;
+      this.chunks = [];
+    }
   }
 
   onEnd(): void {
@@ -136,9 +150,17 @@ export class Attempt implements UpstreamHandler {
       this.report.answered(this, this.record(this.classify(undefined)), this.status, this.headers, body);
       return;
     }
-    const classification = this.classify(text(body));
-    const failure: Failure = { kind: 'response', status: this.status, headers: this.headers, body };
-    this.report.failed(this, this.record(classification, snippet(body)), failure);
+    const classification = this.classify(this.oversized ? undefined : text(body));
+    const failure: Failure = {
+      kind: 'response',
+      status: this.status,
+      headers: this.headers,
+      body,
+      verdict: classification.verdict,
+      oversized: this.oversized,
+    };
+    const error = this.oversized ? `error body over ${BUFFER_LIMIT} bytes` : snippet(body);
+    this.report.failed(this, this.record(classification, error), failure);
   }
 
   onError(err: Error): void {

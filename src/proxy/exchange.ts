@@ -1,18 +1,26 @@
 import type { KeyGate } from '../access/limits/key-gate';
 import type { RetryPolicy } from '../config/schema/index';
 import type { RequestContext, ResponseObserver } from '../core/context';
-import { GatewayError } from '../core/errors';
+import { ERROR_TABLE, GatewayError } from '../core/errors';
 import { sendError } from '../core/reply';
+import { isNotSent } from '../health/classify';
 import type { AttemptRecord, HealthTracker } from '../health/tracker';
 import type { ClientSink, FlatHeaders, HeaderRecord } from '../http/types';
 import { headerValue } from '../http/types';
-import { scrubErrorBody } from '../observe/scrub';
+import { maskHeaders, scrubHeldBody } from '../observe/scrub';
 import type { UpstreamKey } from '../routing/key-pool';
 import type { Route } from '../routing/route';
 import { selectTarget, type Target } from '../routing/select';
 import type { Upstream } from '../routing/upstream';
 import { Attempt, type AttemptReport, type Failure } from './attempt';
-import { ClientCancelledError, describeFailure, isTimeout, TotalTimeoutError } from './failures';
+import {
+  ClientCancelledError,
+  DispatchThrewError,
+  describeFailure,
+  isTimeout,
+  TotalTimeoutError,
+} from './failures';
+import { asNotSent, gatewayAnswerFor } from './gateway-answer';
 import { clientResponseHeaders } from './headers';
 import { sseErrorEvent } from './respond';
 import { RetryBudget } from './retry-budget';
@@ -28,8 +36,13 @@ export interface ProxyDeps {
   readonly now: () => number;
   /** Warns about a route with nothing usable (throttled by the caller). */
   readonly warnUnavailable: (route: Route, detail: string) => void;
-  /** Masks known secrets in upstream error bodies passed to the client (the logger's redactor). */
+  /**
+   * Masks known secrets and key-shaped tokens in what the upstream sends about itself and that
+   * the gateway holds anyway: response headers and error bodies (the logger's redactor).
+   */
   readonly redact?: (text: string) => string;
+  /** Masks only the registered secrets: held success bodies, whose key-shaped text is content. */
+  readonly redactRegistered?: (text: string) => string;
   /** Per-upstream-key limits: selection skips keys the gate does not let through. */
   readonly keyGate?: KeyGate;
 }
@@ -118,7 +131,7 @@ export class ProxyExchange implements AttemptReport {
     this.observer?.onEnd?.(true);
     if (!this.sink.closed) {
       if (this.sse) {
-        const message = `upstream stream interrupted (${describeFailure(err)})`;
+        const message = ERROR_TABLE.upstream_stream_interrupted.message;
         this.sink.end(sseErrorEvent(message, !this.endsOnEventBoundary));
       } else this.sink.abort(err);
     }
@@ -130,9 +143,10 @@ export class ProxyExchange implements AttemptReport {
     record: AttemptRecord,
     status: number,
     headers: HeaderRecord,
-    body: Uint8Array,
+    held: Uint8Array,
   ): void {
     this.record(attempt, record);
+    const body = scrubHeldBody(held, headerValue(headers, 'content-encoding'), this.deps.redactRegistered);
     this.commit(attempt, status, headers, body.length);
     if (this.observer) {
       this.observer.onBody?.(body);
@@ -181,7 +195,8 @@ export class ProxyExchange implements AttemptReport {
     ctx.responseObserver = observer;
     observer?.onHead?.(status, headers);
     const rewritesBody = contentLength === null && observer?.rewritesBody?.() === true;
-    this.sink.writeHead(status, clientResponseHeaders(headers, own, contentLength, rewritesBody));
+    const shown = maskHeaders(headers, this.deps.redact);
+    this.sink.writeHead(status, clientResponseHeaders(shown, own, contentLength, rewritesBody));
   }
 
   private complete(): void {
@@ -201,7 +216,7 @@ export class ProxyExchange implements AttemptReport {
     this.ctx.upstreamMs += record.durationMs;
     attempt.recordedMs = record.durationMs;
     this.deps.health.record(attempt.upstream, attempt.key, record, this.deps.now());
-    this.route.strategy.observe?.(attempt.upstream, record);
+    if (record.verdict !== 'not_sent') this.route.strategy.observe?.(attempt.upstream, record);
   }
 
   /** Sends or schedules the next attempt; false when the budget is spent or nothing is usable. */
@@ -250,7 +265,12 @@ export class ProxyExchange implements AttemptReport {
         this.current?.abort(new TotalTimeoutError(`no complete answer within ${ms} ms`)),
       );
     }
-    this.deps.transport.dispatch(upstream, prepared.request, attempt);
+    try {
+      this.deps.transport.dispatch(upstream, prepared.request, attempt);
+    } catch (err) {
+      // A request the transport refused to build synchronously: nothing reached the upstream.
+      attempt.onError(asNotSent(err));
+    }
   }
 
   private giveUp(): void {
@@ -268,9 +288,15 @@ export class ProxyExchange implements AttemptReport {
       this.complete();
       return;
     }
-    if (failure.kind === 'response') {
+    const refusal = failure.kind === 'response' ? gatewayAnswerFor(failure) : undefined;
+    if (refusal) {
+      this.ctx.upstream = attempt.upstream;
+      this.ctx.key = attempt.key;
+      this.ctx.replyHeaders['x-switchyard-attempts'] = String(this.budget.attempts);
+      sendError(this.sink, this.ctx, refusal);
+    } else if (failure.kind === 'response') {
       const encoding = headerValue(failure.headers, 'content-encoding');
-      const body = scrubErrorBody(failure.body, encoding, this.deps.redact);
+      const body = scrubHeldBody(failure.body, encoding, this.deps.redact);
       this.commit(attempt, failure.status, failure.headers, body.length);
       this.sink.end(body);
     } else {
@@ -292,8 +318,11 @@ function isFinalTimeout(failure: Failure): boolean {
 }
 
 function toGatewayError(err: Error & { code?: string }, bodyCutShort: boolean): GatewayError {
-  if (isTimeout(err)) return new GatewayError('upstream_timeout', { cause: err });
-  return new GatewayError(bodyCutShort ? 'upstream_bad_response' : 'upstream_unreachable', { cause: err });
+  const options = { cause: err, detail: describeFailure(err) };
+  if (isNotSent(err)) return new GatewayError('request_not_forwardable', options);
+  if (err instanceof DispatchThrewError) return new GatewayError('internal_error', options);
+  if (isTimeout(err)) return new GatewayError('upstream_timeout', options);
+  return new GatewayError(bodyCutShort ? 'upstream_bad_response' : 'upstream_unreachable', options);
 }
 
 function endsWithBlankLine(chunk: Uint8Array): boolean {

@@ -4,6 +4,15 @@ export class ClientCancelledError extends Error {
   readonly code = 'SY_CLIENT_CANCELLED';
 }
 
+/**
+ * The transport threw while the request was being handed to it: nothing was sent, and the fault
+ * is the gateway's (a 500), never the upstream's.
+ */
+export class DispatchThrewError extends Error {
+  override readonly name = 'DispatchThrewError';
+  readonly code = 'SY_DISPATCH_THREW';
+}
+
 /** The request's total deadline (non-streaming requests) passed. */
 export class TotalTimeoutError extends Error {
   override readonly name = 'TotalTimeoutError';

@@ -22,8 +22,9 @@ const FORWARDING = new Set(['x-forwarded-for', 'forwarded', 'x-real-ip']);
 /**
  * Request headers the gateway does not forward: hop-by-hop, credentials, `host` (the upstream's
  * own is used), `content-length` (recomputed from the body sent), `accept-encoding` (the
- * gateway reads bodies for usage and errors, so it asks upstreams for identity encoding) and the
- * client's own forwarding claims.
+ * gateway reads bodies for usage and errors, so it asks upstreams for identity encoding), the
+ * client's own forwarding claims, and `expect` (Node answered `100 Continue` to the client; the
+ * gateway sends the whole body it holds).
  */
 function droppedFromRequest(lower: string): boolean {
   return (
@@ -32,7 +33,8 @@ function droppedFromRequest(lower: string): boolean {
     FORWARDING.has(lower) ||
     lower === 'host' ||
     lower === 'content-length' ||
-    lower === 'accept-encoding'
+    lower === 'accept-encoding' ||
+    lower === 'expect'
   );
 }
 

@@ -24,10 +24,8 @@ export function parsedJson(
     value = JSON.parse(text(ctx.body));
   } catch (err) {
     if (kind === 'maybe') return undefined;
-    throw new GatewayError('invalid_json', {
-      message: `The request body is not valid JSON: ${(err as Error).message}`,
-      cause: err,
-    });
+    // The parser's text quotes the body: it goes to the request record, never to the client.
+    throw new GatewayError('invalid_json', { cause: err, detail: (err as Error).message });
   }
   if (exceedsDepth(value)) {
     throw new GatewayError('json_too_deep', {

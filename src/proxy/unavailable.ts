@@ -4,20 +4,15 @@ import type { Unavailability } from '../health/tracker';
 
 /**
  * The answer when no member can take a request: 429 with Retry-After when every key is only
- * rate limited, else 503 (with Retry-After and retry-after-ms when a recovery time is known).
- * The message says why.
+ * rate limited; 502 `upstream_keys_rejected` when every key was refused by its upstream; else 503
+ * (with Retry-After and retry-after-ms when a recovery time is known). The client gets the table's
+ * generic message; why (upstream names, key counts) goes to the log and the request record.
  */
 export function unavailableError(why: Unavailability): GatewayError {
   const headers: Record<string, string> = {};
   if (why.retryAfterMs !== undefined) Object.assign(headers, retryAfterHeaders(why.retryAfterMs));
-  if (why.kind === 'rate_limited') {
-    return new GatewayError('all_keys_rate_limited', {
-      message: `Every upstream key is rate limited (${why.detail}); retry after the time in Retry-After.`,
-      headers,
-    });
-  }
-  return new GatewayError('no_healthy_upstream', {
-    message: `No healthy upstream or key is available for this request (${why.detail}).`,
-    headers,
-  });
+  const detail = why.detail;
+  if (why.kind === 'rate_limited') return new GatewayError('all_keys_rate_limited', { headers, detail });
+  if (why.kind === 'keys_rejected') return new GatewayError('upstream_keys_rejected', { headers, detail });
+  return new GatewayError('no_healthy_upstream', { headers, detail });
 }

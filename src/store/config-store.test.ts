@@ -19,6 +19,28 @@ describe('ConfigStore', () => {
     return join(dir, 'store.db');
   }
 
+  it('rolls a failed multi-table write back, in the file and in memory', () => {
+    const file = tempFile();
+    const box = new SecretBox(Buffer.alloc(32, 3));
+    const db = openSqlite(file);
+    const store = new ConfigStore(db, box);
+    store.putUpstream('kept', { url: 'http://kept.example' });
+    expect(() =>
+      store.transaction(() => {
+        store.putUpstream('torn', { url: 'http://torn.example' });
+        store.addKeys('torn', ['sk-torn-key-000000001']);
+        store.putSetting('server.trust_proxy', true);
+        throw new Error('the write failed half-way');
+      }),
+    ).toThrow('the write failed half-way');
+    expect(store.upstreams().map((u) => u.name)).toEqual(['kept']);
+    expect(store.setting('server.trust_proxy')).toBeUndefined();
+    db.close();
+    const reopened = new ConfigStore(openSqlite(file), box);
+    expect(reopened.upstreams().map((u) => u.name)).toEqual(['kept']);
+    expect(reopened.settings()).toEqual([]);
+  });
+
   it('keeps upstreams, keys, routes and settings across reopening, keys sealed', () => {
     const file = tempFile();
     const box = new SecretBox(Buffer.alloc(32, 3));

@@ -123,6 +123,19 @@ export class ConfigStore {
     return this.settingMap.get(name);
   }
 
+  /**
+   * Runs several writes as one transaction: all of them reach the file or none does. When `writes`
+   * throws, the transaction is rolled back and the in-memory mirror is read again from the file.
+   */
+  transaction(writes: () => void): void {
+    try {
+      this.db.transaction(writes)();
+    } catch (err) {
+      this.reload();
+      throw err;
+    }
+  }
+
   putUpstream(name: string, definition: Record<string, unknown>): void {
     const now = this.now();
     const existing = this.upstreamMap.get(name);
@@ -296,6 +309,14 @@ export class ConfigStore {
         'the store was encrypted with a different secret key: set SWITCHYARD_SECRET (or restore secret.key beside the store) to the secret it was created with',
       );
     }
+  }
+
+  private reload(): void {
+    this.upstreamMap.clear();
+    this.secretSets.clear();
+    this.routeMap.clear();
+    this.settingMap.clear();
+    this.load();
   }
 
   private load(): void {

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config/schema/index';
 import { errorOf } from '../helpers/errors';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
@@ -16,7 +16,7 @@ describe('the admin API for clients, requests and usage', () => {
   let gw: TestGateway;
   let config: ConfigInput;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sy-admin-'));
     mock = await startMock(replyChat());
     config = {
@@ -28,7 +28,7 @@ describe('the admin API for clients, requests and usage', () => {
     gw = await startTestGateway(config);
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await gw.stop(1000);
     await mock.close();
     rmSync(dir, { recursive: true, force: true });
@@ -57,9 +57,8 @@ describe('the admin API for clients, requests and usage', () => {
       .join('');
   }
 
-  let carol = '';
-
-  it('creates a client and shows its full key once; reads show it masked', async () => {
+  /** The API client "carol"; resolves with the full key the create answered. */
+  async function createCarol(): Promise<{ key: string; name: string; source: string }> {
     const created = await admin('POST', '/admin/clients', {
       name: 'carol',
       models: ['gpt-4o*'],
@@ -67,8 +66,12 @@ describe('the admin API for clients, requests and usage', () => {
       metadata: { team: 'search' },
     });
     expect(created.status).toBe(201);
-    const body = (await created.json()) as { key: string; name: string; source: string };
-    carol = body.key;
+    return (await created.json()) as { key: string; name: string; source: string };
+  }
+
+  it('creates a client and shows its full key once; reads show it masked', async () => {
+    const body = await createCarol();
+    const carol = body.key;
     expect(carol).toMatch(/^sk-sy-[A-Za-z0-9_-]{32}$/);
     expect(body).toMatchObject({ name: 'carol', source: 'api', metadata: { team: 'search' } });
     expect((await call(carol)).status).toBe(200);
@@ -84,6 +87,7 @@ describe('the admin API for clients, requests and usage', () => {
   });
 
   it('refuses duplicates and bad fields, and leaves file clients alone', async () => {
+    await createCarol();
     expect((await admin('POST', '/admin/clients', { name: 'carol' })).status).toBe(409);
     expect((await admin('POST', '/admin/clients', { name: 'alice' })).status).toBe(409);
     const bad = await admin('POST', '/admin/clients', { name: 'dave', limits: { rpm: -1 }, colour: 'red' });
@@ -95,6 +99,7 @@ describe('the admin API for clients, requests and usage', () => {
   });
 
   it('disables, re-enables and rotates, with the same 401 for the old key', async () => {
+    let carol = (await createCarol()).key;
     expect((await admin('PATCH', '/admin/clients/carol', { enabled: false })).status).toBe(200);
     expect((await call(carol)).status).toBe(401);
     const enabled = await admin('PATCH', '/admin/clients/carol', { enabled: true, metadata: null });
@@ -108,12 +113,21 @@ describe('the admin API for clients, requests and usage', () => {
   });
 
   it('keeps API-made tokens working across a restart (hashed under the persistent secret)', async () => {
+    const carol = (await createCarol()).key;
+    expect((await call(carol)).status).toBe(200);
     await gw.stop(1000);
     gw = await startTestGateway(config);
     expect((await call(carol)).status).toBe(200);
   });
 
   it('queries the request log with filters and pages, and the usage rollups', async () => {
+    const carol = (await createCarol()).key;
+    for (let i = 0; i < 4; i++) expect((await call(carol)).status).toBe(200);
+    expect((await admin('PATCH', '/admin/clients/carol', { enabled: false })).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await call(carol)).status).toBe(401);
+    // Restarting flushes the request log: every row above is in the store.
+    await gw.stop(1000);
+    gw = await startTestGateway(config);
     const page = (await (await admin('GET', '/admin/requests?client=carol&limit=2')).json()) as {
       data: Record<string, unknown>[];
       next_cursor: string | null;
@@ -139,6 +153,8 @@ describe('the admin API for clients, requests and usage', () => {
   });
 
   it('deletes a client made with the API', async () => {
+    const carol = (await createCarol()).key;
+    expect((await call(carol)).status).toBe(200);
     expect((await admin('DELETE', '/admin/clients/carol')).status).toBe(204);
     expect((await call(carol)).status).toBe(401);
   });

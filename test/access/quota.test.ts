@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { errorOf } from '../helpers/errors';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { type MockUpstream, replyChat, sendJson, signal, startMock } from '../helpers/mock-upstream';
+import {
+  chunkEvent,
+  type MockUpstream,
+  replyChat,
+  sendJson,
+  signal,
+  startMock,
+  startSse,
+} from '../helpers/mock-upstream';
 
 const KEY = 'sk-sy-alice-0123456789abcdef';
 const ADMIN = 'sk-admin-key-for-tests-0000';
@@ -171,5 +179,34 @@ describe('quotas and budgets', () => {
       headers: { authorization: `Bearer ${ADMIN}` },
     });
     expect(((await response.json()) as { usage: { budget: { used: number } } }).usage.budget.used).toBe(38);
+  });
+
+  it('reserves the estimate while a stream runs, then charges the tokenizer count of what it streamed', async () => {
+    const more = signal();
+    // An upstream that reports no usage: the gateway counts the reply itself (o200k_base).
+    mock = await startMock(async (_req, res) => {
+      startSse(res);
+      res.write(chunkEvent('gpt-4o', 'Summarise the following in one line: '));
+      await more.promise;
+      res.write(chunkEvent('gpt-4o', 'the quick brown fox jumps over '));
+      res.end(`${chunkEvent('gpt-4o', 'the lazy dog.')}data: [DONE]\n\n`);
+    });
+    gw = await startTestGateway(
+      {
+        admin: { key: ADMIN },
+        upstreams: [{ name: 'mock', url: mock.url }],
+        clients: [{ name: 'alice', key: KEY, quota: { tokens: 10_000, period: 'month' } }],
+      },
+      { now: () => NOW },
+    );
+    const response = await chat(gw, { stream: true, max_tokens: 100 });
+    const reader = response.body!.getReader();
+    await reader.read();
+    // The estimate: "hi" is 2 characters -> 1 token, + 3 for the message, + max_tokens 100.
+    expect(await quotaStatus(gw)).toMatchObject({ used: 0, reserved: 104, limit: 10_000 });
+    more.fire();
+    while (!(await reader.read()).done) {}
+    // gpt-tokenizer o200k_base: the reply text is 19 tokens; the prompt "hi" is 1, + 3 + 3 framing.
+    await vi.waitFor(async () => expect(await quotaStatus(gw)).toMatchObject({ used: 26, reserved: 0 }));
   });
 });

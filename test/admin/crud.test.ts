@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, admin } from '../helpers/admin';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { type MockUpstream, replyChat, startMock } from '../helpers/mock-upstream';
+import { keyEcho, type MockUpstream, replyChat, startMock } from '../helpers/mock-upstream';
 
 const CHAT = { model: 'gpt-4o', messages: [{ role: 'user' as const, content: 'hi' }] };
 
@@ -13,6 +13,14 @@ describe('admin API CRUD reaches the data plane without a restart', () => {
   beforeAll(async () => {
     fileMock = await startMock(replyChat());
     apiMock = await startMock(replyChat());
+  });
+
+  afterAll(async () => {
+    await fileMock.close();
+    await apiMock.close();
+  });
+
+  beforeEach(async () => {
     gw = await startTestGateway({
       admin: { key: ADMIN_KEY },
       server: { trust_proxy: false },
@@ -20,11 +28,21 @@ describe('admin API CRUD reaches the data plane without a restart', () => {
     });
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await gw.stop(1000);
-    await fileMock.close();
-    await apiMock.close();
   });
+
+  /** The API upstream "from-api" with one key, and the route "only-api" that sends everything there. */
+  async function apiUpstreamAndRoute(): Promise<void> {
+    const created = await admin(gw.url, 'POST', '/admin/upstreams', {
+      json: { name: 'from-api', url: apiMock.url, keys: ['sk-api-key-00000000001'], priority: 0 },
+    });
+    expect(created.status).toBe(201);
+    const route = await admin(gw.url, 'POST', '/admin/routes', {
+      json: { name: 'only-api', upstreams: ['from-api'] },
+    });
+    expect(route.status).toBe(201);
+  }
 
   it('lists file objects as read-only, with their source', async () => {
     const list = await admin<{ upstreams: { name: string; source: string }[] }>(
@@ -57,14 +75,16 @@ describe('admin API CRUD reaches the data plane without a restart', () => {
     expect(route.status).toBe(201);
     const before = apiMock.requests.length;
     const reply = await gw.client().chat.completions.create(CHAT);
-    expect(reply.choices[0]!.message.content).toBe('key=Bearer sk-api-key-00000000001');
+    expect(reply.choices[0]!.message.content).toBe(keyEcho('Bearer sk-api-key-00000000001'));
     expect(apiMock.requests.length).toBe(before + 1);
   });
 
   it('disables and deletes keys, and the rotation follows', async () => {
-    await admin(gw.url, 'POST', '/admin/upstreams/from-api/keys', {
+    await apiUpstreamAndRoute();
+    const added = await admin(gw.url, 'POST', '/admin/upstreams/from-api/keys', {
       json: { keys: ['sk-api-key-00000000002'] },
     });
+    expect(added.status).toBe(201);
     const page = await admin<{ keys: { id: string; key: string; enabled: boolean }[] }>(
       gw.url,
       'GET',
@@ -80,7 +100,7 @@ describe('admin API CRUD reaches the data plane without a restart', () => {
     for (let i = 0; i < 3; i++) {
       seen.add((await gw.client().chat.completions.create(CHAT)).choices[0]!.message.content!);
     }
-    expect([...seen]).toEqual(['key=Bearer sk-api-key-00000000002']);
+    expect([...seen]).toEqual([keyEcho('Bearer sk-api-key-00000000002')]);
     const deleted = await admin(gw.url, 'DELETE', `/admin/upstreams/from-api/keys/${first}`);
     expect(deleted.status).toBe(204);
     const after = await admin<{ total: number }>(gw.url, 'GET', '/admin/upstreams/from-api/keys');
@@ -88,6 +108,7 @@ describe('admin API CRUD reaches the data plane without a restart', () => {
   });
 
   it('updates a route and refuses an unknown member, naming the field', async () => {
+    await apiUpstreamAndRoute();
     const bad = await admin(gw.url, 'PATCH', '/admin/routes/only-api', { json: { upstreams: ['nope'] } });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error: { code: 'validation_failed', param: 'upstreams[0]' } });
@@ -96,7 +117,7 @@ describe('admin API CRUD reaches the data plane without a restart', () => {
     });
     expect(moved.status).toBe(200);
     const reply = await gw.client().chat.completions.create(CHAT);
-    expect(reply.choices[0]!.message.content).toBe('key=Bearer sk-file-key-000000001');
+    expect(reply.choices[0]!.message.content).toBe(keyEcho('Bearer sk-file-key-000000001'));
   });
 
   it('names the field of an invalid upstream', async () => {
@@ -113,9 +134,7 @@ describe('admin API CRUD reaches the data plane without a restart', () => {
   });
 
   it('refuses to delete an upstream a route uses, then deletes it', async () => {
-    await admin(gw.url, 'PUT', '/admin/routes/only-api', {
-      json: { name: 'only-api', upstreams: ['from-api'] },
-    });
+    await apiUpstreamAndRoute();
     const refused = await admin(gw.url, 'DELETE', '/admin/upstreams/from-api');
     expect(refused.status).toBe(409);
     expect(JSON.stringify(refused.body)).toContain('only-api');
@@ -161,13 +180,14 @@ describe('admin API CRUD reaches the data plane without a restart', () => {
   });
 
   it('masks credential headers and keeps them when the masked value comes back', async () => {
-    await admin(gw.url, 'POST', '/admin/upstreams', {
+    const created = await admin(gw.url, 'POST', '/admin/upstreams', {
       json: {
         name: 'with-header',
         url: apiMock.url,
         headers: { 'x-custom-token': 'tok-header-secret-0001' },
       },
     });
+    expect(created.status).toBe(201);
     const read = await admin<{ headers: Record<string, string> }>(
       gw.url,
       'GET',
@@ -178,9 +198,10 @@ describe('admin API CRUD reaches the data plane without a restart', () => {
       json: { headers: read.body.headers, weight: 2 },
     });
     expect(patched.body).toMatchObject({ weight: 2 });
-    await admin(gw.url, 'POST', '/admin/routes', {
+    const route = await admin(gw.url, 'POST', '/admin/routes', {
       json: { name: 'header-route', upstreams: ['with-header'] },
     });
+    expect(route.status).toBe(201);
     await gw.client().chat.completions.create(CHAT);
     expect(apiMock.requests.at(-1)!.headers['x-custom-token']).toBe('tok-header-secret-0001');
   });

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, admin } from '../helpers/admin';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import {
@@ -47,8 +47,16 @@ describe('credential header values through the admin API, the store and the logs
   let gw: TestGateway;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sy-hdr-'));
     mock = await startMock(upstream);
+  });
+
+  afterAll(async () => {
+    await mock.close();
+  });
+
+  // Every test gets its own store and gateway: the last one restarts the gateway on the store.
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sy-hdr-'));
     gw = await startTestGateway({
       admin: { key: ADMIN_KEY },
       store: { path: join(dir, 'switchyard.db') },
@@ -93,9 +101,8 @@ describe('credential header values through the admin API, the store and the logs
     expect(route.status).toBe(201);
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await gw.stop(1000);
-    await mock.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

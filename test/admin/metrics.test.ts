@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RequestContext } from '../../src/core/context';
 import { noHealthTracking } from '../../src/health/no-tracking';
 import { ADMIN_KEY, admin } from '../helpers/admin';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
@@ -19,7 +18,12 @@ describe('Prometheus /metrics', () => {
       if (req.headers.authorization === 'Bearer sk-limited-0000000001') {
         sendJson(res, 429, { error: { message: 'slow down', type: 'rate_limit', code: null } });
       } else {
-        sendJson(res, 200, chatCompletion('gpt-4o', 'ok'));
+        // Usage figures no other part of the test uses: the token counters can only come from here.
+        const reply = chatCompletion('gpt-4o', 'ok');
+        sendJson(res, 200, {
+          ...reply,
+          usage: { prompt_tokens: 13, completion_tokens: 21, total_tokens: 34 },
+        });
       }
     });
     gw = await startTestGateway(
@@ -33,11 +37,6 @@ describe('Prometheus /metrics', () => {
       // Health state would cool the limited key down; these figures are about metrics only.
       { health: noHealthTracking },
     );
-    // Stands in for usage accounting (the access feature), which puts the tokens on the context.
-    gw.gateway.requestListeners.unshift((ctx: RequestContext) => {
-      if (ctx.status === 200)
-        Object.assign(ctx, { admission: { usage: { promptTokens: 5, completionTokens: 7 } } });
-    });
     const client = gw.client('sk-client-00000000001');
     await client.chat.completions.create(CHAT);
     await client.chat.completions.create(CHAT);
@@ -97,8 +96,9 @@ describe('Prometheus /metrics', () => {
     expect(sample('switchyard_upstream_usable', { upstream: 'mock' })).toBe('1');
     expect(sample('switchyard_upstream_keys', { upstream: 'mock', state: 'usable' })).toBe('2');
     expect(sample('switchyard_upstream_keys', { upstream: 'mock', state: 'disabled' })).toBe('0');
-    expect(sample('switchyard_tokens_total', { route: 'default', type: 'input' })).toBe('10');
-    expect(sample('switchyard_tokens_total', { route: 'default', type: 'output' })).toBe('14');
+    // Two successful requests, each reported by the upstream as 13 prompt and 21 completion tokens.
+    expect(sample('switchyard_tokens_total', { route: 'default', type: 'input' })).toBe('26');
+    expect(sample('switchyard_tokens_total', { route: 'default', type: 'output' })).toBe('42');
     expect(metrics.families.has('process_cpu_seconds_total')).toBe(true);
   });
 

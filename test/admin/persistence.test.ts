@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, admin } from '../helpers/admin';
 import { startTestGateway } from '../helpers/gateway';
-import { type MockUpstream, replyChat, startMock } from '../helpers/mock-upstream';
+import { keyEcho, type MockUpstream, replyChat, startMock } from '../helpers/mock-upstream';
 
 const CHAT = { model: 'gpt-4o', messages: [{ role: 'user' as const, content: 'hi' }] };
 
@@ -39,7 +39,7 @@ describe('admin API objects survive a restart', () => {
     try {
       expect(second.gateway.runtime.config.server.trust_proxy).toBe(true);
       const reply = await second.client().chat.completions.create(CHAT);
-      expect(reply.choices[0]!.message.content).toBe('key=Bearer sk-kept-key-00000000002');
+      expect(reply.choices[0]!.message.content).toBe(keyEcho('Bearer sk-kept-key-00000000002'));
       const list = await admin<{ total: number }>(
         second.url,
         'GET',

@@ -11,6 +11,7 @@ import { nextApplied, nextRejected } from '../helpers/config-events';
 import { type FileGateway, startFileGateway } from '../helpers/file-gateway';
 import {
   chunkEvent,
+  keyEcho,
   type MockUpstream,
   replyChat,
   signal,
@@ -85,7 +86,7 @@ describe('configuration file reload', () => {
     await applied;
 
     const reply = await client().chat.completions.create(CHAT);
-    expect(reply.choices[0]!.message.content).toBe('key=Bearer sk-fast-000000000001');
+    expect(reply.choices[0]!.message.content).toBe(keyEcho('Bearer sk-fast-000000000001'));
     expect(gw.logs.join('')).toContain('configuration reloaded');
 
     release.fire();
@@ -104,13 +105,13 @@ describe('configuration file reload', () => {
     const text = `admin:\n  key: ${ADMIN_KEY}\nstore:\n  path: ":memory:"\nupstreams:\n  - name: fast\n    url: ${fast.url}\n    keys_file: ./keys.txt\n`;
     gw = await startFileGateway(path, text);
     expect((await client().chat.completions.create(CHAT)).choices[0]!.message.content).toBe(
-      'key=Bearer sk-from-file-0000000001',
+      keyEcho('Bearer sk-from-file-0000000001'),
     );
     const applied = nextApplied(gw.control.manager);
     writeFileSync(keysFile, 'sk-from-file-0000000002\n');
     await applied;
     expect((await client().chat.completions.create(CHAT)).choices[0]!.message.content).toBe(
-      'key=Bearer sk-from-file-0000000002',
+      keyEcho('Bearer sk-from-file-0000000002'),
     );
   });
 
@@ -133,7 +134,7 @@ describe('configuration file reload', () => {
     expect(gw.logs.join('')).toContain('YAML syntax');
 
     const reply = await client().chat.completions.create(CHAT);
-    expect(reply.choices[0]!.message.content).toBe('key=Bearer sk-fast-000000000001');
+    expect(reply.choices[0]!.message.content).toBe(keyEcho('Bearer sk-fast-000000000001'));
     const metrics = await admin(gw.url, 'GET', '/metrics');
     expect(metrics.text).toContain('switchyard_config_reloads_total{result="refused"} 2');
   });
@@ -152,7 +153,7 @@ describe('configuration file reload', () => {
     expect(gw.gateway.runtime.config.server.max_body_size).toBe(2048);
     for (let i = 0; i < 3; i++) {
       const reply = await client().chat.completions.create(CHAT);
-      expect(reply.choices[0]!.message.content).toBe('key=Bearer sk-fast-000000000002');
+      expect(reply.choices[0]!.message.content).toBe(keyEcho('Bearer sk-fast-000000000002'));
     }
   });
 

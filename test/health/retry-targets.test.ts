@@ -14,8 +14,14 @@ describe('where a retry goes', () => {
     return m;
   }
 
-  async function gateway(input: Parameters<typeof startTestGateway>[0]): Promise<TestGateway> {
-    const gw = await startTestGateway({ retry: { backoff: 0, max_retry_after: 0 }, ...input });
+  async function gateway(
+    input: Parameters<typeof startTestGateway>[0],
+    now?: () => number,
+  ): Promise<TestGateway> {
+    const gw = await startTestGateway(
+      { retry: { backoff: 0, max_retry_after: 0 }, ...input },
+      now ? { now } : {},
+    );
     cleanup.push(() => gw.stop(1000));
     return gw;
   }
@@ -62,20 +68,24 @@ describe('where a retry goes', () => {
     const down = await mock((_req, res) => {
       res.destroy();
     });
-    const gw = await gateway({
-      health: { eject_threshold: 1, eject_cooldown: '30s' },
-      upstreams: [
-        { name: 'x', url: down.url, keys: ['sk-x-key-000000001'] },
-        { name: 'y', url: down.url, keys: ['sk-y-key-000000001'] },
-      ],
-    });
+    const gw = await gateway(
+      {
+        health: { eject_threshold: 1, eject_cooldown: '30s' },
+        upstreams: [
+          { name: 'x', url: down.url, keys: ['sk-x-key-000000001'] },
+          { name: 'y', url: down.url, keys: ['sk-y-key-000000001'] },
+        ],
+      },
+      () => Date.UTC(2026, 0, 1),
+    );
     const failed = await fetch(`${gw.url}/v1/models`);
     expect(failed.status).toBe(502);
     expect(failed.headers.get('x-switchyard-attempts')).toBe('2');
     const unavailable = await fetch(`${gw.url}/v1/models`);
     expect(unavailable.status).toBe(503);
     expect(unavailable.headers.get('retry-after')).toBe('30');
-    expect(Number(unavailable.headers.get('retry-after-ms'))).toBeGreaterThan(29_000);
+    // The gateway's clock stands still: the ejection has exactly its 30 s cooldown left.
+    expect(unavailable.headers.get('retry-after-ms')).toBe('30000');
   });
 
   it('reports the whole upstream time of a held answer in Server-Timing', async () => {

@@ -104,11 +104,19 @@ export function chatCompletion(model: string, content: string) {
   };
 }
 
-/** Replies to every request with a chat completion naming the key it was sent with. */
+/**
+ * How `replyChat` names the credential it was sent: reversed, because the gateway masks its own
+ * secrets in the answers it holds, and a test still needs to tell which key served.
+ */
+export function keyEcho(authorization: string): string {
+  return `key=${[...authorization].reverse().join('')}`;
+}
+
+/** Replies to every request with a chat completion naming the key it was sent with (`keyEcho`). */
 export function replyChat(): MockHandler {
   return (req, res) => {
     const model = req.body.length > 0 ? (req.json().model as string) : 'none';
-    sendJson(res, 200, chatCompletion(model, `key=${req.headers.authorization ?? ''}`));
+    sendJson(res, 200, chatCompletion(model, keyEcho(req.headers.authorization ?? '')));
   };
 }
 

@@ -12,12 +12,15 @@ describe('secrets with characters outside the token alphabet', () => {
     for (const close of cleanup.splice(0).reverse()) await close();
   });
 
-  /** An upstream that echoes the credential it was sent, as OpenAI's 401 does. */
+  /**
+   * An upstream that echoes the credential it was sent in an error the gateway passes on (a 401
+   * is not passed on: the client gets upstream_keys_rejected).
+   */
   async function echoingUpstream(): Promise<MockUpstream> {
     const mock = await startMock((req, res) => {
       const sent = String(req.headers.authorization ?? '').replace('Bearer ', '');
-      sendJson(res, 401, {
-        error: { message: `Incorrect API key provided: ${sent}.`, code: 'invalid_api_key' },
+      sendJson(res, 400, {
+        error: { message: `Incorrect API key provided: ${sent}.`, code: null },
       });
     });
     cleanup.push(mock.close);
@@ -43,7 +46,7 @@ describe('secrets with characters outside the token alphabet', () => {
         headers: { 'content-type': 'application/json' },
         body: '{"model":"m","messages":[]}',
       });
-      expect(res.status).toBe(401);
+      expect(res.status).toBe(400);
       bodies.push(await res.text());
     }
     expect(mock.requests.map((r) => r.headers.authorization)).toEqual([

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedPortUrl } from '../helpers/closed-port';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { type MockUpstream, replyChat, sendJson, startMock } from '../helpers/mock-upstream';
 
@@ -23,7 +24,7 @@ describe('Server-Timing', () => {
       server: { auth_keys: ['sk-client-timing-0001'], max_body_size: 64 },
       upstreams: [{ name: 'mock', url: mock.url, keys: ['sk-upstream-timing-01'] }],
     });
-    closed = await startTestGateway({ upstreams: [{ name: 'gone', url: 'http://127.0.0.1:9', keys: [] }] });
+    closed = await startTestGateway({ upstreams: [{ name: 'gone', url: await closedPortUrl(), keys: [] }] });
   });
 
   afterAll(async () => {

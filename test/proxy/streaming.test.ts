@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startTestGateway } from '../helpers/gateway';
 import { chunkEvent, type MockHandler, signal, startMock, startSse } from '../helpers/mock-upstream';
 
@@ -35,11 +35,9 @@ describe('streaming', () => {
       messages: [{ role: 'user', content: 'x' }],
       stream: true,
     });
-    const arrivals: number[] = [];
     let n = 0;
     for await (const chunk of stream) {
       expect(chunk.choices[0]!.delta.content).toBe(`part${n} `);
-      arrivals.push(performance.now());
       received[n++]!.fire();
     }
     expect(n).toBe(4);
@@ -87,6 +85,37 @@ describe('streaming', () => {
     expect(body.text).not.toContain('[DONE]');
   });
 
+  it('does not retry a stream cut after its head on another upstream', async () => {
+    const retried = signal();
+    let asked = 0;
+    const cut: MockHandler = (_req, res) => {
+      if (++asked > 1) retried.fire();
+      startSse(res);
+      res.write(chunkEvent('m', 'head'), () => res.socket?.destroy());
+    };
+    const first = await startMock(cut);
+    const second = await startMock(cut);
+    const gw = await startTestGateway({
+      retry: { backoff: 0, max_retry_after: 0 },
+      upstreams: [
+        { name: 'first', url: first.url, keys: ['sk-first-key-000001'] },
+        { name: 'second', url: second.url, keys: ['sk-second-key-00001'] },
+      ],
+    });
+    cleanup.push(first.close, second.close, () => gw.stop(1000));
+    const answer = rawPost(`${gw.url}/v1/chat/completions`, { model: 'm', stream: true, messages: [] });
+    const body = await Promise.race([answer, retried.promise.then(() => undefined)]);
+    expect(body, 'the committed stream was retried on the other upstream').toBeDefined();
+    expect(body!.status).toBe(200);
+    const events = body!.text.split('\n\n').filter(Boolean);
+    expect(events).toHaveLength(2);
+    expect(JSON.parse(events[0]!.replace(/^data: /, '')).choices[0].delta.content).toBe('head');
+    const last = JSON.parse(events[1]!.replace(/^data: /, ''));
+    expect(last.error).toMatchObject({ type: 'upstream_error', code: 'upstream_stream_interrupted' });
+    // Whichever upstream the strategy picked first, the other one is never asked.
+    expect(first.requests.length + second.requests.length).toBe(1);
+  });
+
   it('ends a stream whose upstream stalls past the idle timeout with an SSE error event', async () => {
     const { gw } = await setup(
       (_req, res) => {
@@ -97,7 +126,9 @@ describe('streaming', () => {
     );
     const body = await rawPost(`${gw.url}/v1/chat/completions`, { model: 'm', stream: true, messages: [] });
     expect(body.text).toContain('"code":"upstream_stream_interrupted"');
-    expect(body.text).toContain('UND_ERR_BODY_TIMEOUT');
+    // undici's text is for the operator (the attempt log line), not the client.
+    expect(body.text).not.toContain('UND_ERR_BODY_TIMEOUT');
+    await vi.waitFor(() => expect(gw.logs.some((line) => line.includes('UND_ERR_BODY_TIMEOUT'))).toBe(true));
   });
 });
 

@@ -8,7 +8,10 @@ import { seededRandom } from '../helpers/seeded-random';
 
 const ADMIN = 'admin-key-for-tests-0001';
 
-/** A mock that answers after `delayMs` (the slow upstream). */
+/**
+ * A mock that answers after `delayMs` (the slow upstream). A real delay: lowest-latency ranks
+ * upstreams by the time to first byte the gateway measures on its own clock.
+ */
 async function delayedMock(delayMs: number): Promise<MockUpstream> {
   const reply = replyChat();
   return startMock(async (req, res) => {
@@ -57,7 +60,7 @@ describe('strategies against real upstreams', () => {
   }
 
   it('lowest-latency moves the traffic to the faster upstream and ranks it first', async () => {
-    const { fast, slow } = await start('lowest-latency', 100);
+    const { fast, slow } = await start('lowest-latency', 250);
     for (let i = 0; i < 40; i++) await send();
     // Each is tried once while unmeasured; after that only exploration (5 %) reaches "slow".
     expect(slow.requests.length).toBeLessThanOrEqual(5);
@@ -67,15 +70,53 @@ describe('strategies against real upstreams', () => {
     });
     const body = (await ranking.body.json()) as { upstreams: { name: string; latency: { p50: number } }[] };
     expect(body.upstreams.map((u) => u.name)).toEqual(['fast', 'slow']);
-    expect(body.upstreams[1]!.latency.p50).toBeGreaterThanOrEqual(100);
+    expect(body.upstreams[1]!.latency.p50).toBeGreaterThanOrEqual(250);
   });
 
   it('least-connections sends most concurrent traffic to the upstream that frees its connections first', async () => {
-    const { fast, slow } = await start('least-connections', 150);
+    // "slow" holds each answer until "fast" has answered 4 more requests (or until every worker
+    // still running is waiting on "slow"): slowness measured in events, not milliseconds.
+    const WORKERS = 6;
+    let finished = 0;
+    const held: { after: number; release: () => void }[] = [];
+    let fastAnswered = 0;
+    const settle = () => {
+      const stuck = held.length >= WORKERS - finished;
+      for (const hold of held.splice(0)) {
+        if (stuck || fastAnswered >= hold.after) hold.release();
+        else held.push(hold);
+      }
+    };
+    const reply = replyChat();
+    const fast = await startMock(async (req, res) => {
+      await reply(req, res);
+      fastAnswered++;
+      settle();
+    });
+    const slow = await startMock(async (req, res) => {
+      await new Promise<void>((release) => {
+        held.push({ after: fastAnswered + 4, release });
+        settle();
+      });
+      await reply(req, res);
+    });
+    mocks = [fast, slow];
+    gw = await startTestGateway(
+      {
+        upstreams: [
+          { name: 'fast', url: fast.url },
+          { name: 'slow', url: slow.url },
+        ],
+        routes: [{ name: 'all', upstreams: ['fast', 'slow'], strategy: 'least-connections' }],
+      },
+      { random: seededRandom(17) },
+    );
     const worker = async () => {
       for (let i = 0; i < 5; i++) await send();
+      finished++;
+      settle();
     };
-    await Promise.all(Array.from({ length: 6 }, worker));
+    await Promise.all(Array.from({ length: WORKERS }, worker));
     expect(fast.requests.length + slow.requests.length).toBe(30);
     expect(fast.requests.length).toBeGreaterThan(slow.requests.length * 2);
   });

@@ -34,8 +34,9 @@ export class KeyIndex<T> {
   }
 
   /** Adds an entry by a digest made earlier with the same HMAC key (a stored client token). */
-  setDigest(digest: Buffer, value: T): void {
-    this.entries.set(digest.toString('base64'), { digest, value });
+  setDigest(digest: Uint8Array, value: T): void {
+    const bytes = Buffer.from(digest.buffer, digest.byteOffset, digest.byteLength);
+    this.entries.set(bytes.toString('base64'), { digest: bytes, value });
   }
 
   get(secret: string): T | undefined {

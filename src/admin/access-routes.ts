@@ -10,41 +10,46 @@ const TAG_LOG = 'request log';
 
 /** `/admin/clients…`: client tokens. Create and rotate return the token, once; reads mask it. */
 export function registerClientRoutes(router: AdminRouter, clients: ClientAdmin): void {
-  router.add('GET', '/admin/clients', () => ({ body: { data: clients.list() } }), {
+  router.add('GET', '/admin/clients', async () => ({ body: { data: await clients.list() } }), {
     summary: 'List clients (keys masked) with their current usage against quota and budget',
     tag: TAG_CLIENTS,
   });
   router.add(
     'POST',
     '/admin/clients',
-    async (req) => ({ status: 201, body: clients.create(await req.json()) }),
+    async (req) => ({ status: 201, body: await clients.create(await req.json()) }),
     {
       summary: 'Create a client; the answer holds its full key, shown this once',
       tag: TAG_CLIENTS,
     },
   );
-  router.add('GET', '/admin/clients/:name', (req) => ({ body: clients.get(req.params.name!) }), {
+  router.add('GET', '/admin/clients/:name', async (req) => ({ body: await clients.get(req.params.name!) }), {
     summary: 'One client (key masked)',
     tag: TAG_CLIENTS,
   });
   router.add(
     'PATCH',
     '/admin/clients/:name',
-    async (req) => ({ body: clients.update(req.params.name!, await req.json()) }),
+    async (req) => ({ body: await clients.update(req.params.name!, await req.json()) }),
     {
       summary: 'Change a client’s settings (null clears a field); clients from the file are read-only',
       tag: TAG_CLIENTS,
     },
   );
-  router.add('POST', '/admin/clients/:name/rotate', (req) => ({ body: clients.rotate(req.params.name!) }), {
-    summary: 'Replace a client’s key; the answer holds the new key, shown this once',
-    tag: TAG_CLIENTS,
-  });
+  router.add(
+    'POST',
+    '/admin/clients/:name/rotate',
+    async (req) => ({ body: await clients.rotate(req.params.name!) }),
+    {
+      summary: 'Replace a client’s key; the answer holds the new key, shown this once',
+      tag: TAG_CLIENTS,
+    },
+  );
   router.add(
     'DELETE',
     '/admin/clients/:name',
-    (req) => {
-      clients.delete(req.params.name!);
+    async (req) => {
+      await clients.delete(req.params.name!);
       return { status: 204 };
     },
     { summary: 'Delete a client made with the API', tag: TAG_CLIENTS },

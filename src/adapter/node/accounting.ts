@@ -82,6 +82,7 @@ export class Accounting {
    */
   static async open(config: Config, options: AccountingOptions): Promise<Accounting> {
     const accounting = new Accounting(config, options);
+    await accounting.access.ready;
     if (config.usage.tokenizer) {
       await loadTokenizer().catch((err: unknown) =>
         options.logger.warn({ err }, 'tokenizer not loaded: estimates count 4 characters a token'),

@@ -3,7 +3,7 @@ import type { ConfigManager, ConfigTarget } from '../config/manager';
 import type { ApiObjects } from '../config/merge';
 import type { Config } from '../config/schema/index';
 import type { Logger } from '../observe/logger';
-import type { ConfigStore } from '../store/config-store';
+import type { ConfigRepository } from '../store/types';
 import { configRejected } from './validate';
 
 export type ApiUpstreamObject = ApiObjects['upstreams'][number];
@@ -16,7 +16,7 @@ export type ApiRouteObject = ApiObjects['routes'][number];
  */
 export class ConfigService {
   constructor(
-    readonly store: ConfigStore,
+    readonly store: ConfigRepository,
     readonly manager: ConfigManager,
     private readonly target: ConfigTarget,
     private readonly logger: Logger,
@@ -31,7 +31,12 @@ export class ConfigService {
     return storeObjects(this.store);
   }
 
-  change(action: string, details: Record<string, unknown>, candidate: ApiObjects, write: () => void): void {
+  async change(
+    action: string,
+    details: Record<string, unknown>,
+    candidate: ApiObjects,
+    write: () => Promise<unknown>,
+  ): Promise<void> {
     let built: ReturnType<ConfigManager['preview']>;
     try {
       built = this.manager.preview(candidate);
@@ -39,14 +44,14 @@ export class ConfigService {
       if (err instanceof ConfigError) throw configRejected(err);
       throw err;
     }
-    write();
+    await write();
     this.manager.commit(built, `admin API: ${action}`, this.target);
     this.logger.info({ admin_action: action, ...details }, `admin: ${action}`);
   }
 }
 
 /** The store's objects as the configuration merge takes them: only enabled keys. */
-export function storeObjects(store: ConfigStore): ApiObjects {
+export function storeObjects(store: ConfigRepository): ApiObjects {
   return {
     upstreams: store.upstreams().map((u) => ({
       name: u.name,

@@ -1,8 +1,9 @@
 import type { ClientAdmin } from '../access/clients/client-admin';
 import { GatewayError } from '../core/errors';
-import { queryRequests, type RequestQuery } from '../store/request-log/query';
+import type { RequestQuery } from '../store/request-log/query';
 import { queryUsage, USAGE_GROUPS, type UsageGroup } from '../store/request-log/rollups';
 import type { SqliteDatabase } from '../store/sqlite';
+import type { RequestLogSink } from '../store/types';
 import type { AdminRouter } from './router';
 
 const TAG_CLIENTS = 'clients';
@@ -57,13 +58,19 @@ export function registerClientRoutes(router: AdminRouter, clients: ClientAdmin):
 }
 
 /** `/admin/requests` (the request log, filtered and paged) and `/admin/usage` (hourly rollups). */
-export function registerRequestLogRoutes(router: AdminRouter, db: SqliteDatabase, flush: () => void): void {
+export function registerRequestLogRoutes(
+  router: AdminRouter,
+  log: RequestLogSink,
+  db: SqliteDatabase,
+  flush: () => Promise<void>,
+): void {
   router.add(
     'GET',
     '/admin/requests',
-    (req) => {
-      flush();
-      return { body: queryRequests(db, requestQuery(req.query)) };
+    async (req) => {
+      const query = requestQuery(req.query);
+      await flush();
+      return { body: await log.query(query) };
     },
     {
       summary: 'The request log, newest first, with filters and cursor pagination',
@@ -83,9 +90,9 @@ export function registerRequestLogRoutes(router: AdminRouter, db: SqliteDatabase
   router.add(
     'GET',
     '/admin/requests/:id',
-    (req) => {
-      flush();
-      const page = queryRequests(db, { requestId: req.params.id!, limit: 1 });
+    async (req) => {
+      await flush();
+      const page = await log.query({ requestId: req.params.id!, limit: 1 });
       if (page.data.length === 0)
         throw new GatewayError('resource_not_found', { message: 'No such request in the log.' });
       return { body: page.data[0] };
@@ -95,8 +102,8 @@ export function registerRequestLogRoutes(router: AdminRouter, db: SqliteDatabase
   router.add(
     'GET',
     '/admin/usage',
-    (req) => {
-      flush();
+    async (req) => {
+      await flush();
       const q = req.query;
       const groupBy = (q.get('group_by') ?? 'client,model').split(',').filter(Boolean);
       for (const group of groupBy) {

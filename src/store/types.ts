@@ -1,3 +1,5 @@
+import type { RequestRecord } from '../observe/request-record';
+
 /**
  * The durable stores' interfaces, free of any runtime: SQLite drivers implement them on Node,
  * memory drivers everywhere, and other databases (Postgres, D1) later, each under the same
@@ -71,4 +73,37 @@ export interface ConfigRepository {
   deleteRoute(name: string): Promise<boolean>;
   putSetting(name: string, value: unknown): Promise<void>;
   deleteSetting(name: string): Promise<boolean>;
+}
+
+export interface RequestQuery {
+  /** Milliseconds since the epoch, inclusive. */
+  readonly from?: number;
+  /** Milliseconds since the epoch, exclusive. */
+  readonly to?: number;
+  readonly client?: string;
+  readonly upstream?: string;
+  readonly model?: string;
+  /** An exact status (`429`), a class (`2xx`, `4xx`, `5xx`) or `error` (400 and above). */
+  readonly status?: string;
+  readonly requestId?: string;
+  /** Rows per page, 1-1000 (default 100). */
+  readonly limit?: number;
+  /** `next_cursor` of the previous page. */
+  readonly cursor?: string;
+}
+
+export interface RequestPage {
+  readonly data: Record<string, unknown>[];
+  readonly next_cursor: string | null;
+}
+
+/**
+ * Where finished requests are written and read back: a batch at a time, off the request path
+ * (RequestLogWriter queues and hands batches over). Rows come back newest first with their
+ * `attempts` parsed; `next_cursor` continues after the last row of the page.
+ */
+export interface RequestLogSink {
+  /** Writes the records, all or none. */
+  append(records: readonly RequestRecord[]): Promise<void>;
+  query(query: RequestQuery): Promise<RequestPage>;
 }

@@ -87,6 +87,8 @@ export class GatewayAccess implements AccessControl {
   /** Settles once the stored clients are loaded; the adapter waits for it before it listens. */
   readonly ready: Promise<void>;
   private readonly local: LocalLimiter;
+  /** Client settlements still running after `release` (shared stores answer later). */
+  private readonly settling = new Set<Promise<void>>();
   private readonly warn: (message: string) => void;
 
   constructor(config: Config, options: AccessOptions = {}) {
@@ -106,6 +108,8 @@ export class GatewayAccess implements AccessControl {
     this.warn = options.warn ?? (() => {});
     this.configure(config);
     this.ready = this.loadClients(false);
+    // Whoever awaits `ready` sees a failure; without this it would also be an unhandled rejection.
+    this.ready.catch(() => {});
   }
 
   get open(): boolean {
@@ -183,9 +187,18 @@ export class GatewayAccess implements AccessControl {
     admission.sentModel = typeof ctx.json?.model === 'string' ? ctx.json.model : ctx.model;
     admission.cost = this.prices.cost(admission.sentModel ?? admission.meter?.servedModel, usage);
     const client = admission.client;
-    if (client) void this.settleClient(client, admission, now);
+    if (client) {
+      const settling = this.settleClient(client, admission, now);
+      this.settling.add(settling);
+      void settling.finally(() => this.settling.delete(settling));
+    }
     const answered = admission.meter !== undefined && ctx.status >= 200 && ctx.status < 300;
     this.keyGate.settle(ctx, usage.totalTokens, answered);
+  }
+
+  /** Settles once every release so far has reached the stores (a drain, a test). */
+  async settled(): Promise<void> {
+    while (this.settling.size > 0) await Promise.all(this.settling);
   }
 
   /** The client's stores get the real figures; started here, finished off the request's path. */

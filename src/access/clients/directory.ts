@@ -74,7 +74,7 @@ export class ClientDirectory {
     return [...this.clients.values()];
   }
 
-  digest(token: string): Buffer {
+  digest(token: string): Uint8Array {
     return this.index.digest(token);
   }
 }

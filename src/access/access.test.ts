@@ -18,9 +18,9 @@ function context(json?: Record<string, unknown>): RequestContext {
   return ctx;
 }
 
-function refusal(run: () => void): string | undefined {
+async function refusal(run: () => Promise<void>): Promise<string | undefined> {
   try {
-    run();
+    await run();
   } catch (err) {
     if (err instanceof GatewayError) return err.code;
     throw err;
@@ -34,13 +34,13 @@ function headersOf(headers: Record<string, string>): { header(name: string): str
 }
 
 describe('GatewayAccess', () => {
-  it('keeps in-flight counts across a reload and takes new clients from it', () => {
+  it('keeps in-flight counts across a reload and takes new clients from it', async () => {
     const access = new GatewayAccess(
       config({ clients: [{ name: 'alice', key: KEY, limits: { concurrency: 1 } }] }),
     );
     const first = context({ model: 'm' });
     access.identify(first, headersOf({ authorization: `Bearer ${KEY}` }));
-    access.admit(first);
+    await access.admit(first);
     access.configure(
       config({
         clients: [
@@ -51,17 +51,17 @@ describe('GatewayAccess', () => {
     );
     const second = context({ model: 'm' });
     access.identify(second, headersOf({ authorization: `Bearer ${KEY}` }));
-    expect(refusal(() => access.admit(second))).toBe('concurrency_limit_exceeded');
+    expect(await refusal(() => access.admit(second))).toBe('concurrency_limit_exceeded');
     access.release(second);
     access.release(first);
     access.release(first);
-    expect(access.limiter.inFlight('alice')).toBe(0);
+    expect(await access.limiter.inFlight('alice')).toBe(0);
     const bob = context();
     access.identify(bob, headersOf({ 'x-api-key': 'sk-sy-bob-0123456789abcdef00' }));
     expect(bob.client?.name).toBe('bob');
   });
 
-  it('claims upstream keys within their TPM and corrects the claim with the real count', () => {
+  it('claims upstream keys within their TPM and corrects the claim with the real count', async () => {
     let now = 1_000_000;
     const cfg = config({
       upstreams: [
@@ -71,14 +71,14 @@ describe('GatewayAccess', () => {
     const access = new GatewayAccess(cfg, { now: () => now });
     const upstream = createUpstream(cfg.upstreams[0]!, cfg.health, Math.random);
     const key = upstream.keys.keys[0]!;
-    const claimed = (maxTokens: number) => {
+    const claimed = async (maxTokens: number) => {
       const ctx = context({ model: 'm', messages: [], max_tokens: maxTokens });
-      access.admit(ctx);
+      await access.admit(ctx);
       return { ctx, ok: access.keyGate.claim(ctx, upstream, key) };
     };
-    const a = claimed(700);
+    const a = await claimed(700);
     expect(a.ok).toBe(true);
-    expect(claimed(400).ok).toBe(false);
+    expect((await claimed(400)).ok).toBe(false);
     a.ctx.key = key;
     a.ctx.status = 200;
     a.ctx.attempts.push({
@@ -93,8 +93,8 @@ describe('GatewayAccess', () => {
       Buffer.from('{"usage":{"prompt_tokens":5,"completion_tokens":5,"total_tokens":10}}'),
     );
     access.release(a.ctx);
-    expect(claimed(400).ok).toBe(true);
+    expect((await claimed(400)).ok).toBe(true);
     now += 60_001;
-    expect(claimed(990).ok).toBe(true);
+    expect((await claimed(990)).ok).toBe(true);
   });
 });

@@ -3,12 +3,18 @@ import type { RequestContext } from '../core/context';
 import { randomBytes } from '../core/crypto';
 import { GatewayError } from '../core/errors';
 import type { ClientRequest } from '../http/types';
-import type { LimiterStore } from '../state/limiter-store';
+import type { ConcurrencyStore } from '../state/concurrency-store';
+import type { LimiterStore, LocalLimiter } from '../state/limiter-store';
+import { MemoryConcurrencyStore } from '../state/memory-concurrency-store';
+import { MemoryLimiter } from '../state/memory-limiter';
 import { MemoryLimiterStore } from '../state/memory-limiter-store';
+import { MemoryQuotaCounterStore } from '../state/memory-quota-counter-store';
+import type { QuotaCounterStore } from '../state/quota-counter-store';
 import { Admission } from './admission';
 import { type Client, isActive, type Principal } from './clients/client';
-import { type ClientStore, MemoryClientStore } from './clients/client-store';
+import type { ClientStore, StoredClient } from './clients/client-store';
 import { ClientDirectory } from './clients/directory';
+import { MemoryClientStore } from './clients/memory-client-store';
 import { presentedCredential } from './key-index';
 import { ClientLimiter } from './limits/client-limits';
 import { IpLimiter } from './limits/ip-limit';
@@ -41,7 +47,14 @@ export interface AccessControl {
 export interface AccessOptions {
   /** Wall-clock milliseconds; a fake clock in tests. */
   readonly now?: () => number;
+  /** Client rate limits (awaited in `admit`); may be shared between instances. */
   readonly limiter?: LimiterStore;
+  /** The local view the synchronous checks decide on: per-IP limits and per-key limits. */
+  readonly localLimiter?: LocalLimiter;
+  /** Client requests in flight; may be shared between instances. */
+  readonly concurrency?: ConcurrencyStore;
+  /** The quota and budget counters; may be shared between instances. */
+  readonly quotaCounters?: QuotaCounterStore;
   /** API-made clients; in memory unless a durable store is given. */
   readonly clientStore?: ClientStore;
   /** What clients used before this process started (quota and budget). */
@@ -68,19 +81,34 @@ export class GatewayAccess implements AccessControl {
   private prices!: Prices;
   private meterEveryRequest = true;
   private built = false;
-  private readonly store: LimiterStore;
+  /** The stored clients as last loaded: the local view `configure` rebuilds the directory from. */
+  private stored: readonly StoredClient[] = [];
+  /** Settles once the stored clients are loaded; the adapter waits for it before it listens. */
+  readonly ready: Promise<void>;
+  private readonly local: LocalLimiter;
+  /** Client settlements still running after `release` (shared stores answer later). */
+  private readonly settling = new Set<Promise<void>>();
   private readonly warn: (message: string) => void;
 
   constructor(config: Config, options: AccessOptions = {}) {
     this.now = options.now ?? Date.now;
-    this.store = options.limiter ?? new MemoryLimiterStore();
+    this.local = options.localLimiter ?? new MemoryLimiter();
     this.clientStore = options.clientStore ?? new MemoryClientStore();
     this.directory = new ClientDirectory(options.hmacKey ?? randomKey());
-    this.ledger = new QuotaLedger(options.usageSource ?? (() => ({ tokens: 0, cost: 0 })));
-    this.limiter = new ClientLimiter(this.store);
-    this.keyGate = new UpstreamKeyGate(this.store, this.now);
+    this.ledger = new QuotaLedger(
+      options.usageSource ?? (() => ({ tokens: 0, cost: 0 })),
+      options.quotaCounters ?? new MemoryQuotaCounterStore(),
+    );
+    this.limiter = new ClientLimiter(
+      options.limiter ?? new MemoryLimiterStore(this.local),
+      options.concurrency ?? new MemoryConcurrencyStore(),
+    );
+    this.keyGate = new UpstreamKeyGate(this.local, this.now);
     this.warn = options.warn ?? (() => {});
     this.configure(config);
+    this.ready = this.loadClients(false);
+    // Whoever awaits `ready` sees a failure; without this it would also be an unhandled rejection.
+    this.ready.catch(() => {});
   }
 
   get open(): boolean {
@@ -89,17 +117,26 @@ export class GatewayAccess implements AccessControl {
 
   configure(config: Config): void {
     this.config = config;
-    this.ipLimiter = config.ip_limit ? new IpLimiter(config.ip_limit, this.store) : undefined;
+    this.ipLimiter = config.ip_limit ? new IpLimiter(config.ip_limit, this.local) : undefined;
     this.prices = new Prices(config.prices);
     this.meterEveryRequest = config.request_log.enabled || config.upstreams.some((u) => u.key_limits?.tpm);
-    this.reloadClients();
+    this.rebuildDirectory(true);
   }
 
-  /** Rebuilds the credential index after the stored clients changed (admin API). */
-  reloadClients(): void {
+  /** Loads the stored clients again and rebuilds the credential index (admin API writes). */
+  reloadClients(): Promise<void> {
+    return this.loadClients(true);
+  }
+
+  private async loadClients(warnClosing: boolean): Promise<void> {
+    this.stored = await this.clientStore.list();
+    this.rebuildDirectory(warnClosing);
+  }
+
+  private rebuildDirectory(warnClosing: boolean): void {
     const wasOpen = this.built && this.directory.open;
-    const shadowed = this.directory.rebuild(this.config, this.clientStore.list());
-    if (wasOpen && !this.directory.open) {
+    const shadowed = this.directory.rebuild(this.config, this.stored);
+    if (warnClosing && wasOpen && !this.directory.open) {
       this.warn('the gateway is no longer open: a client was added, so requests without a key now get 401');
     }
     this.built = true;
@@ -123,7 +160,7 @@ export class GatewayAccess implements AccessControl {
     ctx.client = principal;
   }
 
-  admit(ctx: RequestContext): void {
+  async admit(ctx: RequestContext): Promise<void> {
     const admission = new Admission();
     ctx.admission = admission;
     const principal = ctx.client as Principal | undefined;
@@ -131,7 +168,7 @@ export class GatewayAccess implements AccessControl {
     if (client) checkAllowlists(client, ctx);
     const completionEstimate = this.config.usage.completion_estimate;
     admission.estimator = () => estimateRequest(ctx.json, completionEstimate);
-    if (client) this.admitClient(ctx, client, admission);
+    if (client) await this.admitClient(ctx, client, admission);
     if (this.meterEveryRequest || (client && needsUsage(client))) this.attachMeter(ctx, admission);
   }
 
@@ -150,26 +187,44 @@ export class GatewayAccess implements AccessControl {
     admission.cost = this.prices.cost(admission.sentModel ?? admission.meter?.servedModel, usage);
     const client = admission.client;
     if (client) {
-      if (admission.limits) {
-        this.limiter.reconcile(client, admission.limits, usage.totalTokens, now);
-        this.limiter.release(client, admission.limits);
-      }
-      this.ledger.settle(client, admission.quota, usage.totalTokens, admission.cost ?? 0, now);
+      const settling = this.settleClient(client, admission, now);
+      this.settling.add(settling);
+      void settling.finally(() => this.settling.delete(settling));
     }
     const answered = admission.meter !== undefined && ctx.status >= 200 && ctx.status < 300;
     this.keyGate.settle(ctx, usage.totalTokens, answered);
   }
 
-  private admitClient(ctx: RequestContext, client: Client, admission: Admission): void {
+  /** Settles once every release so far has reached the stores (a drain, a test). */
+  async settled(): Promise<void> {
+    while (this.settling.size > 0) await Promise.all(this.settling);
+  }
+
+  /** The client's stores get the real figures; started here, finished off the request's path. */
+  private async settleClient(client: Client, admission: Admission, now: number): Promise<void> {
+    const tokens = admission.usage.totalTokens;
+    const { limits } = admission;
+    try {
+      await Promise.all([
+        limits && this.limiter.reconcile(client, limits, tokens, now),
+        limits && this.limiter.release(client, limits),
+        this.ledger.settle(client, admission.quota, tokens, admission.cost ?? 0, now),
+      ]);
+    } catch (err) {
+      this.warn(`client "${client.name}": limits or quota could not be settled: ${(err as Error).message}`);
+    }
+  }
+
+  private async admitClient(ctx: RequestContext, client: Client, admission: Admission): Promise<void> {
     const now = this.now();
     const { estimate } = admission;
     admission.client = client;
     admission.estimatedCost = this.prices.cost(ctx.model, { ...estimate, cachedTokens: 0 }) ?? 0;
-    admission.quota = this.ledger.reserve(client, estimate.totalTokens, admission.estimatedCost, now);
+    admission.quota = await this.ledger.reserve(client, estimate.totalTokens, admission.estimatedCost, now);
     try {
-      admission.limits = this.limiter.admit(client, estimate.totalTokens, now, ctx.replyHeaders);
+      admission.limits = await this.limiter.admit(client, estimate.totalTokens, now, ctx.replyHeaders);
     } catch (err) {
-      this.ledger.settle(client, admission.quota, 0, 0, now);
+      await this.ledger.release(client, admission.quota, now);
       admission.quota = undefined;
       throw err;
     }

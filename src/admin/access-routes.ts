@@ -1,8 +1,9 @@
 import type { ClientAdmin } from '../access/clients/client-admin';
 import { GatewayError } from '../core/errors';
-import { queryRequests, type RequestQuery } from '../store/request-log/query';
+import type { RequestQuery } from '../store/request-log/query';
 import { queryUsage, USAGE_GROUPS, type UsageGroup } from '../store/request-log/rollups';
 import type { SqliteDatabase } from '../store/sqlite';
+import type { RequestLogSink } from '../store/types';
 import type { AdminRouter } from './router';
 
 const TAG_CLIENTS = 'clients';
@@ -10,41 +11,46 @@ const TAG_LOG = 'request log';
 
 /** `/admin/clients…`: client tokens. Create and rotate return the token, once; reads mask it. */
 export function registerClientRoutes(router: AdminRouter, clients: ClientAdmin): void {
-  router.add('GET', '/admin/clients', () => ({ body: { data: clients.list() } }), {
+  router.add('GET', '/admin/clients', async () => ({ body: { data: await clients.list() } }), {
     summary: 'List clients (keys masked) with their current usage against quota and budget',
     tag: TAG_CLIENTS,
   });
   router.add(
     'POST',
     '/admin/clients',
-    async (req) => ({ status: 201, body: clients.create(await req.json()) }),
+    async (req) => ({ status: 201, body: await clients.create(await req.json()) }),
     {
       summary: 'Create a client; the answer holds its full key, shown this once',
       tag: TAG_CLIENTS,
     },
   );
-  router.add('GET', '/admin/clients/:name', (req) => ({ body: clients.get(req.params.name!) }), {
+  router.add('GET', '/admin/clients/:name', async (req) => ({ body: await clients.get(req.params.name!) }), {
     summary: 'One client (key masked)',
     tag: TAG_CLIENTS,
   });
   router.add(
     'PATCH',
     '/admin/clients/:name',
-    async (req) => ({ body: clients.update(req.params.name!, await req.json()) }),
+    async (req) => ({ body: await clients.update(req.params.name!, await req.json()) }),
     {
       summary: 'Change a client’s settings (null clears a field); clients from the file are read-only',
       tag: TAG_CLIENTS,
     },
   );
-  router.add('POST', '/admin/clients/:name/rotate', (req) => ({ body: clients.rotate(req.params.name!) }), {
-    summary: 'Replace a client’s key; the answer holds the new key, shown this once',
-    tag: TAG_CLIENTS,
-  });
+  router.add(
+    'POST',
+    '/admin/clients/:name/rotate',
+    async (req) => ({ body: await clients.rotate(req.params.name!) }),
+    {
+      summary: 'Replace a client’s key; the answer holds the new key, shown this once',
+      tag: TAG_CLIENTS,
+    },
+  );
   router.add(
     'DELETE',
     '/admin/clients/:name',
-    (req) => {
-      clients.delete(req.params.name!);
+    async (req) => {
+      await clients.delete(req.params.name!);
       return { status: 204 };
     },
     { summary: 'Delete a client made with the API', tag: TAG_CLIENTS },
@@ -52,13 +58,19 @@ export function registerClientRoutes(router: AdminRouter, clients: ClientAdmin):
 }
 
 /** `/admin/requests` (the request log, filtered and paged) and `/admin/usage` (hourly rollups). */
-export function registerRequestLogRoutes(router: AdminRouter, db: SqliteDatabase, flush: () => void): void {
+export function registerRequestLogRoutes(
+  router: AdminRouter,
+  log: RequestLogSink,
+  db: SqliteDatabase,
+  flush: () => Promise<void>,
+): void {
   router.add(
     'GET',
     '/admin/requests',
-    (req) => {
-      flush();
-      return { body: queryRequests(db, requestQuery(req.query)) };
+    async (req) => {
+      const query = requestQuery(req.query);
+      await flush();
+      return { body: await log.query(query) };
     },
     {
       summary: 'The request log, newest first, with filters and cursor pagination',
@@ -78,9 +90,9 @@ export function registerRequestLogRoutes(router: AdminRouter, db: SqliteDatabase
   router.add(
     'GET',
     '/admin/requests/:id',
-    (req) => {
-      flush();
-      const page = queryRequests(db, { requestId: req.params.id!, limit: 1 });
+    async (req) => {
+      await flush();
+      const page = await log.query({ requestId: req.params.id!, limit: 1 });
       if (page.data.length === 0)
         throw new GatewayError('resource_not_found', { message: 'No such request in the log.' });
       return { body: page.data[0] };
@@ -90,8 +102,8 @@ export function registerRequestLogRoutes(router: AdminRouter, db: SqliteDatabase
   router.add(
     'GET',
     '/admin/usage',
-    (req) => {
-      flush();
+    async (req) => {
+      await flush();
       const q = req.query;
       const groupBy = (q.get('group_by') ?? 'client,model').split(',').filter(Boolean);
       for (const group of groupBy) {

@@ -3,7 +3,7 @@ import type { ConfigManager, ConfigTarget } from '../config/manager';
 import type { ApiObjects } from '../config/merge';
 import type { Config } from '../config/schema/index';
 import type { Logger } from '../observe/logger';
-import type { ConfigStore } from '../store/config-store';
+import type { ConfigRepository } from '../store/types';
 import { configRejected } from './validate';
 
 export type ApiUpstreamObject = ApiObjects['upstreams'][number];
@@ -12,12 +12,12 @@ export type ApiRouteObject = ApiObjects['routes'][number];
 /**
  * Every configuration write of the admin API goes through `change`: build the configuration the
  * write would give, validate it with the config schema (a 400 naming the field when it fails),
- * then write the store (one transaction, however many tables the write touches) and swap the
- * running configuration. Nothing is written when it is invalid.
+ * then write the store (each write is one repository call, atomic however many tables it
+ * touches: `createUpstream` stores an upstream with its keys) and swap the running configuration. Nothing is written when it is invalid.
  */
 export class ConfigService {
   constructor(
-    readonly store: ConfigStore,
+    readonly store: ConfigRepository,
     readonly manager: ConfigManager,
     private readonly target: ConfigTarget,
     private readonly logger: Logger,
@@ -32,7 +32,12 @@ export class ConfigService {
     return storeObjects(this.store);
   }
 
-  change(action: string, details: Record<string, unknown>, candidate: ApiObjects, write: () => void): void {
+  async change(
+    action: string,
+    details: Record<string, unknown>,
+    candidate: ApiObjects,
+    write: () => Promise<unknown>,
+  ): Promise<void> {
     let built: ReturnType<ConfigManager['preview']>;
     try {
       built = this.manager.preview(candidate);
@@ -40,14 +45,14 @@ export class ConfigService {
       if (err instanceof ConfigError) throw configRejected(err);
       throw err;
     }
-    this.store.transaction(write);
+    await write();
     this.manager.commit(built, `admin API: ${action}`, this.target);
     this.logger.info({ admin_action: action, ...details }, `admin: ${action}`);
   }
 }
 
 /** The store's objects as the configuration merge takes them: only enabled keys. */
-export function storeObjects(store: ConfigStore): ApiObjects {
+export function storeObjects(store: ConfigRepository): ApiObjects {
   return {
     upstreams: store.upstreams().map((u) => ({
       name: u.name,

@@ -15,9 +15,10 @@ import type { Redactor } from '../observe/redact';
 import { StatsCollector } from '../observe/stats/collector';
 import { configuredModels } from '../observe/stats/known-models';
 import type { Upstream } from '../routing/upstream';
-import { ConfigStore } from '../store/config-store';
+import { SqliteConfigRepository } from '../store/config-repository-sqlite';
 import { loadMasterKey, SecretBox } from '../store/secret-box';
 import { openSqlite, type SqliteDatabase } from '../store/sqlite';
+import type { ConfigRepository } from '../store/types';
 import { registerConfigRoutes } from './config-routes';
 import { ConfigService, storeObjects } from './config-service';
 import { registerKeyRoutes } from './key-routes';
@@ -54,7 +55,7 @@ export interface PoolKeeper {
  * API's routes, statistics and metrics, and the optional admin listener.
  */
 export class ControlPlane {
-  readonly store: ConfigStore;
+  readonly store: ConfigRepository;
   readonly manager: ConfigManager;
   private readonly ownsDb: boolean;
   private readonly db: SqliteDatabase;
@@ -70,7 +71,7 @@ export class ControlPlane {
     this.ownsDb = options.db === undefined;
     this.db = options.db ?? openSqlite(options.config.store.path);
     const master = loadMasterKey(env, options.config.store.path);
-    this.store = new ConfigStore(this.db, new SecretBox(master.key));
+    this.store = new SqliteConfigRepository(this.db, new SecretBox(master.key));
     const source = options.source ?? inlineSource(options.config, 'configuration given at start', env);
     this.manager = ConfigManager.open(source, () => storeObjects(this.store), options.logger);
     options.logger.debug({ secret_key: master.origin }, 'store secrets sealed with AES-256-GCM');
@@ -184,7 +185,7 @@ const noTarget: ConfigTarget = {
   },
 };
 
-function stateView(gateway: Gateway, store: ConfigStore) {
+function stateView(gateway: Gateway, store: ConfigRepository) {
   return {
     inFlight: () => gateway.inFlight,
     edgeEvents: () => gateway.edge.entries(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fingerprint, maskSecret } from '../observe/mask';
-import type { StoredKey, StoredUpstream } from '../store/config-store';
+import type { StoredKey, StoredUpstream } from '../store/types';
 import { type ConfigService, replaceUpstream } from './config-service';
 import { readKeyImport } from './key-import';
 import type { AdminRequest, AdminRouter } from './router';
@@ -85,7 +85,7 @@ async function importKeys(service: ConfigService, req: AdminRequest) {
   const { fresh, duplicates } = service.store.newKeys(name, secrets);
   if (fresh.length > 0) {
     const keys = [...enabledSecrets(stored), ...fresh];
-    service.change(
+    await service.change(
       'keys imported',
       { upstream: name, added: fresh.length, duplicates },
       replaceUpstream(service.objects(), { name, definition: stored.definition, keys }),
@@ -104,7 +104,7 @@ async function setEnabled(service: ConfigService, req: AdminRequest) {
   const { enabled } = parseInput(patchSchema, await req.json());
   if (!stored.keys.some((k) => k.id === id)) throw notFound(id, 'key');
   const keys = stored.keys.filter((k) => (k.id === id ? enabled : k.enabled)).map((k) => k.secret);
-  service.change(
+  await service.change(
     enabled ? 'key enabled' : 'key disabled',
     { upstream: name, key_id: id },
     replaceUpstream(service.objects(), { name, definition: stored.definition, keys }),
@@ -113,12 +113,12 @@ async function setEnabled(service: ConfigService, req: AdminRequest) {
   return { body: present(mustFind(service, req)) };
 }
 
-function deleteKey(service: ConfigService, req: AdminRequest) {
+async function deleteKey(service: ConfigService, req: AdminRequest) {
   const { name, id } = req.params as { name: string; id: string };
   const stored = writableUpstream(service, name);
   if (!stored.keys.some((k) => k.id === id)) throw notFound(id, 'key');
   const keys = stored.keys.filter((k) => k.enabled && k.id !== id).map((k) => k.secret);
-  service.change(
+  await service.change(
     'key deleted',
     { upstream: name, key_id: id },
     replaceUpstream(service.objects(), { name, definition: stored.definition, keys }),

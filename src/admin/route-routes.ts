@@ -81,7 +81,7 @@ async function createRoute(service: ConfigService, req: AdminRequest) {
     throw conflict(`The configuration file defines a route named "${name}".`);
   }
   checkMembers(service, body);
-  service.change(
+  await service.change(
     'route created',
     { route: name },
     replaceRoute(service.objects(), { name, definition: body }),
@@ -102,7 +102,7 @@ async function updateRoute(service: ConfigService, req: AdminRequest, partial: b
   const definition = restoreMaskedHeaderMaps('route', { ...merged, name }, stored.definition);
   parseInput(routeSchema, definition);
   checkMembers(service, definition);
-  service.change(
+  await service.change(
     'route updated',
     { route: name },
     replaceRoute(service.objects(), { name, definition }),
@@ -111,9 +111,9 @@ async function updateRoute(service: ConfigService, req: AdminRequest, partial: b
   return { body: mustView(service, name) };
 }
 
-function deleteRoute(service: ConfigService, name: string) {
+async function deleteRoute(service: ConfigService, name: string) {
   writableRoute(service, name);
-  service.change('route deleted', { route: name }, removeRoute(service.objects(), name), () =>
+  await service.change('route deleted', { route: name }, removeRoute(service.objects(), name), () =>
     service.store.deleteRoute(name),
   );
   return { status: 204 };

@@ -61,18 +61,24 @@ async function putSetting(service: ConfigService, req: AdminRequest) {
   const body = parseInput(z.object({ value: z.unknown() }).strict(), await req.json());
   if (body.value === undefined) throw invalid(['value: required'], 'value');
   parseInput(settingSchema(name), body.value, 'value');
-  service.change('setting changed', { setting: name }, withSetting(service.objects(), name, body.value), () =>
-    service.store.putSetting(name, body.value),
+  await service.change(
+    'setting changed',
+    { setting: name },
+    withSetting(service.objects(), name, body.value),
+    () => service.store.putSetting(name, body.value),
   );
   return { body: view(service, name) };
 }
 
-function deleteSetting(service: ConfigService, req: AdminRequest) {
+async function deleteSetting(service: ConfigService, req: AdminRequest) {
   const name = settingName(req);
   readOnlyWhenInFile(service, name);
   if (!service.store.setting(name)) throw notFound(name, 'API value for setting');
-  service.change('setting removed', { setting: name }, withSetting(service.objects(), name, undefined), () =>
-    service.store.deleteSetting(name),
+  await service.change(
+    'setting removed',
+    { setting: name },
+    withSetting(service.objects(), name, undefined),
+    () => service.store.deleteSetting(name),
   );
   return { status: 204 };
 }

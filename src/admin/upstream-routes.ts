@@ -93,14 +93,11 @@ async function createUpstream(service: ConfigService, req: AdminRequest) {
   }
   const { keys: _keys, ...definition } = body as Record<string, unknown>;
   const keys = [...new Set(parsed.keys ?? [])];
-  service.change(
+  await service.change(
     'upstream created',
     { upstream: name, keys: keys.length },
     replaceUpstream(service.objects(), { name, definition, keys }),
-    () => {
-      service.store.putUpstream(name, definition);
-      if (keys.length > 0) service.store.addKeys(name, keys);
-    },
+    () => service.store.createUpstream(name, definition, keys),
   );
   return { status: 201, body: mustView(service, name) };
 }
@@ -127,7 +124,7 @@ async function updateUpstream(service: ConfigService, req: AdminRequest, partial
   definition = restoreMaskedHeaderMaps('upstream', definition, stored.definition);
   parseInput(upstreamDefinitionSchema, definition);
   const keys = stored.keys.filter((k) => k.enabled).map((k) => k.secret);
-  service.change(
+  await service.change(
     'upstream updated',
     { upstream: name },
     replaceUpstream(service.objects(), { name, definition, keys }),
@@ -136,7 +133,7 @@ async function updateUpstream(service: ConfigService, req: AdminRequest, partial
   return { body: mustView(service, name) };
 }
 
-function deleteUpstream(service: ConfigService, name: string) {
+async function deleteUpstream(service: ConfigService, name: string) {
   writableUpstream(service, name);
   const users = routesNaming(service, name);
   if (users.length > 0) {
@@ -144,7 +141,7 @@ function deleteUpstream(service: ConfigService, name: string) {
       `The upstream "${name}" is used by route${users.length > 1 ? 's' : ''} ${users.map((r) => `"${r}"`).join(', ')}; remove it there first.`,
     );
   }
-  service.change('upstream deleted', { upstream: name }, removeUpstream(service.objects(), name), () =>
+  await service.change('upstream deleted', { upstream: name }, removeUpstream(service.objects(), name), () =>
     service.store.deleteUpstream(name),
   );
   return { status: 204 };

@@ -4,6 +4,7 @@ import { healthSchema } from '../config/schema/health';
 import { upstreamSchema } from '../config/schema/upstream';
 import { Redactor } from '../observe/redact';
 import { createUpstream } from '../routing/upstream';
+import { MemoryHealthBus, MemoryHealthSync } from '../state/memory-health-sync';
 import { HealthRegistry } from './registry';
 
 const silent = createLogger({ level: 'silent', format: 'json', redactor: new Redactor() });
@@ -57,5 +58,40 @@ describe('HealthRegistry', () => {
       requests: 3,
     });
     expect(registry.upstreamUsable(upstream, until)).toBe(true);
+  });
+});
+
+describe('HealthRegistry with a health sync', () => {
+  const attempt = (status: number, verdict: 'rate_limited' | 'upstream_fault' | 'success') => ({
+    upstream: 'u',
+    key: null,
+    keyId: null,
+    status,
+    verdict,
+    durationMs: 1,
+    retryAfterMs: 30_000,
+  });
+  const key = upstream.keys.keys[0]!;
+
+  it('applies the key and upstream changes another instance made', async () => {
+    const bus = new MemoryHealthBus();
+    const here = new HealthRegistry(silent, new MemoryHealthSync(bus));
+    const there = new HealthRegistry(silent, new MemoryHealthSync(bus));
+    there.record(upstream, key, attempt(429, 'rate_limited'), 1_000);
+    await Promise.resolve();
+    expect(here.keyUsable(upstream, key, 1_000)).toBe(false);
+    expect(here.peekKey('u', key.id)).toMatchObject({ status: 'cooling', until: 31_000 });
+    expect(here.keyUsable(upstream, key, 31_000)).toBe(true);
+    there.setProbeState(upstream, false, 'health check: HTTP 500', 2_000);
+    await Promise.resolve();
+    expect(here.upstreamUsable(upstream, 2_000)).toBe(false);
+  });
+
+  it('changes nothing with the default sync, which is alone', async () => {
+    const here = new HealthRegistry(silent, new MemoryHealthSync());
+    const there = new HealthRegistry(silent, new MemoryHealthSync());
+    there.record(upstream, key, attempt(429, 'rate_limited'), 1_000);
+    await Promise.resolve();
+    expect(here.keyUsable(upstream, key, 1_000)).toBe(true);
   });
 });

@@ -2,7 +2,16 @@ import type { HealthPolicy } from '../config/schema/index';
 import type { Logger } from '../observe/logger';
 import type { UpstreamKey } from '../routing/key-pool';
 import type { Upstream } from '../routing/upstream';
-import { activate, applyKeyVerdict, KeyState, keyAvailable, type Transition } from './key-state';
+import type { HealthChange, HealthSync } from '../state/health-sync';
+import {
+  activate,
+  applyKeyVerdict,
+  KeyState,
+  type KeyStatus,
+  keyAvailable,
+  type Transition,
+} from './key-state';
+import { applyKeyChange, applyUpstreamChange, type UpstreamHealthStatus } from './remote-change';
 import type { AttemptRecord, HealthTracker, Unavailability } from './tracker';
 import {
   applyUpstreamVerdict,
@@ -15,13 +24,19 @@ import {
 /**
  * Key and upstream health for the whole gateway, keyed by upstream name and key fingerprint,
  * so it survives config reloads for members that still exist. In memory: the hot path reads
- * it without I/O. Every state change is logged once, with its reason.
+ * it without I/O. Every state change is logged once, with its reason, and published to the
+ * other instances through the HealthSync; theirs are applied here as they arrive.
  */
 export class HealthRegistry implements HealthTracker {
   private readonly keys = new Map<string, Map<string, KeyState>>();
   private readonly upstreams = new Map<string, UpstreamState>();
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly sync?: HealthSync,
+  ) {
+    sync?.subscribe((change) => this.applyRemote(change));
+  }
 
   upstreamUsable(upstream: Upstream, now: number): boolean {
     const state = this.upstreams.get(upstream.name);
@@ -126,15 +141,19 @@ export class HealthRegistry implements HealthTracker {
 
   /** The state of one key, created on first use. */
   keyState(upstream: Upstream, key: UpstreamKey): KeyState {
-    let byKey = this.keys.get(upstream.name);
+    return this.keyStateById(upstream.name, key.id);
+  }
+
+  private keyStateById(upstream: string, keyId: string): KeyState {
+    let byKey = this.keys.get(upstream);
     if (!byKey) {
       byKey = new Map();
-      this.keys.set(upstream.name, byKey);
+      this.keys.set(upstream, byKey);
     }
-    let state = byKey.get(key.id);
+    let state = byKey.get(keyId);
     if (!state) {
       state = new KeyState();
-      byKey.set(key.id, state);
+      byKey.set(keyId, state);
     }
     return state;
   }
@@ -215,6 +234,16 @@ export class HealthRegistry implements HealthTracker {
       },
       'key state changed',
     );
+    const status = transition.to as KeyStatus;
+    const { reason } = transition;
+    this.publish({
+      kind: 'key',
+      upstream: upstream.name,
+      keyId: key.id,
+      status,
+      until: transition.until ?? 0,
+      reason,
+    });
   }
 
   private logUpstream(upstream: Upstream, transition: Transition | undefined): void {
@@ -229,6 +258,23 @@ export class HealthRegistry implements HealthTracker {
       },
       'upstream state changed',
     );
+    if (transition.to === 'half-open') return;
+    const status = transition.to as UpstreamHealthStatus;
+    const { reason } = transition;
+    this.publish({ kind: 'upstream', upstream: upstream.name, status, until: transition.until ?? 0, reason });
+  }
+
+  private publish(change: HealthChange): void {
+    this.sync?.publish(change).catch((err: unknown) => {
+      this.logger.warn({ err }, 'health sync: a state change could not be published');
+    });
+  }
+
+  /** Another instance's change: applied as it is, logged at debug, and not published again. */
+  private applyRemote(change: HealthChange): void {
+    this.logger.debug({ health_sync: change }, 'health state changed by another instance');
+    if (change.kind === 'key') applyKeyChange(this.keyStateById(change.upstream, change.keyId), change);
+    else applyUpstreamChange(this.upstreamState(change.upstream), change);
   }
 }
 

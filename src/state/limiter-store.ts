@@ -27,14 +27,29 @@ export interface LimitDecision {
   readonly ticket: number;
 }
 
+/**
+ * The shared limiter: every call may cross the network (a Redis driver runs one Lua script per
+ * call), so each returns a Promise. The memory driver resolves at once.
+ */
 export interface LimiterStore {
-  /** Takes `cost` units when they fit; takes nothing when refused. */
-  take(key: string, rule: LimitRule, cost: number, now: number): LimitDecision;
+  /** Takes `cost` units when they fit; takes nothing when refused. Atomic per key. */
+  take(key: string, rule: LimitRule, cost: number, now: number): Promise<LimitDecision>;
   /**
    * Corrects what a ticket took by `delta` units without a check: negative gives back an
    * over-estimate, positive charges what was used beyond it (reconcile after the response).
    */
-  adjust(key: string, rule: LimitRule, ticket: number, delta: number, now: number): void;
+  adjust(key: string, rule: LimitRule, ticket: number, delta: number, now: number): Promise<void>;
   /** The state without taking anything (headers of a refusal made by another limit). */
+  peek(key: string, rule: LimitRule, now: number): Promise<LimitDecision>;
+}
+
+/**
+ * The same three calls, answered at once from this process's memory: the local view that the
+ * synchronous hot-path checks (per-IP limit before the credential, per-key gate inside key
+ * selection) decide on (docs/decisions.md, "State: async interfaces, local views").
+ */
+export interface LocalLimiter {
+  take(key: string, rule: LimitRule, cost: number, now: number): LimitDecision;
+  adjust(key: string, rule: LimitRule, ticket: number, delta: number, now: number): void;
   peek(key: string, rule: LimitRule, now: number): LimitDecision;
 }

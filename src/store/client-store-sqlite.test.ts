@@ -2,9 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clientSettingsSchema } from '../config/schema/access';
 import { ACCESS_MIGRATIONS } from './access-migrations';
-import { SqliteClientStore } from './client-store-sqlite';
 import { checkSecret, gatewaySecret } from './secret';
 import { migrate, openSqlite } from './sqlite';
 
@@ -38,50 +36,5 @@ describe('stored clients and the gateway secret', () => {
     expect(checkSecret(db, secret)).toBe(true);
     expect(checkSecret(db, Buffer.alloc(32, 2))).toBe(false);
     db.close();
-  });
-
-  it('stores clients by name with their digest, and refuses a taken name or digest', () => {
-    const dir = tempDir();
-    const path = join(dir, 'switchyard.db');
-    const db = openSqlite(path);
-    migrate(db, ACCESS_MIGRATIONS);
-    const store = new SqliteClientStore(db);
-    const digest = Buffer.alloc(32, 7);
-    const settings = clientSettingsSchema.parse({
-      models: ['gpt-4o*'],
-      limits: { rpm: 5 },
-      expires_at: 1000,
-    });
-    expect(
-      store.insert({ name: 'alice', digest, maskedKey: 'sk-...0000', settings, createdAt: 1, updatedAt: 1 }),
-    ).toBe(true);
-    expect(
-      store.insert({
-        name: 'alice',
-        digest: Buffer.alloc(32, 8),
-        maskedKey: 'x',
-        settings,
-        createdAt: 1,
-        updatedAt: 1,
-      }),
-    ).toBe(false);
-    expect(store.insert({ name: 'bob', digest, maskedKey: 'x', settings, createdAt: 1, updatedAt: 1 })).toBe(
-      false,
-    );
-    expect(store.list()).toEqual([
-      { name: 'alice', digest, maskedKey: 'sk-...0000', settings, createdAt: 1, updatedAt: 1 },
-    ]);
-    expect(store.update('alice', { ...settings, enabled: false }, 2)).toBe(true);
-    expect(store.replaceKey('alice', Buffer.alloc(32, 9), 'sk-...1111', 3)).toBe(true);
-    expect(store.list()[0]).toMatchObject({
-      maskedKey: 'sk-...1111',
-      updatedAt: 3,
-      settings: { enabled: false },
-    });
-    db.close();
-    const reopened = openSqlite(path);
-    expect(new SqliteClientStore(reopened).delete('alice')).toBe(true);
-    expect(new SqliteClientStore(reopened).list()).toEqual([]);
-    reopened.close();
   });
 });

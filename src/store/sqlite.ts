@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { preparePrivateDatabase } from './private-files';
 
 export type SqliteDatabase = Database.Database;
+export type SqliteStatement = Database.Statement;
 
 /** A named, ordered schema change. Names are recorded so each runs once per database. */
 export interface Migration {

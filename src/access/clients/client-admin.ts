@@ -27,21 +27,21 @@ export class ClientAdmin {
   constructor(private readonly access: GatewayAccess) {}
 
   list() {
-    return this.access.directory.list().map((client) => this.describe(client));
+    return Promise.all(this.access.directory.list().map((client) => this.describe(client)));
   }
 
   get(name: string) {
     return this.describe(this.find(name));
   }
 
-  create(body: unknown) {
+  async create(body: unknown) {
     const input = parse(createSchema, body);
     const { name, key, ...settings } = input;
     if (this.access.directory.get(name)) throw conflict(`a client named "${name}" exists`);
     const token = key ?? generateToken();
     if (this.access.directory.find(token)) throw conflict('that key is already in use');
     const now = this.access.now();
-    const inserted = this.access.clientStore.insert({
+    const inserted = await this.access.clientStore.insert({
       name,
       digest: this.access.directory.digest(token),
       maskedKey: maskSecret(token),
@@ -50,11 +50,11 @@ export class ClientAdmin {
       updatedAt: now,
     });
     if (!inserted) throw conflict(`a client named "${name}" exists`);
-    this.access.reloadClients();
-    return { ...this.get(name), key: token };
+    await this.access.reloadClients();
+    return { ...(await this.get(name)), key: token };
   }
 
-  update(name: string, body: unknown) {
+  async update(name: string, body: unknown) {
     const client = this.editable(name);
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new GatewayError('validation_failed', {
@@ -70,41 +70,41 @@ export class ClientAdmin {
     const merged: Record<string, unknown> = { ...client.settings, ...changes };
     for (const field of Object.keys(changes)) if (changes[field] === null) delete merged[field];
     const settings = parse(clientSettingsSchema, merged);
-    this.access.clientStore.update(name, settings, this.access.now());
-    this.access.reloadClients();
+    await this.access.clientStore.update(name, settings, this.access.now());
+    await this.access.reloadClients();
     return this.get(name);
   }
 
-  rotate(name: string) {
+  async rotate(name: string) {
     this.editable(name);
     const token = generateToken();
-    this.access.clientStore.replaceKey(
+    await this.access.clientStore.replaceKey(
       name,
       this.access.directory.digest(token),
       maskSecret(token),
       this.access.now(),
     );
-    this.access.reloadClients();
-    return { ...this.get(name), key: token };
+    await this.access.reloadClients();
+    return { ...(await this.get(name)), key: token };
   }
 
-  delete(name: string): void {
+  async delete(name: string): Promise<void> {
     this.editable(name);
     if (this.access.directory.size === 1 && this.access.directory.authKeys === 0) {
       throw conflict(
         'deleting the last client would leave the gateway open to anyone; disable it instead, or configure server.auth_keys',
       );
     }
-    this.access.clientStore.delete(name);
-    this.access.reloadClients();
+    await this.access.clientStore.delete(name);
+    await this.access.reloadClients();
   }
 
-  private describe(client: Client) {
+  private async describe(client: Client) {
     const now = this.access.now();
     return {
       ...describeClient(client, now),
-      in_flight: this.access.limiter.inFlight(client.name),
-      usage: this.access.ledger.status(client, now),
+      in_flight: await this.access.limiter.inFlight(client.name),
+      usage: await this.access.ledger.status(client, now),
     };
   }
 

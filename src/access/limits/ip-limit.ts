@@ -1,6 +1,6 @@
 import type { IpLimitConfig } from '../../config/schema/access';
 import { GatewayError } from '../../core/errors';
-import type { LimiterStore, LimitRule } from '../../state/limiter-store';
+import type { LimitRule, LocalLimiter } from '../../state/limiter-store';
 import { addRateHeaders, retryAfterHeaders } from './rate-headers';
 
 /**
@@ -13,7 +13,7 @@ export class IpLimiter {
 
   constructor(
     config: IpLimitConfig,
-    private readonly store: LimiterStore,
+    private readonly store: LocalLimiter,
   ) {
     this.rule = {
       algorithm: 'sliding-window',

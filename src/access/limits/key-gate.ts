@@ -3,7 +3,7 @@ import type { RequestContext } from '../../core/context';
 import { GatewayError } from '../../core/errors';
 import type { UpstreamKey } from '../../routing/key-pool';
 import type { Upstream } from '../../routing/upstream';
-import type { LimiterStore, LimitRule } from '../../state/limiter-store';
+import type { LimitRule, LocalLimiter } from '../../state/limiter-store';
 import { retryAfterHeaders } from './rate-headers';
 
 const MINUTE = 60_000;
@@ -26,7 +26,7 @@ export interface KeyGate {
  */
 export class UpstreamKeyGate implements KeyGate {
   constructor(
-    private readonly store: LimiterStore,
+    private readonly store: LocalLimiter,
     private readonly now: () => number,
   ) {}
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clientSettingsSchema } from '../../config/schema/access';
 import { GatewayError } from '../../core/errors';
+import { MemoryQuotaCounterStore } from '../../state/memory-quota-counter-store';
 import { buildClient } from '../clients/client';
 import { periodEnd, periodStart } from './periods';
 import { QuotaLedger } from './quota';
@@ -25,18 +26,18 @@ describe('periods', () => {
 });
 
 describe('the quota ledger', () => {
-  it('loads what was used this period, reserves, and refuses once spent', () => {
+  it('loads what was used this period, reserves, and refuses once spent', async () => {
     const since: number[] = [];
     const ledger = new QuotaLedger((_name, start) => {
       since.push(start);
       return { tokens: 900, cost: 0 };
-    });
+    }, new MemoryQuotaCounterStore());
     const alice = client({ quota: { tokens: 1000, period: 'month' } });
-    const hold = ledger.reserve(alice, 150, 0, now);
+    const hold = await ledger.reserve(alice, 150, 0, now);
     expect(since).toEqual([Date.UTC(2026, 2, 1)]);
     let refusal: unknown;
     try {
-      ledger.reserve(alice, 10, 0, now);
+      await ledger.reserve(alice, 10, 0, now);
     } catch (err) {
       refusal = err;
     }
@@ -45,57 +46,53 @@ describe('the quota ledger', () => {
     expect((refusal as GatewayError).headers?.['retry-after']).toBe(
       String((Date.UTC(2026, 3, 1) - now) / 1000),
     );
-    ledger.settle(alice, hold, 40, 0, now);
-    expect(ledger.status(alice, now).quota).toMatchObject({ used: 940, reserved: 0 });
-    expect(ledger.reserve(alice, 10, 0, now)).toEqual({ tokens: 10, cost: 0 });
+    await ledger.settle(alice, hold, 40, 0, now);
+    expect((await ledger.status(alice, now)).quota).toMatchObject({ used: 940, reserved: 0 });
+    expect(await ledger.reserve(alice, 10, 0, now)).toEqual({ tokens: 10, cost: 0 });
   });
 
-  it('refuses a request that does not fit while others are in flight, and admits one alone', () => {
-    const ledger = new QuotaLedger(() => ({ tokens: 0, cost: 0 }));
+  it('refuses a request that does not fit while others are in flight, and admits one alone', async () => {
+    const ledger = new QuotaLedger(() => ({ tokens: 0, cost: 0 }), new MemoryQuotaCounterStore());
     const alice = client({ quota: { tokens: 300, period: 'month' } });
-    const first = ledger.reserve(alice, 200, 0, now);
-    expect(ledger.reserve(alice, 100, 0, now)).toEqual({ tokens: 100, cost: 0 });
-    let refusal: unknown;
-    try {
-      ledger.reserve(alice, 1, 0, now);
-    } catch (err) {
-      refusal = err;
-    }
-    expect((refusal as GatewayError).code).toBe('quota_exceeded');
-    ledger.settle(alice, first, 10, 0, now);
-    expect(() => ledger.reserve(alice, 191, 0, now)).toThrow(/may use up to 191 tokens/);
-    try {
-      ledger.reserve(alice, 191, 0, now);
-    } catch (err) {
-      expect((err as GatewayError).headers?.['retry-after']).toBe('1');
-    }
-    expect(ledger.reserve(alice, 190, 0, now)).toEqual({ tokens: 190, cost: 0 });
-    expect(ledger.status(alice, now).quota).toMatchObject({ used: 10, reserved: 290 });
+    const first = await ledger.reserve(alice, 200, 0, now);
+    expect(await ledger.reserve(alice, 100, 0, now)).toEqual({ tokens: 100, cost: 0 });
+    const full = await ledger.reserve(alice, 1, 0, now).catch((err: unknown) => err);
+    expect((full as GatewayError).code).toBe('quota_exceeded');
+    await ledger.settle(alice, first, 10, 0, now);
+    const noRoom = await ledger.reserve(alice, 191, 0, now).catch((err: unknown) => err);
+    expect((noRoom as GatewayError).message).toMatch(/may use up to 191 tokens/);
+    expect((noRoom as GatewayError).headers?.['retry-after']).toBe('1');
+    expect(await ledger.reserve(alice, 190, 0, now)).toEqual({ tokens: 190, cost: 0 });
+    expect((await ledger.status(alice, now)).quota).toMatchObject({ used: 10, reserved: 290 });
   });
 
-  it('admits a request larger than the rest when the client has nothing in flight', () => {
-    const ledger = new QuotaLedger(() => ({ tokens: 250, cost: 0 }));
+  it('admits a request larger than the rest when the client has nothing in flight', async () => {
+    const ledger = new QuotaLedger(() => ({ tokens: 250, cost: 0 }), new MemoryQuotaCounterStore());
     const alice = client({ quota: { tokens: 300, period: 'month' } });
-    const hold = ledger.reserve(alice, 1024, 0, now);
+    const hold = await ledger.reserve(alice, 1024, 0, now);
     expect(hold).toEqual({ tokens: 1024, cost: 0 });
-    expect(() => ledger.reserve(alice, 1, 0, now)).toThrow(/token quota of 300/);
-    ledger.settle(alice, hold, 30, 0, now);
-    expect(ledger.status(alice, now).quota).toMatchObject({ used: 280, reserved: 0 });
+    await expect(ledger.reserve(alice, 1, 0, now)).rejects.toThrow(/token quota of 300/);
+    await ledger.settle(alice, hold, 30, 0, now);
+    expect((await ledger.status(alice, now)).quota).toMatchObject({ used: 280, reserved: 0 });
   });
 
-  it('starts a new period from zero', () => {
-    const ledger = new QuotaLedger(() => ({ tokens: 1000, cost: 0 }));
+  it('starts a new period from zero', async () => {
+    const ledger = new QuotaLedger(() => ({ tokens: 1000, cost: 0 }), new MemoryQuotaCounterStore());
     const alice = client({ quota: { tokens: 1000, period: 'day' } });
-    expect(() => ledger.reserve(alice, 1, 0, now)).toThrow(GatewayError);
-    expect(ledger.reserve(alice, 1, 0, now + 86_400_000)).toEqual({ tokens: 1, cost: 0 });
+    await expect(ledger.reserve(alice, 1, 0, now)).rejects.toThrow(GatewayError);
+    expect(await ledger.reserve(alice, 1, 0, now + 86_400_000)).toEqual({ tokens: 1, cost: 0 });
   });
 
-  it('keeps budgets in USD apart from token quotas', () => {
-    const ledger = new QuotaLedger(() => ({ tokens: 0, cost: 4.99 }));
+  it('keeps budgets in USD apart from token quotas', async () => {
+    const ledger = new QuotaLedger(() => ({ tokens: 0, cost: 4.99 }), new MemoryQuotaCounterStore());
     const alice = client({ budget: { usd: 5, period: 'total' } });
-    const hold = ledger.reserve(alice, 100, 0.02, now);
-    expect(() => ledger.reserve(alice, 1, 0.001, now)).toThrow(/budget of 5 USD/);
-    ledger.settle(alice, hold, 100, 0.005, now);
-    expect(ledger.status(alice, now).budget).toMatchObject({ used: 4.995, reserved: 0, resets_at: null });
+    const hold = await ledger.reserve(alice, 100, 0.02, now);
+    await expect(ledger.reserve(alice, 1, 0.001, now)).rejects.toThrow(/budget of 5 USD/);
+    await ledger.settle(alice, hold, 100, 0.005, now);
+    expect((await ledger.status(alice, now)).budget).toMatchObject({
+      used: 4.995,
+      reserved: 0,
+      resets_at: null,
+    });
   });
 });

@@ -1,24 +1,22 @@
 import type { Period } from '../../config/schema/access';
 import { GatewayError } from '../../core/errors';
+import type { QuotaCounterStore, Reservation } from '../../state/quota-counter-store';
 import type { Client } from '../clients/client';
 import { periodEnd, periodStart } from './periods';
 import { retryAfterHeaders } from './rate-headers';
 
 /** Tokens and cost a client used since a time: read from the durable store's rollups. */
-export type UsageSource = (client: string, since: number) => { tokens: number; cost: number };
+export type UsageSource = (client: string, since: number) => UsedSince | Promise<UsedSince>;
+
+export interface UsedSince {
+  readonly tokens: number;
+  readonly cost: number;
+}
 
 /** What one admitted request holds against its client's quota and budget until it settles. */
 export interface QuotaHold {
   readonly tokens: number;
   readonly cost: number;
-}
-
-interface Counter {
-  start: number;
-  used: number;
-  reserved: number;
-  /** Requests in flight holding a reservation on this counter. */
-  holds: number;
 }
 
 type Kind = 'tokens' | 'cost';
@@ -32,93 +30,98 @@ type Kind = 'tokens' | 'cost';
  * the rest of the quota could never run). So the total passes the limit only by what one request
  * running alone used beyond the remainder (plus any amount by which a request's real usage
  * exceeded its estimate), however many requests arrive at once. Used amounts are loaded once per
- * client from the store, then kept in memory; a new period starts from zero.
+ * client from the usage history, then kept in the counter store (memory, or shared); a new
+ * period starts from zero. The rule is applied atomically by the QuotaCounterStore.
  */
 export class QuotaLedger {
-  private readonly counters = new Map<string, Counter>();
-
-  constructor(private readonly source: UsageSource) {}
+  constructor(
+    private readonly source: UsageSource,
+    private readonly counters: QuotaCounterStore,
+  ) {}
 
   /** Reserves `tokens` and `cost`; throws 429 when the quota or the budget is spent or the request does not fit. */
-  reserve(client: Client, tokens: number, cost: number, now: number): QuotaHold | undefined {
+  async reserve(client: Client, tokens: number, cost: number, now: number): Promise<QuotaHold | undefined> {
     const { quota, budget } = client.settings;
     if (!quota && !budget) return undefined;
-    const quotaCounter = quota ? this.counter(client.name, 'tokens', quota.period, now) : undefined;
-    const budgetCounter = budget ? this.counter(client.name, 'cost', budget.period, now) : undefined;
-    if (quota && quotaCounter) {
+    let tokensName: string | undefined;
+    if (quota) {
       const what = `the token quota of ${quota.tokens} per ${quota.period}`;
-      check(
-        quotaCounter,
-        tokens,
+      tokensName = await this.counter(client.name, 'tokens', quota.period, now);
+      const outcome = await this.counters.reserve(
+        tokensName,
+        periodStart(quota.period, now),
         quota.tokens,
-        () => spent('quota_exceeded', what, quota.period, now),
-        () => noRoom('quota_exceeded', `${tokens} tokens`, what),
+        tokens,
       );
+      refuse(outcome, 'quota_exceeded', what, `${tokens} tokens`, quota.period, now);
     }
-    if (budget && budgetCounter) {
+    if (budget) {
       const what = `the budget of ${budget.usd} USD per ${budget.period}`;
-      check(
-        budgetCounter,
-        cost,
-        budget.usd,
-        () => spent('budget_exceeded', what, budget.period, now),
-        () => noRoom('budget_exceeded', `${cost} USD`, what),
-      );
+      const name = await this.counter(client.name, 'cost', budget.period, now);
+      const outcome = await this.counters.reserve(name, periodStart(budget.period, now), budget.usd, cost);
+      if (outcome !== 'reserved' && quota && tokensName) {
+        await this.counters.settle(tokensName, periodStart(quota.period, now), tokens, 0);
+      }
+      refuse(outcome, 'budget_exceeded', what, `${cost} USD`, budget.period, now);
     }
-    hold(quotaCounter, tokens);
-    hold(budgetCounter, cost);
-    return { tokens: quotaCounter ? tokens : 0, cost: budgetCounter ? cost : 0 };
+    return { tokens: quota ? tokens : 0, cost: budget ? cost : 0 };
   }
 
   /** Releases a hold and charges what the request really used. */
-  settle(client: Client, hold: QuotaHold | undefined, tokens: number, cost: number, now: number): void {
+  async settle(
+    client: Client,
+    hold: QuotaHold | undefined,
+    tokens: number,
+    cost: number,
+    now: number,
+  ): Promise<void> {
     const { quota, budget } = client.settings;
     if (quota) {
-      const counter = this.counter(client.name, 'tokens', quota.period, now);
-      release(counter, hold, hold?.tokens ?? 0);
-      counter.used += tokens;
+      const name = await this.counter(client.name, 'tokens', quota.period, now);
+      await this.counters.settle(name, periodStart(quota.period, now), hold?.tokens, tokens);
     }
     if (budget) {
-      const counter = this.counter(client.name, 'cost', budget.period, now);
-      release(counter, hold, hold?.cost ?? 0);
-      counter.used += cost;
+      const name = await this.counter(client.name, 'cost', budget.period, now);
+      await this.counters.settle(name, periodStart(budget.period, now), hold?.cost, cost);
     }
   }
 
+  /** Gives a hold back without charging anything (the request was refused after reserving). */
+  release(client: Client, hold: QuotaHold | undefined, now: number): Promise<void> {
+    return this.settle(client, hold, 0, 0, now);
+  }
+
   /** For the admin API: what the client used and holds in its current periods. */
-  status(client: Client, now: number) {
+  async status(client: Client, now: number) {
     const { quota, budget } = client.settings;
-    const describe = (kind: Kind, limit: number, period: Period) => {
-      const counter = this.counter(client.name, kind, period, now);
+    const describe = async (kind: Kind, limit: number, period: Period) => {
+      const start = periodStart(period, now);
+      const counter = await this.counters.read(await this.counter(client.name, kind, period, now), start);
       const end = periodEnd(period, now);
       return {
         limit,
-        used: counter.used,
-        reserved: counter.reserved,
+        used: counter?.used ?? 0,
+        reserved: counter?.reserved ?? 0,
         period,
-        period_start: new Date(counter.start).toISOString(),
+        period_start: new Date(start).toISOString(),
         resets_at: end === null ? null : new Date(end).toISOString(),
       };
     };
     return {
-      quota: quota ? describe('tokens', quota.tokens, quota.period) : null,
-      budget: budget ? describe('cost', budget.usd, budget.period) : null,
+      quota: quota ? await describe('tokens', quota.tokens, quota.period) : null,
+      budget: budget ? await describe('cost', budget.usd, budget.period) : null,
     };
   }
 
-  private counter(client: string, kind: Kind, period: Period, now: number): Counter {
-    const key = `${kind}\u0000${client}`;
+  /** The counter's name, seeded from the usage history the first time it is asked for. */
+  private async counter(client: string, kind: Kind, period: Period, now: number): Promise<string> {
+    const name = `${kind}\u0000${client}`;
     const start = periodStart(period, now);
-    let counter = this.counters.get(key);
-    if (!counter) {
-      const loaded = this.source(client, start);
-      counter = { start, used: kind === 'tokens' ? loaded.tokens : loaded.cost, reserved: 0, holds: 0 };
-      this.counters.set(key, counter);
-    } else if (counter.start !== start) {
-      counter.start = start;
-      counter.used = 0;
+    if (!(await this.counters.read(name, start))) {
+      const loaded = await this.source(client, start);
+      await this.counters.seed(name, start, kind === 'tokens' ? loaded.tokens : loaded.cost);
     }
-    return counter;
+    return name;
   }
 }
 
@@ -130,29 +133,18 @@ function spent(code: 'quota_exceeded' | 'budget_exceeded', what: string, period:
   });
 }
 
-/** Throws when the limit is reached, or when `amount` does not fit while other requests are in flight. */
-function check(
-  counter: Counter,
-  amount: number,
-  limit: number,
-  spentError: () => GatewayError,
-  noRoomError: () => GatewayError,
+/** Throws the 429 for a reservation the counter refused. */
+function refuse(
+  outcome: Reservation,
+  code: 'quota_exceeded' | 'budget_exceeded',
+  what: string,
+  amount: string,
+  period: Period,
+  now: number,
 ): void {
-  const taken = counter.used + counter.reserved;
-  if (taken >= limit) throw spentError();
-  if (taken + amount > limit && counter.holds > 0) throw noRoomError();
-}
-
-function hold(counter: Counter | undefined, amount: number): void {
-  if (!counter) return;
-  counter.reserved += amount;
-  counter.holds++;
-}
-
-function release(counter: Counter, hold: QuotaHold | undefined, amount: number): void {
-  if (!hold) return;
-  counter.holds = Math.max(0, counter.holds - 1);
-  counter.reserved = counter.holds === 0 ? 0 : Math.max(0, counter.reserved - amount);
+  if (outcome === 'reserved') return;
+  if (outcome === 'no_room') throw noRoom(code, amount, what);
+  throw spent(code, what, period, now);
 }
 
 /** Requests in flight reserved the rest: worth retrying soon, when they have settled. */

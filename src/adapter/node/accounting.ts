@@ -11,6 +11,7 @@ import { ACCESS_MIGRATIONS } from '../../store/access-migrations';
 import { SqliteClientStore } from '../../store/client-store-sqlite';
 import { retentionStep } from '../../store/request-log/retention';
 import { clientUsageSince } from '../../store/request-log/rollups';
+import { SqliteRequestLog } from '../../store/request-log/sqlite-request-log';
 import { RequestLogWriter } from '../../store/request-log/writer';
 import { checkSecret, gatewaySecret } from '../../store/secret';
 import { migrate, openSqlite, type SqliteDatabase } from '../../store/sqlite';
@@ -35,6 +36,7 @@ export class Accounting {
   readonly db: SqliteDatabase;
   readonly access: GatewayAccess;
   readonly writer: RequestLogWriter | undefined;
+  readonly requestLog: SqliteRequestLog;
   private readonly retention: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   private readonly ownsDb: boolean;
@@ -61,9 +63,10 @@ export class Accounting {
       hmacKey: secret,
       warn: (message) => logger.warn(message),
     });
+    this.requestLog = new SqliteRequestLog(this.db);
     const log = config.request_log;
     if (log.enabled) {
-      this.writer = new RequestLogWriter(this.db, {
+      this.writer = new RequestLogWriter(this.requestLog, {
         flushIntervalMs: log.flush_interval,
         batchSize: log.batch_size,
         queueLimit: log.queue_limit,
@@ -82,6 +85,7 @@ export class Accounting {
    */
   static async open(config: Config, options: AccountingOptions): Promise<Accounting> {
     const accounting = new Accounting(config, options);
+    await accounting.access.ready;
     if (config.usage.tokenizer) {
       await loadTokenizer().catch((err: unknown) =>
         options.logger.warn({ err }, 'tokenizer not loaded: estimates count 4 characters a token'),
@@ -96,7 +100,7 @@ export class Accounting {
     if (writer) {
       const redact = (text: string) => this.options.redactor.redact(text);
       gateway.requestListeners.push((ctx) => writer.enqueue(requestRecord(ctx, this.now(), redact)));
-      registerRequestLogRoutes(gateway.admin, this.db, () => writer.flush());
+      registerRequestLogRoutes(gateway.admin, this.requestLog, this.db, () => writer.drain());
     }
     registerClientRoutes(gateway.admin, new ClientAdmin(this.access));
   }
@@ -104,7 +108,7 @@ export class Accounting {
   /** Writes what the request log still holds and closes the database (graceful stop). */
   close(): void {
     if (this.retention) clearInterval(this.retention);
-    this.writer?.close();
+    void this.writer?.close();
     if (this.ownsDb) this.db.close();
   }
 

@@ -1,26 +1,8 @@
 import type { SqliteDatabase } from '../sqlite';
+import type { RequestPage, RequestQuery } from '../types';
+import { decodeCursor, encodeCursor, pageLimit, statusRange } from './page';
 
-export interface RequestQuery {
-  /** Milliseconds since the epoch, inclusive. */
-  readonly from?: number;
-  /** Milliseconds since the epoch, exclusive. */
-  readonly to?: number;
-  readonly client?: string;
-  readonly upstream?: string;
-  readonly model?: string;
-  /** An exact status (`429`), a class (`2xx`, `4xx`, `5xx`) or `error` (400 and above). */
-  readonly status?: string;
-  readonly requestId?: string;
-  /** Rows per page, 1-1000 (default 100). */
-  readonly limit?: number;
-  /** `next_cursor` of the previous page. */
-  readonly cursor?: string;
-}
-
-export interface RequestPage {
-  readonly data: Record<string, unknown>[];
-  readonly next_cursor: string | null;
-}
+export type { RequestPage, RequestQuery } from '../types';
 
 /**
  * Pages through the request log, newest first, by keyset (`(ts, id) < cursor`): every page costs
@@ -31,7 +13,7 @@ export interface RequestPage {
  */
 export function queryRequests(db: SqliteDatabase, query: RequestQuery): RequestPage {
   const { sql, params } = buildQuery(query);
-  const limit = Math.min(Math.max(Math.floor(query.limit ?? 100), 1), 1000);
+  const limit = pageLimit(query.limit);
   const rows = db.prepare(sql).all(...params, limit + 1) as Record<string, unknown>[];
   const more = rows.length > limit;
   const data = more ? rows.slice(0, limit) : rows;
@@ -76,26 +58,4 @@ export function buildQuery(query: RequestQuery): { sql: string; params: (string 
   const sql = `SELECT * FROM request_log ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY ts DESC, id DESC LIMIT ?`;
   return { sql, params };
-}
-
-function statusRange(status: string): [number, number] {
-  if (/^[1-5]xx$/i.test(status)) {
-    const base = Number(status[0]) * 100;
-    return [base, base + 99];
-  }
-  if (status === 'error') return [400, 999];
-  const exact = Number(status);
-  if (!Number.isInteger(exact))
-    throw new RangeError(`status "${status}" is not a status, a class (4xx) or "error"`);
-  return [exact, exact];
-}
-
-function encodeCursor(ts: number, id: number): string {
-  return Buffer.from(`${ts}:${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [number, number] {
-  const [ts, id] = Buffer.from(cursor, 'base64url').toString('utf8').split(':').map(Number);
-  if (!Number.isFinite(ts) || !Number.isFinite(id)) throw new RangeError('cursor is not one this API gave');
-  return [ts!, id!];
 }

@@ -5,6 +5,7 @@ import { migrate, openSqlite, type SqliteDatabase } from '../sqlite';
 import { buildQuery, queryRequests } from './query';
 import { applyRetention } from './retention';
 import { clientUsageSince, queryUsage } from './rollups';
+import { SqliteRequestLog } from './sqlite-request-log';
 import { RequestLogWriter } from './writer';
 
 const HOUR = 3_600_000;
@@ -63,7 +64,11 @@ describe('the request log', () => {
 
   it('writes nothing on the request path, then a batch every interval', () => {
     vi.useFakeTimers();
-    writer = new RequestLogWriter(db, { flushIntervalMs: 1000, batchSize: 500, queueLimit: 1000 });
+    writer = new RequestLogWriter(new SqliteRequestLog(db), {
+      flushIntervalMs: 1000,
+      batchSize: 500,
+      queueLimit: 1000,
+    });
     for (let i = 0; i < 10; i++) writer.enqueue(record({ request_id: `r${i}` }));
     expect(count()).toBe(0);
     vi.advanceTimersByTime(999);
@@ -74,7 +79,11 @@ describe('the request log', () => {
 
   it('writes a full batch without waiting for the interval', () => {
     vi.useFakeTimers();
-    writer = new RequestLogWriter(db, { flushIntervalMs: 60_000, batchSize: 5, queueLimit: 1000 });
+    writer = new RequestLogWriter(new SqliteRequestLog(db), {
+      flushIntervalMs: 60_000,
+      batchSize: 5,
+      queueLimit: 1000,
+    });
     for (let i = 0; i < 5; i++) writer.enqueue(record());
     vi.advanceTimersToNextTimer();
     expect(count()).toBe(5);
@@ -82,7 +91,7 @@ describe('the request log', () => {
 
   it('drops records past the queue limit and says how many', () => {
     const dropped: number[] = [];
-    writer = new RequestLogWriter(db, {
+    writer = new RequestLogWriter(new SqliteRequestLog(db), {
       flushIntervalMs: 60_000,
       batchSize: 1000,
       queueLimit: 3,
@@ -95,7 +104,11 @@ describe('the request log', () => {
   });
 
   it('writes what is left on close', () => {
-    writer = new RequestLogWriter(db, { flushIntervalMs: 60_000, batchSize: 1000, queueLimit: 1000 });
+    writer = new RequestLogWriter(new SqliteRequestLog(db), {
+      flushIntervalMs: 60_000,
+      batchSize: 1000,
+      queueLimit: 1000,
+    });
     writer.enqueue(record());
     writer.close();
     expect(count()).toBe(1);
@@ -104,7 +117,11 @@ describe('the request log', () => {
   });
 
   it('rolls up per hour, client, upstream, key and model in the same transaction', () => {
-    writer = new RequestLogWriter(db, { flushIntervalMs: 60_000, batchSize: 1000, queueLimit: 1000 });
+    writer = new RequestLogWriter(new SqliteRequestLog(db), {
+      flushIntervalMs: 60_000,
+      batchSize: 1000,
+      queueLimit: 1000,
+    });
     writer.enqueue(record());
     writer.enqueue(
       record({
@@ -129,7 +146,11 @@ describe('the request log', () => {
   });
 
   it('filters by time, client, upstream, model and status, and pages by cursor', () => {
-    writer = new RequestLogWriter(db, { flushIntervalMs: 60_000, batchSize: 1000, queueLimit: 1000 });
+    writer = new RequestLogWriter(new SqliteRequestLog(db), {
+      flushIntervalMs: 60_000,
+      batchSize: 1000,
+      queueLimit: 1000,
+    });
     for (let i = 0; i < 25; i++) {
       writer.enqueue(
         record({
@@ -179,7 +200,11 @@ describe('the request log', () => {
   });
 
   it('deletes rows past the retention, in chunks', () => {
-    writer = new RequestLogWriter(db, { flushIntervalMs: 60_000, batchSize: 100_000, queueLimit: 100_000 });
+    writer = new RequestLogWriter(new SqliteRequestLog(db), {
+      flushIntervalMs: 60_000,
+      batchSize: 100_000,
+      queueLimit: 100_000,
+    });
     for (let i = 0; i < 1_200; i++) writer.enqueue(record({ ts: T0 + (i % 2 === 0 ? 0 : 40 * 86_400_000) }));
     writer.flush();
     expect(applyRetention(db, T0 + 41 * 86_400_000, 30, 0, 250)).toBe(600);

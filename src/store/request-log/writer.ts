@@ -1,6 +1,5 @@
 import type { RequestRecord } from '../../observe/request-record';
-import type { SqliteDatabase } from '../sqlite';
-import { rollUp, upsertRollups } from './rollups';
+import type { RequestLogSink } from '../types';
 
 export interface WriterOptions {
   /** How often queued records are written: the most a hard crash can lose. */
@@ -13,63 +12,28 @@ export interface WriterOptions {
   readonly onDrop?: (dropped: number) => void;
 }
 
-const COLUMNS = [
-  'ts',
-  'request_id',
-  'client',
-  'route',
-  'upstream',
-  'key_fp',
-  'method',
-  'path',
-  'model',
-  'sent_model',
-  'status',
-  'verdict',
-  'duration_ms',
-  'ttfb_ms',
-  'prompt_tokens',
-  'completion_tokens',
-  'cached_tokens',
-  'total_tokens',
-  'tokens_estimated',
-  'cost',
-  'stream',
-  'client_ip',
-  'user_agent',
-  'error',
-  'attempts',
-] as const;
-
 /**
  * The request log's writer, off the hot path: a request only appends its record to an
  * in-memory queue; every `flushIntervalMs` (or when `batchSize` records wait) the queue is
- * written in one transaction, with the hourly rollups of the same records, so rows and
- * rollups always agree. `close` writes what is left (graceful shutdown). A hard crash
- * (kill -9, power loss) loses at most the records of the last interval.
+ * handed to the sink as one batch (one transaction in SQLite, with the rollups). `close`
+ * writes what is left (graceful shutdown). A hard crash (kill -9, power loss) loses at most
+ * the records of the last interval.
  */
 export class RequestLogWriter {
   private queue: RequestRecord[] = [];
   private readonly timer: NodeJS.Timeout;
-  private readonly writeBatch: (records: readonly RequestRecord[]) => void;
   private soon: NodeJS.Immediate | undefined;
   private droppedSinceReport = 0;
+  /** Settles when every batch handed over so far is written (or failed). */
+  private writing: Promise<unknown> = Promise.resolve();
   dropped = 0;
   written = 0;
   private closed = false;
 
   constructor(
-    db: SqliteDatabase,
+    private readonly sink: RequestLogSink,
     private readonly options: WriterOptions,
   ) {
-    const insert = db.prepare(
-      `INSERT INTO request_log (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`,
-    );
-    const upsert = upsertRollups(db);
-    this.writeBatch = db.transaction((records: readonly RequestRecord[]) => {
-      for (const record of records) insert.run(record);
-      upsert(rollUp(records));
-    });
     this.timer = setInterval(() => this.flush(), options.flushIntervalMs);
     this.timer.unref();
   }
@@ -91,7 +55,7 @@ export class RequestLogWriter {
     }
   }
 
-  /** Writes everything queued; returns how many records were written. */
+  /** Hands everything queued to the sink; returns how many records it handed over. */
   flush(): number {
     if (this.soon) clearImmediate(this.soon);
     this.soon = undefined;
@@ -102,21 +66,31 @@ export class RequestLogWriter {
     if (this.queue.length === 0) return 0;
     const records = this.queue;
     this.queue = [];
-    try {
-      this.writeBatch(records);
-      this.written += records.length;
-      return records.length;
-    } catch (err) {
-      this.dropped += records.length;
-      this.options.onError?.(err);
-      return 0;
-    }
+    const write = this.sink.append(records).then(
+      () => {
+        this.written += records.length;
+      },
+      (err: unknown) => {
+        this.dropped += records.length;
+        this.options.onError?.(err);
+      },
+    );
+    this.writing = Promise.all([this.writing, write]);
+    return records.length;
   }
 
-  close(): void {
-    if (this.closed) return;
-    clearInterval(this.timer);
+  /** Hands everything queued to the sink and waits until it is written (before a query). */
+  async drain(): Promise<void> {
     this.flush();
-    this.closed = true;
+    await this.writing;
+  }
+
+  close(): Promise<void> {
+    if (!this.closed) {
+      clearInterval(this.timer);
+      this.flush();
+      this.closed = true;
+    }
+    return this.drain();
   }
 }

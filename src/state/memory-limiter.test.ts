@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { LimitRule } from './limiter-store';
-import { MemoryLimiterStore } from './memory-limiter-store';
+import { MemoryLimiter } from './memory-limiter';
 
-describe('the in-memory limiter store', () => {
+describe('the in-memory limiter', () => {
   it('blocks a key for blockMs once it goes over, then lets it in again', () => {
-    const store = new MemoryLimiterStore();
+    const store = new MemoryLimiter();
     const perIp: LimitRule = { algorithm: 'sliding-window', limit: 2, periodMs: 60_000, blockMs: 300_000 };
     expect(store.take('ip:a', perIp, 1, 0).allowed).toBe(true);
     expect(store.take('ip:a', perIp, 1, 1).allowed).toBe(true);
@@ -15,7 +15,7 @@ describe('the in-memory limiter store', () => {
   });
 
   it('drops idle keys as time passes', () => {
-    const store = new MemoryLimiterStore();
+    const store = new MemoryLimiter();
     const rule: LimitRule = { algorithm: 'gcra', limit: 10, periodMs: 60_000 };
     for (let i = 0; i < 100; i++) store.take(`k${i}`, rule, 1, 0);
     expect(store.size).toBe(100);
@@ -24,7 +24,7 @@ describe('the in-memory limiter store', () => {
   });
 
   it('keys the algorithms apart and adjusts both', () => {
-    const store = new MemoryLimiterStore();
+    const store = new MemoryLimiter();
     const gcra: LimitRule = { algorithm: 'gcra', limit: 100, periodMs: 60_000 };
     const window: LimitRule = { algorithm: 'sliding-window', limit: 100, periodMs: 60_000 };
     const a = store.take('g', gcra, 90, 0);

@@ -1,0 +1,4 @@
+import { MemoryConcurrencyStore } from '../../src/state/memory-concurrency-store';
+import { concurrencyStoreContract } from './concurrency-store';
+
+concurrencyStoreContract('memory', () => ({ store: new MemoryConcurrencyStore(), close: () => {} }));

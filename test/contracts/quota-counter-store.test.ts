@@ -1,0 +1,27 @@
+import { join } from 'node:path';
+import { MemoryQuotaCounterStore } from '../../src/state/memory-quota-counter-store';
+import { SqliteQuotaCounterStore } from '../../src/store/quota-counters-sqlite';
+import { openSqlite, type SqliteDatabase } from '../../src/store/sqlite';
+import { tempDir } from './driver';
+import { quotaCounterStoreContract } from './quota-counter-store';
+
+quotaCounterStoreContract('memory', () => ({ store: new MemoryQuotaCounterStore(), close: () => {} }));
+
+quotaCounterStoreContract('SQLite', () => {
+  const temp = tempDir('quota');
+  const path = join(temp.dir, 'switchyard.db');
+  const opened: SqliteDatabase[] = [];
+  const open = () => {
+    const db = openSqlite(path);
+    opened.push(db);
+    return new SqliteQuotaCounterStore(db);
+  };
+  return {
+    store: open(),
+    reopen: open,
+    close: () => {
+      for (const db of opened) db.close();
+      temp.remove();
+    },
+  };
+});

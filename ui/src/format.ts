@@ -5,7 +5,7 @@ const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFracti
 
 export function count(n: number | null | undefined): string {
   if (n === null || n === undefined) return '—';
-  return Math.abs(n) >= 100_000 ? compact.format(n) : integer.format(n);
+  return Math.abs(n) >= 1_000_000 ? compact.format(n) : integer.format(n);
 }
 
 export function ms(n: number | null | undefined): string {

@@ -30,14 +30,13 @@ function options(props: TimeChartProps, width: number): uPlot.Options {
     height: HEIGHT,
     legend: { show: true },
     cursor: { drag: { x: false, y: false } },
-    axes: [axis, { ...axis, size: 56, values: (_u, ticks) => ticks.map((t) => `${t}${unit}`) }],
+    axes: [axis, { ...axis, size: 72, values: (_u, ticks) => ticks.map((t) => `${t}${unit}`) }],
     series: [
       {},
       ...props.series.map((s, i) => ({
         label: s.label,
         stroke: PALETTE[i % PALETTE.length],
         width: 2,
-        points: { show: false },
         value: (_u: uPlot, v: number | null) => (v === null ? '—' : `${Math.round(v * 100) / 100}${unit}`),
       })),
     ],

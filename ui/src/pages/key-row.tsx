@@ -54,7 +54,11 @@ export function KeyRow({ apiKey, health, selected, writable, onSelect, onAction 
       <td class="num">{count(health ? health.requests - health.successes : 0)}</td>
       <td>
         <StateBadge state={health?.last_verdict} />
-        {health?.last_error ? <div class="sub">{health.last_error}</div> : null}
+        {health?.last_error ? (
+          <div class="sub clip" title={health.last_error}>
+            {health.last_error}
+          </div>
+        ) : null}
       </td>
       <td class="row-actions">
         {writable

@@ -15,6 +15,8 @@ interface KeyTableProps {
   readonly upstream: string;
   readonly writable: boolean;
   readonly onChange: () => void;
+  /** Changes when keys were imported elsewhere on the page: load again. */
+  readonly version: number;
 }
 
 async function load(upstream: string, offset: number, q: string, enabled: string) {
@@ -32,7 +34,7 @@ async function load(upstream: string, offset: number, q: string, enabled: string
  * An upstream's keys a page at a time (the API pages and searches, so 100,000 keys cost the same
  * as 100), with their health, and actions on one key or on the selected ones.
  */
-export function KeyTable({ upstream, writable, onChange }: KeyTableProps) {
+export function KeyTable({ upstream, writable, onChange, version }: KeyTableProps) {
   const [offset, setOffset] = useState(0);
   const [q, setQ] = useState('');
   const [enabled, setEnabled] = useState('');
@@ -40,7 +42,7 @@ export function KeyTable({ upstream, writable, onChange }: KeyTableProps) {
   const [status, setStatus] = useState<{ message: string; error?: string }>({ message: '' });
   const { data, error, reload } = usePoll(
     () => load(upstream, offset, q, enabled),
-    [upstream, offset, q, enabled],
+    [upstream, offset, q, enabled, version],
     5000,
   );
 

@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import { call, enc, get } from '../api/client';
 import type { StatsSnapshot, UpstreamHealth, UpstreamView } from '../api/types';
 import { ErrorNote } from '../components/error-note';
@@ -26,6 +27,7 @@ async function load(name: string) {
 
 /** One upstream: its state and figures, its keys (searchable, paged) and the key import. */
 export function UpstreamDetail({ name }: { name: string }) {
+  const [imports, setImports] = useState(0);
   const { data, error, reload } = usePoll(() => load(name), [name], 5000);
   const reset = async () => {
     await call('POST', `/admin/upstreams/${enc(name)}/health/reset`);
@@ -68,8 +70,16 @@ export function UpstreamDetail({ name }: { name: string }) {
             <StatTile label="Ejections" value={count(health?.ejections ?? 0)} />
           </div>
           {fromFile ? <ReadOnlyNote subject="This upstream and its keys" /> : null}
-          <KeyTable upstream={name} writable={!fromFile} onChange={reload} />
-          {fromFile ? null : <KeyImport upstream={name} onImported={reload} />}
+          <KeyTable upstream={name} writable={!fromFile} onChange={reload} version={imports} />
+          {fromFile ? null : (
+            <KeyImport
+              upstream={name}
+              onImported={() => {
+                setImports((n) => n + 1);
+                reload();
+              }}
+            />
+          )}
         </>
       ) : null}
     </section>

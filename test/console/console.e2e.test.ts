@@ -169,7 +169,8 @@ describe('web console in Chromium', () => {
     await gwRoute('find', { model: 'find-me-model' }, ['alpha']);
     await chat('find-me-model', FILE_TOKEN, 'e2e-find-me-0001');
     await open('Requests');
-    await page.getByLabel('Model').fill('find-me-model');
+    await page.getByLabel('Route').fill('find');
+    await page.getByLabel('Verdict').selectOption('success');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     const rows = page.getByRole('table').getByRole('row');
     await expect.poll(() => rows.count()).toBe(2); // the header and the one request

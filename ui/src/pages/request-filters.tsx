@@ -8,9 +8,30 @@ export interface RequestFilter {
   readonly model: string;
   readonly client: string;
   readonly upstream: string;
+  readonly route: string;
+  readonly verdict: string;
 }
 
-export const NO_FILTER: RequestFilter = { from: '', to: '', status: '', model: '', client: '', upstream: '' };
+export const NO_FILTER: RequestFilter = {
+  from: '',
+  to: '',
+  status: '',
+  verdict: '',
+  model: '',
+  client: '',
+  upstream: '',
+  route: '',
+};
+
+const VERDICTS = [
+  'success',
+  'client_error',
+  'rate_limited',
+  'quota_exhausted',
+  'invalid_key',
+  'upstream_fault',
+  'client_cancelled',
+];
 
 const STATUSES = [
   ['', 'any'],
@@ -47,9 +68,25 @@ export function RequestFilters({ onApply }: { onApply: (filter: RequestFilter) =
           ))}
         </select>
       </div>
+      <div class="field">
+        <label for="filter-verdict">Verdict</label>
+        <select
+          id="filter-verdict"
+          value={draft.verdict}
+          onChange={(e) => set('verdict')(e.currentTarget.value)}
+        >
+          <option value="">any</option>
+          {VERDICTS.map((verdict) => (
+            <option key={verdict} value={verdict}>
+              {verdict}
+            </option>
+          ))}
+        </select>
+      </div>
       <Field id="filter-model" label="Model" value={draft.model} onInput={set('model')} />
       <Field id="filter-client" label="Client" value={draft.client} onInput={set('client')} />
       <Field id="filter-upstream" label="Upstream" value={draft.upstream} onInput={set('upstream')} />
+      <Field id="filter-route" label="Route" value={draft.route} onInput={set('route')} />
       <div class="form-actions">
         <button type="submit" class="primary">
           Apply filters

@@ -66,7 +66,7 @@ function listKeys(service: ConfigService, req: AdminRequest) {
   const offset = intParam(req, 'offset', 0, Number.MAX_SAFE_INTEGER);
   const limit = intParam(req, 'limit', DEFAULT_PAGE, MAX_PAGE) || DEFAULT_PAGE;
   const enabled = req.query.get('enabled');
-  const q = req.query.get('q')?.trim().toLowerCase() || null;
+  const q = req.query.get('q')?.trim() || null;
   const all = allKeys(service, name).filter(
     (k) => (enabled === null || String(k.enabled) === enabled) && (q === null || matches(k, q)),
   );
@@ -156,9 +156,13 @@ function allKeys(service: ConfigService, name: string): AnyKey[] {
   }));
 }
 
-/** A search: part of the key's id, or of its masked form (`...abcd` finds the key ending abcd). */
+/**
+ * A search: part of the key's id or of its masked form (`...abcd` finds the keys ending abcd).
+ * A whole key is searched by its id (the first 12 hex digits of its SHA-256), so it never has
+ * to travel in a URL.
+ */
 function matches(key: AnyKey, q: string): boolean {
-  return key.id.includes(q) || maskSecret(key.secret).toLowerCase().includes(q);
+  return key.id.includes(q.toLowerCase()) || maskSecret(key.secret).includes(q);
 }
 
 function mustFind(service: ConfigService, req: AdminRequest): AnyKey {

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { enc, get, query } from '../api/client';
+import { keySearchTerm } from '../api/fingerprint';
 import { runAll } from '../api/run-all';
 import type { KeyHealth, KeyPage, KeyView } from '../api/types';
 import { ErrorNote } from '../components/error-note';
@@ -20,8 +21,9 @@ interface KeyTableProps {
 }
 
 async function load(upstream: string, offset: number, q: string, enabled: string) {
+  const term = await keySearchTerm(q);
   const page = await get<KeyPage>(
-    `/admin/upstreams/${enc(upstream)}/keys${query({ offset, limit: PAGE, q, enabled })}`,
+    `/admin/upstreams/${enc(upstream)}/keys${query({ offset, limit: PAGE, q: term, enabled })}`,
   );
   const ids = page.keys.map((k) => k.id).join(',');
   const health = ids
@@ -89,7 +91,7 @@ export function KeyTable({ upstream, writable, onChange, version }: KeyTableProp
         <input
           id="key-search"
           type="search"
-          placeholder="id or last characters"
+          placeholder="id, last characters or the whole key"
           value={q}
           onInput={(e) => search(e.currentTarget.value)}
         />

@@ -62,7 +62,15 @@ describe('web console in Chromium', () => {
       admin: { key: ADMIN_KEY },
       server: { auth_keys: [FILE_TOKEN] },
       store: { path: join(dir, 'switchyard.db') },
-      upstreams: [{ name: 'alpha', url: alpha.url, keys: [ALPHA_KEY] }],
+      upstreams: [
+        {
+          name: 'alpha',
+          url: alpha.url,
+          keys: [ALPHA_KEY],
+          health_check: { interval: '1h' },
+          keepalive: { interval: '1h', path: '/ping' },
+        },
+      ],
     });
     browser = await launchBrowser();
     tab = await browser.newPage();
@@ -204,6 +212,15 @@ describe('web console in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Upstreams' }).waitFor();
     expect(await page.evaluate('document.activeElement.tagName')).toBe('H1');
   }, 15_000);
+
+  it('sends a keep-alive ping now from Health and shows its result', async () => {
+    await open('Health');
+    const pings = page.getByRole('table', { name: 'Keep-alive pings' });
+    await pings.getByRole('row').filter({ hasText: 'alpha' }).waitFor();
+    await page.getByRole('button', { name: 'Ping alpha now' }).click();
+    await pings.getByRole('row').filter({ hasText: 'alpha' }).getByText('success').first().waitFor();
+    expect(alpha.requests.some((r) => r.url === '/ping')).toBe(true);
+  });
 
   it('pages and searches 100,000 keys quickly', async () => {
     const keys = Array.from(

@@ -33,9 +33,9 @@ export function isConsolePath(path: string): boolean {
 
 let cached: ReadonlyMap<string, ConsoleAsset> | undefined;
 
-/** The built console, read once (from `dist/ui`). */
+/** The built console, read once it is there (from `dist/ui`). */
 function assets(): ReadonlyMap<string, ConsoleAsset> {
-  cached ??= loadConsoleAssets(defaultConsoleDir());
+  if (!cached?.size) cached = loadConsoleAssets(defaultConsoleDir());
   return cached;
 }
 

@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { ADMIN_KEY } from '../helpers/admin';
 import { launchBrowser, type TestBrowser, type WatchedPage } from '../helpers/browser';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
@@ -220,6 +221,26 @@ describe('web console in Chromium', () => {
     await page.getByRole('button', { name: 'Ping alpha now' }).click();
     await pings.getByRole('row').filter({ hasText: 'alpha' }).getByText('success').first().waitFor();
     expect(alpha.requests.some((r) => r.url === '/ping')).toBe(true);
+  });
+
+  it('reloads the configuration file and exports the effective configuration as YAML', async () => {
+    await open('Settings');
+    await page.getByRole('button', { name: 'Reload the file' }).click();
+    await page.getByRole('status').filter({ hasText: 'was read again and applied' }).waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export as YAML' }).click(),
+    ]);
+    const exported = parseYaml(readFileSync((await download.path())!, 'utf8')) as {
+      upstreams: { name: string; keys: number }[];
+      admin: { key: string };
+    };
+    expect(exported.upstreams.map((u) => [u.name, u.keys])).toEqual([
+      ['alpha', 1],
+      ['beta', 2],
+    ]);
+    expect(exported.admin.key).toBe('admin-...0001');
+    expect(readFileSync((await download.path())!, 'utf8')).not.toContain(ALPHA_KEY);
   });
 
   it('pages and searches 100,000 keys quickly', async () => {

@@ -177,5 +177,6 @@ function keyView(deps: HealthRouteDeps, upstream: Upstream, key: UpstreamKey, no
     reason: state?.reason ?? '',
     requests: state?.requests ?? 0,
     successes: state?.successes ?? 0,
+    last_used_at: state?.lastUsedAt ? new Date(state.lastUsedAt).toISOString() : null,
   };
 }

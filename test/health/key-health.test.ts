@@ -77,6 +77,18 @@ describe('key health', () => {
     expect(gw.logs.join('')).not.toContain(KEYS[1]);
   });
 
+  it('tells when each key was last used', async () => {
+    const { gw, clock } = await setup(replyChat(), { admin: { key: 'admin-secret-1' } }, [KEYS[0]!]);
+    const lastUsed = async () =>
+      ((await keysAdmin(gw)).keys[0] as { last_used_at: string | null }).last_used_at;
+    expect(await lastUsed()).toBeNull();
+    await chat(gw);
+    expect(await lastUsed()).toBe('2023-11-14T22:13:20.000Z');
+    clock.now += 90_000;
+    await chat(gw);
+    expect(await lastUsed()).toBe('2023-11-14T22:14:50.000Z');
+  });
+
   it('needs 3 consecutive plain 401s to disable a key, and a success resets the count', async () => {
     let reject = true;
     const { gw } = await setup(

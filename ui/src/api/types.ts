@@ -89,6 +89,7 @@ export interface KeyHealth {
   readonly reason: string;
   readonly requests: number;
   readonly successes: number;
+  readonly last_used_at: string | null;
 }
 
 export interface ImportResult {

@@ -130,6 +130,7 @@ export function KeyTable({ upstream, writable, onChange, version }: KeyTableProp
             <th scope="col" class="num">
               Errors
             </th>
+            <th scope="col">Last used</th>
             <th scope="col">Last verdict</th>
             <th scope="col">Actions</th>
           </tr>

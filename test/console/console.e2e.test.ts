@@ -211,7 +211,7 @@ describe('web console in Chromium', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Upstreams' }).waitFor();
-    expect(await page.evaluate('document.activeElement.tagName')).toBe('H1');
+    await expect.poll(() => page.evaluate('document.activeElement.textContent')).toBe('Upstreams');
   }, 15_000);
 
   it('sends a keep-alive ping now from Health and shows its result', async () => {

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { adminKey, onSessionChange } from './api/session';
 import { Nav } from './components/nav';
 import { SignIn } from './components/sign-in';
@@ -36,7 +36,7 @@ function Page({ route }: { route: Route }) {
 function Shell() {
   const route = useRoute();
   const main = useRef<HTMLElement>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     main.current?.querySelector('h1')?.focus();
   }, [route.page, route.arg]);
   return (

@@ -49,6 +49,7 @@ describe('key health', () => {
         consecutive_failures: number;
         last_verdict: string;
         last_error: string;
+        last_used_at: string | null;
       }[];
     };
 

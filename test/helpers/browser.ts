@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -33,6 +33,11 @@ export interface WatchedPage {
 
 /** One Chromium per test file, with a fresh profile directory removed on close. */
 export async function launchBrowser(): Promise<TestBrowser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `No Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does).`,
+    );
+  }
   const profile = mkdtempSync(join(tmpdir(), 'sy-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -42,7 +47,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
     locale: 'en-GB',
     timezoneId: 'UTC',
   });
-  context.setDefaultTimeout(5000);
+  context.setDefaultTimeout(10_000);
   return {
     context,
     async newPage() {

@@ -80,8 +80,7 @@ describe('key health', () => {
 
   it('tells when each key was last used', async () => {
     const { gw, clock } = await setup(replyChat(), { admin: { key: 'admin-secret-1' } }, [KEYS[0]!]);
-    const lastUsed = async () =>
-      ((await keysAdmin(gw)).keys[0] as { last_used_at: string | null }).last_used_at;
+    const lastUsed = async () => (await keysAdmin(gw)).keys[0]!.last_used_at;
     expect(await lastUsed()).toBeNull();
     await chat(gw);
     expect(await lastUsed()).toBe('2023-11-14T22:13:20.000Z');

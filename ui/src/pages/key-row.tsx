@@ -52,7 +52,7 @@ export function KeyRow({ apiKey, health, selected, writable, onSelect, onAction 
       <td>{reason(health)}</td>
       <td class="num">{count(health?.requests ?? 0)}</td>
       <td class="num">{count(health ? health.requests - health.successes : 0)}</td>
-      <td>{relative(health?.last_used_at)}</td>
+      <td class="nowrap">{relative(health?.last_used_at)}</td>
       <td>
         <StateBadge state={health?.last_verdict} />
         {health?.last_error ? (

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AccessControl, GatewayAccess } from '../access/access';
+import { isConsolePath, serveConsole } from '../admin/console-serve';
 import { AdminRouter } from '../admin/router';
 import type { Config } from '../config/schema/index';
 import type { HealthTracker } from '../health/tracker';
@@ -136,6 +137,10 @@ export class Gateway {
       this.admin.handle(req, res, ctx.replyHeaders, 'public', ctx.clientIp).catch((err: unknown) => {
         this.logger.error({ err }, 'admin request failed');
       });
+      return;
+    }
+    if (isConsolePath(path)) {
+      serveConsole(this.admin, req, res, ctx.replyHeaders, 'public');
       return;
     }
     if (this.draining) {

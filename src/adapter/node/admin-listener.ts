@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isConsolePath, serveConsole } from '../../admin/console-serve';
 import type { AdminRouter } from '../../admin/router';
 import { errorBody, GatewayError } from '../../core/errors';
 import type { Logger } from '../../observe/logger';
@@ -13,7 +14,7 @@ export interface AdminListener {
   close(): Promise<void>;
 }
 
-/** The admin API and `/metrics` on their own address (`admin.host`, `admin.port`). */
+/** The admin API, `/metrics` and the web console (`/ui/`) on their own address (`admin.host`, `admin.port`). */
 export async function listenAdmin(
   router: AdminRouter,
   host: string,
@@ -27,6 +28,10 @@ export async function listenAdmin(
       router.handle(req, res, headers, 'admin').catch((err: unknown) => {
         logger.error({ err }, 'admin request failed');
       });
+      return;
+    }
+    if (isConsolePath(path)) {
+      serveConsole(router, req, res, headers, 'admin');
       return;
     }
     const body = errorBody(new GatewayError('not_found'));

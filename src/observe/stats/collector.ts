@@ -121,6 +121,31 @@ export class StatsCollector {
     return report;
   }
 
+  /**
+   * The window slot by slot, oldest first: per slot, each asked dimension's series (busiest
+   * `limit` of them) figured over that slot alone. What the console draws its charts from.
+   */
+  timeline(query: StatsQuery): Record<string, unknown> {
+    const now = this.now();
+    const ring = this.rings[query.window];
+    const slots = new Map<number, Record<string, unknown>>();
+    for (const dimension of query.dimensions) {
+      for (const [start, cells] of ring.slotsIn(now, D[dimension])) {
+        const slot = slots.get(start) ?? { start: new Date(start).toISOString() };
+        slots.set(start, slot);
+        const series = [...cells].map(([name, cell]) => summarize(name, [cell]));
+        series.sort((a, b) => b.requests - a.requests || a.name.localeCompare(b.name));
+        if (dimension === 'total') slot.total = series[0] ?? emptySeries('*');
+        else slot[`${dimension}s`] = series.slice(0, query.limit);
+      }
+    }
+    return {
+      window: query.window,
+      resolution_seconds: ring.slotMs / 1000,
+      slots: [...slots.values()],
+    };
+  }
+
   private add(now: number, dimension: number, name: string, sample: Sample, label?: Record<string, string>) {
     for (const ring of this.ringList) addSample(ring.cell(now, dimension, name, label), sample);
   }

@@ -8,6 +8,9 @@ export interface RequestQuery {
   readonly client?: string;
   readonly upstream?: string;
   readonly model?: string;
+  readonly route?: string;
+  /** The request's verdict: `success`, `rate_limited`, `upstream_fault`… */
+  readonly verdict?: string;
   /** An exact status (`429`), a class (`2xx`, `4xx`, `5xx`) or `error` (400 and above). */
   readonly status?: string;
   readonly requestId?: string;
@@ -43,7 +46,7 @@ export function queryRequests(db: SqliteDatabase, query: RequestQuery): RequestP
 export function buildQuery(query: RequestQuery): { sql: string; params: (string | number)[] } {
   const where: string[] = [];
   const params: (string | number)[] = [];
-  for (const field of ['client', 'upstream', 'model'] as const) {
+  for (const field of ['client', 'upstream', 'model', 'route', 'verdict'] as const) {
     const value = query[field];
     if (value !== undefined) {
       where.push(`${field} = ?`);

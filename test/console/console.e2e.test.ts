@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { ADMIN_KEY } from '../helpers/admin';
 import { launchBrowser, type TestBrowser, type WatchedPage } from '../helpers/browser';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { type MockUpstream, replyChat, sendJson, startMock } from '../helpers/mock-upstream';
+import { keyEcho, type MockUpstream, replyChat, sendJson, startMock } from '../helpers/mock-upstream';
 
 const SHOTS = join(import.meta.dirname, '../../docs/console');
 const FILE_TOKEN = 'sk-file-client-token-000001';
@@ -134,12 +134,12 @@ describe('web console in Chromium', () => {
     beta.requests.length = 0;
     const answers = new Set<string>();
     for (let i = 0; i < 4; i++) answers.add(await chat('beta-model'));
-    expect([...answers]).toEqual([`key=Bearer ${BETA_KEYS[0]}`]);
+    expect([...answers]).toEqual([keyEcho(`Bearer ${BETA_KEYS[0]}`)]);
     expect(beta.requests.map((r) => r.headers.authorization)).not.toContain(`Bearer ${BETA_KEYS[1]}`);
   });
 
   it('changes a route in the console, and traffic follows it', async () => {
-    expect(await chat('switch-model')).toBe(`key=Bearer ${ALPHA_KEY}`); // the default route
+    expect(await chat('switch-model')).toBe(keyEcho(`Bearer ${ALPHA_KEY}`)); // the default route
     await open('Routes');
     await page.getByRole('button', { name: 'New route' }).click();
     const editor = page.getByLabel('Route definition (JSON)');
@@ -153,13 +153,13 @@ describe('web console in Chromium', () => {
     );
     await page.getByRole('button', { name: 'Save route' }).click();
     await page.getByRole('row').filter({ hasText: 'switch' }).getByText('beta').waitFor();
-    expect(await chat('switch-model')).toBe(`key=Bearer ${BETA_KEYS[0]}`);
+    expect(await chat('switch-model')).toBe(keyEcho(`Bearer ${BETA_KEYS[0]}`));
     await page.getByRole('button', { name: 'Edit switch' }).click();
     const edited = (await editor.inputValue()).replace('"beta"', '"alpha"');
     await editor.fill(edited);
     await page.getByRole('button', { name: 'Save route' }).click();
     await page.getByRole('row').filter({ hasText: 'switch' }).getByText('alpha').waitFor();
-    expect(await chat('switch-model')).toBe(`key=Bearer ${ALPHA_KEY}`);
+    expect(await chat('switch-model')).toBe(keyEcho(`Bearer ${ALPHA_KEY}`));
     await page.getByRole('row').filter({ hasText: 'default' }).getByText('read-only').waitFor();
   });
 
@@ -171,7 +171,7 @@ describe('web console in Chromium', () => {
     const token = (await page.locator('#new-token').textContent())!.trim();
     expect(token.length).toBeGreaterThanOrEqual(16);
     await shoot(page, 'clients');
-    expect(await chat('gpt-4o-mini', token)).toBe(`key=Bearer ${ALPHA_KEY}`);
+    expect(await chat('gpt-4o-mini', token)).toBe(keyEcho(`Bearer ${ALPHA_KEY}`));
     await expect(chat('gpt-4o-mini', `${token}x`)).rejects.toMatchObject({ status: 401 });
     await page.getByRole('button', { name: 'Done' }).click();
     await page

@@ -5,6 +5,7 @@ import { loadConfig, resolveConfigPath } from '../config/load';
 import { quickModeInput } from '../config/quick-mode';
 import { fileSource, inlineSource } from '../config/source';
 import { describeStartup } from './banner';
+import { loadEnvFile } from './env-file';
 import { probeCommand } from './probe';
 
 const HELP = `switchyard — an OpenAI-compatible LLM API gateway
@@ -17,10 +18,13 @@ Usage:
 Options:
   -c, --config FILE   configuration file (default: $SWITCHYARD_CONFIG, then ./switchyard.yaml,
                       else quick mode from SWITCHYARD_UPSTREAM_URL / SWITCHYARD_KEYS)
+  --env-file FILE     variables to read before the configuration (default: ./.env when present);
+                      variables already set in the environment win
   -h, --help          show this help
 `;
 
-async function main(argv: string[]): Promise<number> {
+async function main(given: string[]): Promise<number> {
+  const argv = loadEnvFile(given, process.env, process.cwd()).args;
   if (argv[0] === 'probe') {
     return probeCommand(argv.slice(1), {
       env: process.env,

@@ -11,6 +11,7 @@ import type { ProxyDeps } from '../proxy/exchange';
 import { sendError } from '../proxy/respond';
 import type { Transport } from '../proxy/transport';
 import { UpstreamStats } from '../routing/upstream-stats';
+import type { BodyDecoder } from './body-decoder';
 import { RequestContext } from './context';
 import { addCorsHeaders, preflightHeaders } from './cors';
 import { GatewayError } from './errors';
@@ -29,6 +30,8 @@ export interface GatewayOptions {
   readonly now?: () => number;
   /** Access control with durable state (startGateway passes one backed by SQLite). */
   readonly access?: AccessControl;
+  /** Decodes compressed request bodies when `server.compression` is on (the Node adapter's zlib). */
+  readonly decodeBody?: BodyDecoder;
 }
 
 export type RequestListener = (ctx: RequestContext) => void;
@@ -53,6 +56,7 @@ export class Gateway {
   readonly upstreamStats: UpstreamStats;
   /** The admin API; features register their routes on it. Off while no admin key is set. */
   readonly admin = new AdminRouter();
+  readonly decodeBody: BodyDecoder | undefined;
   inFlight = 0;
   draining = false;
   private readonly redactor: Redactor;
@@ -63,6 +67,7 @@ export class Gateway {
     this.redactor = options.redactor;
     this.health = options.health;
     this.now = options.now ?? Date.now;
+    this.decodeBody = options.decodeBody;
     this.access = options.access ?? new GatewayAccess(options.config, { now: this.now });
     this.proxyDeps = {
       transport: options.transport,

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Gateway } from '../../core/gateway';
+import { compressResponse } from './compression';
 
 export interface ListeningServer {
   readonly server: Server;
@@ -21,7 +22,10 @@ const LISTEN_BACKLOG = 4096;
 export async function listen(gateway: Gateway, host: string, port: number): Promise<ListeningServer> {
   const server = createServer(
     { noDelay: true, keepAlive: true, requestTimeout: 0, headersTimeout: 60_000 },
-    (req, res) => gateway.handle(req, res),
+    (req, res) => {
+      if (gateway.runtime.config.server.compression) compressResponse(req, res);
+      gateway.handle(req, res);
+    },
   );
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

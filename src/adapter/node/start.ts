@@ -11,6 +11,7 @@ import { createLogger, type Logger } from '../../observe/logger';
 import { Redactor } from '../../observe/redact';
 import { openSqlite } from '../../store/sqlite';
 import { Accounting } from './accounting';
+import { decodeRequestBody } from './compression';
 import { createProbeSender } from './probe-sender';
 import { type ListeningServer, listen } from './server';
 import { UndiciTransport } from './transport';
@@ -82,6 +83,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     random: options.random,
     now,
     access: accounting.access,
+    decodeBody: decodeRequestBody,
   });
   accounting.attach(gateway);
   control.attach(gateway, transport);

@@ -23,6 +23,7 @@ export const serverSchema = z
     max_body_size: byteSize.default(32 * 1024 * 1024),
     shutdown_timeout: duration.default(30_000),
     trust_proxy: z.boolean().default(false),
+    compression: z.boolean().default(true),
     log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     log_format: z.enum(['auto', 'json', 'pretty']).default('auto'),
   })

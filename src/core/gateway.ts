@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AccessControl, GatewayAccess } from '../access/access';
 import { AdminRouter } from '../admin/router';
+import type { ResponseCache } from '../cache/response-cache';
 import type { Config } from '../config/schema/index';
 import type { HealthTracker } from '../health/tracker';
 import { configSecrets } from '../observe/config-secrets';
@@ -57,6 +58,8 @@ export class Gateway {
   /** The admin API; features register their routes on it. Off while no admin key is set. */
   readonly admin = new AdminRouter();
   readonly decodeBody: BodyDecoder | undefined;
+  /** The response cache (src/cache), once attached. */
+  cache: ResponseCache | undefined = undefined;
   inFlight = 0;
   draining = false;
   private readonly redactor: Redactor;

@@ -71,4 +71,11 @@ export const ACCESS_MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
       CREATE INDEX usage_hourly_client_hour ON usage_hourly (client, hour);`,
   },
+  {
+    name: 'access-003-request-log-cache',
+    up: `
+      ALTER TABLE request_log ADD COLUMN cache TEXT;
+      ALTER TABLE request_log ADD COLUMN saved_tokens INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE request_log ADD COLUMN saved_cost REAL;`,
+  },
 ];

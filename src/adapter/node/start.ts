@@ -1,4 +1,5 @@
 import { ControlPlane, type ControlPlaneOptions } from '../../admin/control-plane';
+import { attachCache } from '../../cache/attach';
 import type { Config } from '../../config/schema/index';
 import { Gateway } from '../../core/gateway';
 import { registerHealthRoutes } from '../../health/admin-routes';
@@ -87,6 +88,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   });
   accounting.attach(gateway);
   control.attach(gateway, transport);
+  attachCache(gateway, { now, registry: control.metrics?.registry });
   const clock = options.clock ?? systemClock;
   const probes = createProbeSender();
   const validator = new KeyValidator(registry, probes.send, clock, () => gateway.runtime, now, logger);

@@ -82,10 +82,16 @@ export class ResponseCache {
     this.pending.set(ctx, { key, ttl: policy.ttl });
   }
 
-  /** Answers from the cache when it holds the request's entry; true when it did. */
-  async serve(ctx: RequestContext, res: ServerResponse): Promise<boolean> {
+  /**
+   * Answers from the cache when it holds the request's entry; resolves true when it did. Plain
+   * `false` (no promise, no extra turn) for requests the cache does not look up.
+   */
+  serve(ctx: RequestContext, res: ServerResponse): Promise<boolean> | false {
     const pending = this.pending.get(ctx);
-    if (!pending) return false;
+    return pending ? this.lookUp(ctx, res, pending) : false;
+  }
+
+  private async lookUp(ctx: RequestContext, res: ServerResponse, pending: Pending): Promise<boolean> {
     const entry = await this.store.get(pending.key);
     if (entry) {
       this.pending.delete(ctx);

@@ -48,7 +48,8 @@ export async function handleApiRequest(
     gateway.cache?.prepare(ctx, req.headers, route);
     const admitted = gateway.access.admit(ctx);
     if (admitted) await admitted;
-    if (gateway.cache && (await gateway.cache.serve(ctx, res))) return gateway.account(ctx);
+    const cached = gateway.cache?.serve(ctx, res);
+    if (cached && (await cached)) return gateway.account(ctx);
     if (ctx.bodyDirty && ctx.json) ctx.body = Buffer.from(JSON.stringify(ctx.json));
     const headers = ctx.forwardHeaders ?? req.rawHeaders;
     const exchange = new ProxyExchange(gateway.proxyDeps, runtime.config.retry, ctx, headers, res, pool, () =>

@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { parseConfigText } from '../../src/config/load';
+import { parseConfigInput, parseConfigText } from '../../src/config/load';
+import type { ConfigInput } from '../../src/config/schema/index';
+import { startTestGateway } from '../helpers/gateway';
 
 const DIR = join(import.meta.dirname, '..', '..', 'deploy', 'kubernetes');
 
@@ -117,6 +119,22 @@ describe('the Kubernetes manifests', () => {
     const backend = one('Ingress').spec.rules[0].http.paths[0].backend.service;
     expect(backend.name).toBe(service.metadata.name);
     expect(service.spec.ports.map((p) => p.name)).toContain(backend.port.name);
+  });
+
+  it('probe paths the gateway started with the ConfigMap answers with 200', async () => {
+    const input = parseConfigInput(configMap.data['switchyard.yaml']!, 'configmap', env) as ConfigInput;
+    const gw = await startTestGateway({
+      ...input,
+      server: { ...input.server, host: '127.0.0.1' },
+      store: undefined,
+    });
+    try {
+      for (const probe of [container.readinessProbe, container.livenessProbe]) {
+        expect((await fetch(`${gw.url}${probe.httpGet.path}`)).status).toBe(200);
+      }
+    } finally {
+      await gw.stop(100);
+    }
   });
 
   it('read the configuration from the ConfigMap and the keys from the Secret', () => {

@@ -208,6 +208,7 @@ describe('the response cache', () => {
     const metrics = (await admin(gw!.url, 'GET', '/metrics')).text;
     expect(metrics).toContain('switchyard_cache_requests_total{route="default",result="hit"} 1');
     expect(metrics).toContain('switchyard_cache_saved_tokens_total{route="default"} 12');
+    expect(gw!.logs.join('')).not.toContain('listener failed');
     gw!.accounting.writer!.flush();
     const rows = gw!.accounting.db
       .prepare(

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 
 /** One Dockerfile instruction, continuation lines joined, comments dropped. */
 export interface Instruction {
@@ -135,7 +135,11 @@ function copy(
       dest.endsWith('/') || paths.length > 1
         ? join(root, destAbs, source.split('/').pop()!)
         : join(root, destAbs);
-    cpSync(src, target, { recursive: true });
+    // Between stages, hard links: the same files, without copying node_modules byte by byte.
+    if (from !== undefined) {
+      mkdirSync(dirname(target), { recursive: true });
+      execFileSync('cp', ['-al', src, target]);
+    } else cpSync(src, target, { recursive: true });
   }
 }
 

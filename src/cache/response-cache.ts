@@ -10,6 +10,9 @@ import { CacheRecorder } from './recorder';
 import { CACHE_HEADER, replay } from './replay';
 import type { CacheEntry, CacheStore, PurgeFilter } from './store';
 
+/** The largest answer stored (and recorded while it streams), whatever `max_size` allows. */
+export const MAX_ENTRY_BYTES = 8 * 1024 * 1024;
+
 interface Pending {
   readonly key: string;
   readonly ttl: number;
@@ -101,7 +104,10 @@ export class ResponseCache {
     }
     ctx.cache = { result: 'miss', savedTokens: 0, savedCost: null };
     ctx.replyHeaders[CACHE_HEADER] = 'miss';
-    pending.recorder = new CacheRecorder(ctx.responseObserver, this.config.cache.max_size);
+    pending.recorder = new CacheRecorder(
+      ctx.responseObserver,
+      Math.min(MAX_ENTRY_BYTES, this.config.cache.max_size),
+    );
     ctx.responseObserver = pending.recorder;
     return false;
   }

@@ -24,7 +24,8 @@ Options:
 `;
 
 async function main(given: string[]): Promise<number> {
-  const argv = loadEnvFile(given, process.env, process.cwd()).args;
+  const envFile = loadEnvFile(given, process.env, process.cwd());
+  const argv = envFile.args;
   if (argv[0] === 'probe') {
     return probeCommand(argv.slice(1), {
       env: process.env,
@@ -58,6 +59,8 @@ async function main(given: string[]): Promise<number> {
     : inlineSource(quickModeInput(process.env), 'environment (quick mode)', process.env);
   const running = await startGateway({ config, control: { source, signals: true } });
   describeStartup(running, path);
+  if (envFile.file)
+    running.logger.info({ file: envFile.file, set: envFile.set }, 'read variables from the environment file');
   const stop = (signal: string) => {
     running.logger.info({ signal }, 'draining in-flight requests, then exiting');
     void running.stop().then(() => process.exit(0));

@@ -185,6 +185,17 @@ describe('the response cache', () => {
     expect((await admin<{ entries: number }>(gw!.url, 'GET', '/admin/cache')).body.entries).toBe(0);
   });
 
+  it('does not store an answer over 8 MB, even under a larger max_size', async () => {
+    const huge = JSON.stringify(chatCompletion('gpt-4o', 'x'.repeat(8 * 1024 * 1024)));
+    await start({ cache: { enabled: true, max_size: '64mb' } }, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(huge);
+    });
+    expect((await chat(gw!, HELLO)).text.length).toBe(huge.length);
+    expect((await chat(gw!, HELLO)).cache).toBe('miss');
+    expect((await admin<{ entries: number }>(gw!.url, 'GET', '/admin/cache')).body.entries).toBe(0);
+  });
+
   it('counts a hit in its stats, metrics and the request log with what it saved, and charges no quota', async () => {
     await start({
       cache: { enabled: true },

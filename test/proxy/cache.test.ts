@@ -219,6 +219,14 @@ describe('the response cache', () => {
     const metrics = (await admin(gw!.url, 'GET', '/metrics')).text;
     expect(metrics).toContain('switchyard_cache_requests_total{route="default",result="hit"} 1');
     expect(metrics).toContain('switchyard_cache_saved_tokens_total{route="default"} 12');
+    const routes = (
+      await admin<{ routes: { requests: number; cache_hits: number }[] }>(
+        gw!.url,
+        'GET',
+        '/admin/stats?by=route',
+      )
+    ).body.routes;
+    expect(routes[0]).toMatchObject({ requests: 2, cache_hits: 1 });
     expect(gw!.logs.join('')).not.toContain('listener failed');
     gw!.accounting.writer!.flush();
     const rows = gw!.accounting.db

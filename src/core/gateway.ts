@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AccessControl, GatewayAccess } from '../access/access';
 import { isConsolePath, serveConsole } from '../admin/console-serve';
 import { AdminRouter } from '../admin/router';
+import type { ResponseCache } from '../cache/response-cache';
 import type { Config } from '../config/schema/index';
 import type { HealthTracker } from '../health/tracker';
 import { configSecrets } from '../observe/config-secrets';
@@ -12,6 +13,7 @@ import type { ProxyDeps } from '../proxy/exchange';
 import { sendError } from '../proxy/respond';
 import type { Transport } from '../proxy/transport';
 import { UpstreamStats } from '../routing/upstream-stats';
+import type { BodyDecoder } from './body-decoder';
 import { RequestContext } from './context';
 import { addCorsHeaders, preflightHeaders } from './cors';
 import { EdgeCounters } from './edge-counters';
@@ -32,6 +34,8 @@ export interface GatewayOptions {
   readonly now?: () => number;
   /** Access control with durable state (startGateway passes one backed by SQLite). */
   readonly access?: AccessControl;
+  /** Decodes compressed request bodies when `server.compression` is on (the Node adapter's zlib). */
+  readonly decodeBody?: BodyDecoder;
 }
 
 export type RequestListener = (ctx: RequestContext) => void;
@@ -61,6 +65,9 @@ export class Gateway {
   readonly upstreamStats: UpstreamStats;
   /** The admin API; features register their routes on it. Off while no admin key is set. */
   readonly admin: AdminRouter;
+  readonly decodeBody: BodyDecoder | undefined;
+  /** The response cache (src/cache), once attached. */
+  cache: ResponseCache | undefined = undefined;
   inFlight = 0;
   draining = false;
   /** Clients cut off or refused at the edge (timeouts, connection caps, parser errors). */
@@ -73,6 +80,7 @@ export class Gateway {
     this.redactor = options.redactor;
     this.health = options.health;
     this.now = options.now ?? Date.now;
+    this.decodeBody = options.decodeBody;
     this.access = options.access ?? new GatewayAccess(options.config, { now: this.now });
     this.proxyDeps = {
       transport: options.transport,

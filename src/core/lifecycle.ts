@@ -6,6 +6,7 @@ import { sendError } from '../proxy/respond';
 import { applyRoute } from '../routing/apply-route';
 import { serveModelList } from '../routing/model-list';
 import type { RouteInput } from '../routing/router';
+import type { BodyDecoder } from './body-decoder';
 import type { RequestContext } from './context';
 import { GatewayError, isGatewayError } from './errors';
 import type { Gateway } from './gateway';
@@ -35,14 +36,25 @@ export async function handleApiRequest(
       totalMs: timeouts.body,
       onTimeout: (event) => gateway.edge.count(event),
     });
+    if (runtime.config.server.compression && gateway.decodeBody)
+      await decodeBody(gateway.decodeBody, ctx, req, runtime);
     parsedJson(ctx, req.headers['content-type']);
     if (runtime.routes.length === 0) throw new GatewayError('no_upstream_configured');
     const route = runtime.router.match(routeInput(ctx, req));
     if (!route) throw noRouteError(ctx);
     ctx.route = route;
-    const pool = applyRoute(route, ctx, req.headers, req.rawHeaders, gateway.proxyDeps.random);
+    const pool = applyRoute(
+      route,
+      ctx,
+      req.headers,
+      ctx.forwardHeaders ?? req.rawHeaders,
+      gateway.proxyDeps.random,
+    );
+    gateway.cache?.prepare(ctx, req.headers, route);
     const admitted = gateway.access.admit(ctx);
     if (admitted) await admitted;
+    const cached = gateway.cache?.serve(ctx, res);
+    if (cached && (await cached)) return gateway.account(ctx);
     if (ctx.bodyDirty && ctx.json) ctx.body = Buffer.from(JSON.stringify(ctx.json));
     const headers = ctx.forwardHeaders ?? req.rawHeaders;
     const exchange = new ProxyExchange(gateway.proxyDeps, runtime.config.retry, ctx, headers, res, pool, () =>
@@ -58,6 +70,16 @@ export async function handleApiRequest(
     }
     gateway.account(ctx);
   }
+}
+
+/** A compressed request body is decoded (size limit after decoding) and forwarded decoded. */
+async function decodeBody(decoder: BodyDecoder, ctx: RequestContext, req: IncomingMessage, runtime: Runtime) {
+  const encoding = req.headers['content-encoding'];
+  if (encoding === undefined) return;
+  const decoded = await decoder(ctx.body, encoding, req.rawHeaders, runtime.config.server.max_body_size);
+  if (!decoded) return;
+  ctx.body = decoded.body;
+  ctx.forwardHeaders = [...decoded.rawHeaders];
 }
 
 function routeInput(ctx: RequestContext, req: IncomingMessage): RouteInput {

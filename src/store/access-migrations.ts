@@ -77,4 +77,11 @@ export const ACCESS_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX request_log_route_ts ON request_log (route, ts);
       CREATE INDEX request_log_verdict_ts ON request_log (verdict, ts);`,
   },
+  {
+    name: 'access-004-request-log-cache',
+    up: `
+      ALTER TABLE request_log ADD COLUMN cache TEXT;
+      ALTER TABLE request_log ADD COLUMN saved_tokens INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE request_log ADD COLUMN saved_cost REAL;`,
+  },
 ];

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { TimeoutsConfig } from '../../config/schema/server';
 import type { Gateway } from '../../core/gateway';
 import { answerClientError } from './client-error';
+import { compressResponse } from './compression';
 import { ConnectionLimits } from './connection-limits';
 
 export interface ListeningServer {
@@ -35,8 +36,12 @@ export async function listen(gateway: Gateway, host: string, port: number): Prom
       connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(timeouts.headers / 4))),
     },
     (req, res) => {
-      if (limits.isRefused(req.socket)) req.socket.destroy();
-      else gateway.handle(req, res);
+      if (limits.isRefused(req.socket)) {
+        req.socket.destroy();
+        return;
+      }
+      if (gateway.runtime.config.server.compression) compressResponse(req, res);
+      gateway.handle(req, res);
     },
   );
   applyTimeouts(server, timeouts);

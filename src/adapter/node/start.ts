@@ -1,4 +1,5 @@
 import { ControlPlane, type ControlPlaneOptions } from '../../admin/control-plane';
+import { attachCache } from '../../cache/attach';
 import type { Config } from '../../config/schema/index';
 import { Gateway } from '../../core/gateway';
 import { registerHealthRoutes } from '../../health/admin-routes';
@@ -11,6 +12,7 @@ import { createLogger, type Logger } from '../../observe/logger';
 import { Redactor } from '../../observe/redact';
 import { openSqlite } from '../../store/sqlite';
 import { Accounting } from './accounting';
+import { decodeRequestBody } from './compression';
 import { createProbeSender } from './probe-sender';
 import { type ListeningServer, listen } from './server';
 import { UndiciTransport } from './transport';
@@ -82,9 +84,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     random: options.random,
     now,
     access: accounting.access,
+    decodeBody: decodeRequestBody,
   });
   accounting.attach(gateway);
   control.attach(gateway, transport);
+  attachCache(gateway, { now, registry: control.metrics?.registry });
   const clock = options.clock ?? systemClock;
   const probes = createProbeSender();
   const validator = new KeyValidator(registry, probes.send, clock, () => gateway.runtime, now, logger);

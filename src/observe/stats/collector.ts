@@ -33,6 +33,8 @@ export interface SeriesStats {
   readonly latency_ms: Percentiles | null;
   readonly ttfb_ms: Percentiles | null;
   readonly tokens: { readonly input: number; readonly output: number; readonly total: number };
+  /** Requests answered from the response cache (no upstream call). */
+  readonly cache_hits: number;
   readonly [label: string]: unknown;
 }
 
@@ -81,6 +83,7 @@ export class StatsCollector {
       ttfbMs: ctx.ttfbMs,
       inputTokens: tokens?.input ?? 0,
       outputTokens: tokens?.output ?? 0,
+      cacheHit: ctx.cache?.result === 'hit',
     };
     this.add(now, D.total, '*', request);
     if (ctx.route) this.add(now, D.route, ctx.route.name, request);
@@ -175,8 +178,10 @@ function summarize(name: string, cells: readonly Cell[]): SeriesStats {
   let requests = 0;
   let input = 0;
   let output = 0;
+  let cacheHits = 0;
   for (const cell of cells) {
     requests += cell.requests;
+    cacheHits += cell.cacheHits;
     input += cell.inputTokens;
     output += cell.outputTokens;
     cell.outcomes.forEach((n, i) => {
@@ -193,6 +198,7 @@ function summarize(name: string, cells: readonly Cell[]): SeriesStats {
     latency_ms: percentiles(latency),
     ttfb_ms: percentiles(ttfb),
     tokens: { input, output, total: input + output },
+    cache_hits: cacheHits,
   };
 }
 
@@ -204,5 +210,6 @@ function emptySeries(name: string): SeriesStats {
     latency_ms: null,
     ttfb_ms: null,
     tokens: { input: 0, output: 0, total: 0 },
+    cache_hits: 0,
   };
 }

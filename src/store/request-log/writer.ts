@@ -39,6 +39,9 @@ const COLUMNS = [
   'user_agent',
   'error',
   'attempts',
+  'cache',
+  'saved_tokens',
+  'saved_cost',
 ] as const;
 
 /**

@@ -1,6 +1,7 @@
-// Bundles the gateway into dist/ with esbuild (dependencies stay external).
-// Type checking is separate: `npm run typecheck` (part of `npm test`).
+// Bundles the gateway into dist/ with esbuild (dependencies stay external), and the web console
+// into dist/ui. Type checking is separate: `npm run typecheck` (part of `npm test`).
 import { build } from 'esbuild';
+import { buildConsole } from './build-ui.mjs';
 
 await build({
   entryPoints: { switchyard: 'src/cli/main.ts' },
@@ -13,3 +14,4 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+await buildConsole();

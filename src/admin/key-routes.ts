@@ -29,6 +29,7 @@ export function registerKeyRoutes(router: AdminRouter, service: ConfigService): 
       { name: 'offset', description: 'skip this many keys (default 0)' },
       { name: 'limit', description: `page size (default ${DEFAULT_PAGE}, at most ${MAX_PAGE})` },
       { name: 'enabled', description: '`true` or `false`: only enabled or disabled keys' },
+      { name: 'q', description: 'only keys whose id or masked form contains this text' },
     ],
   });
   router.add('POST', base, (req) => importKeys(service, req), {
@@ -65,7 +66,10 @@ function listKeys(service: ConfigService, req: AdminRequest) {
   const offset = intParam(req, 'offset', 0, Number.MAX_SAFE_INTEGER);
   const limit = intParam(req, 'limit', DEFAULT_PAGE, MAX_PAGE) || DEFAULT_PAGE;
   const enabled = req.query.get('enabled');
-  const all = allKeys(service, name).filter((k) => enabled === null || String(k.enabled) === enabled);
+  const q = req.query.get('q')?.trim() || null;
+  const all = allKeys(service, name).filter(
+    (k) => (enabled === null || String(k.enabled) === enabled) && (q === null || matches(k, q)),
+  );
   return {
     body: {
       upstream: name,
@@ -150,6 +154,15 @@ function allKeys(service: ConfigService, name: string): AnyKey[] {
     enabled: true,
     source: 'file' as const,
   }));
+}
+
+/**
+ * A search: part of the key's id or of its masked form (`...abcd` finds the keys ending abcd).
+ * A whole key is searched by its id (the first 12 hex digits of its SHA-256), so it never has
+ * to travel in a URL.
+ */
+function matches(key: AnyKey, q: string): boolean {
+  return key.id.includes(q.toLowerCase()) || maskSecret(key.secret).includes(q);
 }
 
 function mustFind(service: ConfigService, req: AdminRequest): AnyKey {

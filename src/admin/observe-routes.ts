@@ -29,6 +29,15 @@ export function registerObserveRoutes(
       { name: 'limit', description: `most series per dimension, busiest first (default ${DEFAULT_LIMIT})` },
     ],
   });
+  router.add('GET', '/admin/stats/timeline', (req) => ({ body: stats.timeline(statsQuery(req)) }), {
+    summary: 'The same figures slot by slot over the window, oldest first (for charts)',
+    tag: 'Statistics',
+    query: [
+      { name: 'window', description: '`minute` (10 s slots), `hour` (default; 5 min) or `day` (1 h)' },
+      { name: 'by', description: `comma-separated dimensions (default all): ${DIMENSIONS.join(', ')}` },
+      { name: 'limit', description: `most series per dimension and slot (default ${DEFAULT_LIMIT})` },
+    ],
+  });
   router.add(
     'GET',
     '/metrics',

@@ -5,6 +5,7 @@ import { byteLength, text } from '../http/bytes';
 import { type ClientRequest, type ClientSink, flatten } from '../http/types';
 import { exceedsDepth } from '../proxy/json-depth';
 import { AuthFailureLimiter } from './auth-failures';
+import type { ConsoleAssets } from './console-serve';
 
 export interface AdminRequest {
   readonly method: string;
@@ -92,6 +93,8 @@ export class AdminRouter {
   servesPublic = true;
   /** Masks secrets in error messages before they are sent (the logger's redactor). */
   redactMessage: ((message: string) => string) | undefined;
+  /** The web console's built files (the runtime adapter reads them); none: the console is not served. */
+  consoleAssets: ConsoleAssets | undefined;
   /** Called after every authorised admin request (the audit log). */
   audit: ((entry: AdminAuditEntry) => void) | undefined;
 

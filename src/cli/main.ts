@@ -3,6 +3,7 @@ import { fileSource, loadConfig, quickModeSource, resolveConfigPath } from '../a
 import { startGateway } from '../adapter/node/start';
 import { ConfigError } from '../config/errors';
 import { describeStartup } from './banner';
+import { loadEnvFile } from './env-file';
 import { probeCommand } from './probe';
 
 const HELP = `switchyard — an OpenAI-compatible LLM API gateway
@@ -15,10 +16,14 @@ Usage:
 Options:
   -c, --config FILE   configuration file (default: $SWITCHYARD_CONFIG, then ./switchyard.yaml,
                       else quick mode from SWITCHYARD_UPSTREAM_URL / SWITCHYARD_KEYS)
+  --env-file FILE     variables to read before the configuration (default: ./.env when present);
+                      variables already set in the environment win
   -h, --help          show this help
 `;
 
-async function main(argv: string[]): Promise<number> {
+async function main(given: string[]): Promise<number> {
+  const envFile = loadEnvFile(given, process.env, process.cwd());
+  const argv = envFile.args;
   if (argv[0] === 'probe') {
     return probeCommand(argv.slice(1), {
       env: process.env,
@@ -50,6 +55,8 @@ async function main(argv: string[]): Promise<number> {
   const source = path ? fileSource(path, process.env) : quickModeSource(process.env);
   const running = await startGateway({ config, control: { source, signals: true } });
   describeStartup(running, path);
+  if (envFile.file)
+    running.logger.info({ file: envFile.file, set: envFile.set }, 'read variables from the environment file');
   const stop = (signal: string) => {
     running.logger.info({ signal }, 'draining in-flight requests, then exiting');
     void running.stop().then(() => process.exit(0));

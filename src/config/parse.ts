@@ -43,7 +43,10 @@ export function parseConfigInput(text: string, source: string, env: Env): unknow
   return interpolated;
 }
 
-/** Validates a raw input with the schema, then reads `keys_file`s and applies `PORT`/`HOST`. */
+/**
+ * Validates a raw input with the schema, then reads `keys_file`s (with the reader) and applies
+ * `PORT`/`HOST` and the `SWITCHYARD_STORE_PATH` default.
+ */
 export function validateConfigInput(
   input: unknown,
   source: string,
@@ -69,7 +72,14 @@ export function validateConfigInput(
   });
   if (problems.length > 0) throw new ConfigError(source, problems);
   applyListenOverrides(config, env);
+  if (env.SWITCHYARD_STORE_PATH && !setsStorePath(input)) config.store.path = env.SWITCHYARD_STORE_PATH;
   return config;
+}
+
+/** Whether the input names `store.path` (the file wins over `SWITCHYARD_STORE_PATH`, which is a default). */
+function setsStorePath(input: unknown): boolean {
+  const store = (input as { store?: unknown } | null)?.store;
+  return store !== null && typeof store === 'object' && (store as { path?: unknown }).path !== undefined;
 }
 
 /** `PORT` and `HOST` override the file, as platforms such as Render and Fly expect. */

@@ -26,6 +26,14 @@ export interface ResponseObserver {
   onEnd?(interrupted: boolean): void;
 }
 
+/** The response cache's part in a request (src/cache), on routes that cache. */
+export interface CacheMark {
+  readonly result: 'hit' | 'miss' | 'bypass';
+  /** On a hit: the tokens and cost the stored answer took when it was made, saved this time. */
+  readonly savedTokens: number;
+  readonly savedCost: number | null;
+}
+
 /**
  * One client request as it walks the lifecycle (docs/lifecycle.md). A plain class with every
  * field declared up front, so each request has the same shape and allocates once.
@@ -47,6 +55,8 @@ export class RequestContext {
   client: ClientIdentity | undefined = undefined;
   /** What access control admitted the request with: limits held, usage meter, final usage (src/access). */
   admission: Admission | undefined = undefined;
+  /** Hit, miss or bypass of the response cache; undefined when the route does not cache. */
+  cache: CacheMark | undefined = undefined;
   /**
    * Makes the observer of the committed response (usage accounting), set by access control when
    * it needs usage; `addedStreamUsage`: the attempt's provider asked for stream usage the client

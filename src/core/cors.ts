@@ -1,7 +1,7 @@
 import type { CorsConfig } from '../config/schema/index';
 
 const EXPOSED =
-  'x-request-id, x-switchyard-attempts, x-switchyard-group, server-timing, retry-after, x-ratelimit-limit-requests, x-ratelimit-remaining-requests, x-ratelimit-reset-requests, x-ratelimit-limit-tokens, x-ratelimit-remaining-tokens, x-ratelimit-reset-tokens';
+  'x-request-id, x-switchyard-attempts, x-switchyard-group, x-switchyard-cache, server-timing, retry-after, x-ratelimit-limit-requests, x-ratelimit-remaining-requests, x-ratelimit-reset-requests, x-ratelimit-limit-tokens, x-ratelimit-remaining-tokens, x-ratelimit-reset-tokens';
 const METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
 
 function allowedOrigin(cors: CorsConfig, origin: string | undefined): string | undefined {

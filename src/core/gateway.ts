@@ -1,5 +1,7 @@
 import { type AccessControl, GatewayAccess } from '../access/access';
+import { isConsolePath, serveConsole } from '../admin/console-serve';
 import { AdminRouter } from '../admin/router';
+import type { ResponseCache } from '../cache/response-cache';
 import type { Config } from '../config/schema/index';
 import type { HealthTracker } from '../health/tracker';
 import { type ClientRequest, type ClientSink, flatten } from '../http/types';
@@ -9,6 +11,7 @@ import type { Redactor } from '../observe/redact';
 import type { ProxyDeps } from '../proxy/exchange';
 import type { Transport } from '../proxy/transport';
 import { UpstreamStats } from '../routing/upstream-stats';
+import type { BodyDecoder } from './body-decoder';
 import { RequestContext } from './context';
 import { addCorsHeaders, preflightHeaders } from './cors';
 import { EdgeCounters } from './edge-counters';
@@ -30,6 +33,8 @@ export interface GatewayOptions {
   readonly now?: () => number;
   /** Access control with durable state (startGateway passes one backed by SQLite). */
   readonly access?: AccessControl;
+  /** Decodes compressed request bodies when `server.compression` is on (the Node adapter's zlib). */
+  readonly decodeBody?: BodyDecoder;
 }
 
 export type RequestListener = (ctx: RequestContext) => void;
@@ -59,6 +64,9 @@ export class Gateway implements LifecycleDeps {
   readonly upstreamStats: UpstreamStats;
   /** The admin API; features register their routes on it. Off while no admin key is set. */
   readonly admin: AdminRouter;
+  readonly decodeBody: BodyDecoder | undefined;
+  /** The response cache (src/cache), once attached. */
+  cache: ResponseCache | undefined = undefined;
   inFlight = 0;
   draining = false;
   /** Clients cut off or refused at the edge (timeouts, connection caps, parser errors). */
@@ -71,6 +79,7 @@ export class Gateway implements LifecycleDeps {
     this.redactor = options.redactor;
     this.health = options.health;
     this.now = options.now ?? Date.now;
+    this.decodeBody = options.decodeBody;
     this.access = options.access ?? new GatewayAccess(options.config, { now: this.now });
     this.proxyDeps = {
       transport: options.transport,
@@ -135,6 +144,10 @@ export class Gateway implements LifecycleDeps {
       this.admin.handle(req, sink, call).catch((err: unknown) => {
         this.logger.error({ err }, 'admin request failed');
       });
+      return;
+    }
+    if (isConsolePath(path)) {
+      serveConsole(this.admin, req, sink, ctx.replyHeaders, 'public', ctx.url);
       return;
     }
     if (this.draining) {

@@ -1,4 +1,5 @@
 import type { AccessControl } from '../access/access';
+import type { ResponseCache } from '../cache/response-cache';
 import { utf8 } from '../http/bytes';
 import type { ClientRequest, ClientSink } from '../http/types';
 import type { Logger } from '../observe/logger';
@@ -7,6 +8,7 @@ import { parsedJson } from '../proxy/json-body';
 import { applyRoute } from '../routing/apply-route';
 import { serveModelList } from '../routing/model-list';
 import type { RouteInput } from '../routing/router';
+import type { BodyDecoder } from './body-decoder';
 import type { RequestContext } from './context';
 import type { EdgeCounters } from './edge-counters';
 import { GatewayError, isGatewayError } from './errors';
@@ -20,6 +22,10 @@ export interface LifecycleDeps {
   readonly proxyDeps: ProxyDeps;
   /** Counts clients cut off at the edge (slow bodies), for metrics. */
   readonly edge: EdgeCounters;
+  /** Decodes a compressed request body (the runtime's decoder), when there is one. */
+  readonly decodeBody: BodyDecoder | undefined;
+  /** The response cache (src/cache), when attached. */
+  readonly cache: ResponseCache | undefined;
   /** Step "account": called once when the request is over, whatever happened. */
   account(ctx: RequestContext): void;
 }
@@ -48,14 +54,19 @@ export async function handleApiRequest(
       totalMs: timeouts.body,
       onTimeout: (event) => deps.edge.count(event),
     });
+    if (runtime.config.server.compression && deps.decodeBody)
+      await decodeBody(deps.decodeBody, ctx, req, runtime);
     parsedJson(ctx, req.header('content-type'));
     if (runtime.routes.length === 0) throw new GatewayError('no_upstream_configured');
     const route = runtime.router.match(routeInput(ctx, req));
     if (!route) throw noRouteError(ctx);
     ctx.route = route;
     const pool = applyRoute(route, ctx, req, deps.proxyDeps.random);
+    deps.cache?.prepare(ctx, req, route);
     const admitted = deps.access.admit(ctx);
     if (admitted) await admitted;
+    const cached = deps.cache?.serve(ctx, sink);
+    if (cached && (await cached)) return deps.account(ctx);
     if (ctx.bodyDirty && ctx.json) ctx.body = utf8(JSON.stringify(ctx.json));
     const headers = ctx.forwardHeaders ?? req.rawHeaders;
     const exchange = new ProxyExchange(deps.proxyDeps, runtime.config.retry, ctx, headers, sink, pool, () =>
@@ -71,6 +82,16 @@ export async function handleApiRequest(
     }
     deps.account(ctx);
   }
+}
+
+/** A compressed request body is decoded (size limit after decoding) and forwarded decoded. */
+async function decodeBody(decoder: BodyDecoder, ctx: RequestContext, req: ClientRequest, runtime: Runtime) {
+  const encoding = req.header('content-encoding');
+  if (encoding === undefined) return;
+  const decoded = await decoder(ctx.body, encoding, req.rawHeaders, runtime.config.server.max_body_size);
+  if (!decoded) return;
+  ctx.body = decoded.body;
+  ctx.forwardHeaders = [...decoded.rawHeaders];
 }
 
 function routeInput(ctx: RequestContext, req: ClientRequest): RouteInput {

@@ -28,13 +28,16 @@ export function registerHealthRoutes(router: AdminRouter, deps: HealthRouteDeps)
   router.add(
     'GET',
     '/admin/keys',
-    (req) => ({ body: { keys: keyViews(deps, req.query.get('upstream'), req.query.get('state')) } }),
+    (req) => ({
+      body: { keys: keyViews(deps, req.query.get('upstream'), req.query.get('state'), idList(req.query)) },
+    }),
     {
       tag: TAG,
       summary: 'Keys with their health (masked): state, cooldown, failures, last verdict and error',
       query: [
         { name: 'upstream', description: 'only this upstream' },
         { name: 'state', description: 'active, cooling or disabled' },
+        { name: 'ids', description: 'only these key ids, comma separated (a page of keys)' },
       ],
     },
   );
@@ -134,12 +137,23 @@ function upstreamViews(deps: HealthRouteDeps) {
   });
 }
 
-function keyViews(deps: HealthRouteDeps, only: string | null, stateFilter: string | null) {
+function idList(query: URLSearchParams): ReadonlySet<string> | null {
+  const ids = query.get('ids');
+  return ids === null ? null : new Set(ids.split(',').filter(Boolean));
+}
+
+function keyViews(
+  deps: HealthRouteDeps,
+  only: string | null,
+  stateFilter: string | null,
+  ids: ReadonlySet<string> | null = null,
+) {
   const now = deps.now();
   const views = [];
   for (const upstream of deps.runtime().upstreams.values()) {
     if (only && upstream.name !== only) continue;
     for (const key of upstream.keys.keys) {
+      if (ids && !ids.has(key.id)) continue;
       const view = keyView(deps, upstream, key, now);
       if (!stateFilter || view.state === stateFilter) views.push(view);
     }
@@ -163,5 +177,6 @@ function keyView(deps: HealthRouteDeps, upstream: Upstream, key: UpstreamKey, no
     reason: state?.reason ?? '',
     requests: state?.requests ?? 0,
     successes: state?.successes ?? 0,
+    last_used_at: state?.lastUsedAt ? new Date(state.lastUsedAt).toISOString() : null,
   };
 }

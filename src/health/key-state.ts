@@ -17,6 +17,8 @@ export class KeyState {
   lastVerdict: Verdict | undefined = undefined;
   lastStatus = 0;
   lastError: string | undefined = undefined;
+  /** When the key was last sent (0: not yet). */
+  lastUsedAt = 0;
   reason = '';
   changedAt = 0;
 }
@@ -43,6 +45,7 @@ export function applyKeyVerdict(
   now: number,
 ): Transition | undefined {
   state.requests++;
+  state.lastUsedAt = now;
   state.lastVerdict = record.verdict;
   state.lastStatus = record.status;
   switch (record.verdict) {

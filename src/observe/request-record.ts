@@ -30,6 +30,11 @@ export interface RequestRecord {
   readonly error: string | null;
   /** JSON: `[{upstream, key_fp, status, verdict, duration_ms, ttfb_ms, error}]`. */
   readonly attempts: string;
+  /** `hit`, `miss` or `bypass` on routes with the response cache; null elsewhere. */
+  readonly cache: string | null;
+  /** On a cache hit: the tokens and cost the stored answer took when it was made (nothing was charged). */
+  readonly saved_tokens: number;
+  readonly saved_cost: number | null;
 }
 
 /**
@@ -81,6 +86,9 @@ export function requestRecord(
         error: attempt.error === undefined ? null : redact(attempt.error).slice(0, 500),
       })),
     ),
+    cache: ctx.cache?.result ?? null,
+    saved_tokens: ctx.cache?.savedTokens ?? 0,
+    saved_cost: ctx.cache?.savedCost ?? null,
   };
 }
 

@@ -23,7 +23,8 @@ export function applyRoute(
     if (config.rewrite) rewriteModel(ctx, config.rewrite.model);
     if (config.body) overrideBody(ctx, config.body);
   }
-  if (config.headers) ctx.forwardHeaders = rewriteHeaders(req.rawHeaders, config.headers);
+  if (config.headers)
+    ctx.forwardHeaders = rewriteHeaders(ctx.forwardHeaders ?? req.rawHeaders, config.headers);
   let pool = route;
   if (route.split) {
     const group = route.split.choose(ctx, (name) => req.header(name), random);

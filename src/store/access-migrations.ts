@@ -71,4 +71,17 @@ export const ACCESS_MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
       CREATE INDEX usage_hourly_client_hour ON usage_hourly (client, hour);`,
   },
+  {
+    name: 'access-003-request-log-route-verdict',
+    up: `
+      CREATE INDEX request_log_route_ts ON request_log (route, ts);
+      CREATE INDEX request_log_verdict_ts ON request_log (verdict, ts);`,
+  },
+  {
+    name: 'access-004-request-log-cache',
+    up: `
+      ALTER TABLE request_log ADD COLUMN cache TEXT;
+      ALTER TABLE request_log ADD COLUMN saved_tokens INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE request_log ADD COLUMN saved_cost REAL;`,
+  },
 ];

@@ -92,6 +92,9 @@ export interface RequestQuery {
   readonly client?: string;
   readonly upstream?: string;
   readonly model?: string;
+  readonly route?: string;
+  /** The request's verdict: `success`, `rate_limited`, `upstream_fault`… */
+  readonly verdict?: string;
   /** An exact status (`429`), a class (`2xx`, `4xx`, `5xx`) or `error` (400 and above). */
   readonly status?: string;
   readonly requestId?: string;

@@ -51,6 +51,21 @@ describe('GET /admin/stats', () => {
     expect(res.text).not.toContain('sk-team-a-000000001');
   });
 
+  it('gives the window slot by slot at /admin/stats/timeline', async () => {
+    const res = await admin<{ resolution_seconds: number; slots: Record<string, unknown>[] }>(
+      gw.url,
+      'GET',
+      '/admin/stats/timeline?window=minute&by=total,upstream',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.resolution_seconds).toBe(10);
+    expect(res.body.slots).toHaveLength(6);
+    const requests = res.body.slots.map((slot) => (slot.total as SeriesStats).requests);
+    expect(requests.reduce((a, b) => a + b, 0)).toBe(3);
+    expect(Object.keys(res.body.slots[0]!).sort()).toEqual(['start', 'total', 'upstreams']);
+    expect((await admin(gw.url, 'GET', '/admin/stats/timeline', { key: 'wrong' })).status).toBe(401);
+  });
+
   it('narrows to the dimensions asked for and names a bad parameter', async () => {
     const res = await admin(gw.url, 'GET', '/admin/stats?by=model&window=day');
     expect(Object.keys(res.body).sort()).toEqual(['from', 'models', 'resolution_seconds', 'to', 'window']);

@@ -32,6 +32,9 @@ function record(overrides: Partial<RequestRecord> = {}): RequestRecord {
     user_agent: 'test',
     error: null,
     attempts: '[]',
+    cache: null,
+    saved_tokens: 0,
+    saved_cost: null,
     ...overrides,
   };
 }

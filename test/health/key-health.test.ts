@@ -50,6 +50,7 @@ describe('key health', () => {
         consecutive_failures: number;
         last_verdict: string;
         last_error: string;
+        last_used_at: string | null;
       }[];
     };
 
@@ -76,6 +77,17 @@ describe('key health', () => {
     expect(JSON.stringify(keys)).not.toContain(KEYS[1]);
     expect(gw.logs.join('')).toContain('key state changed');
     expect(gw.logs.join('')).not.toContain(KEYS[1]);
+  });
+
+  it('tells when each key was last used', async () => {
+    const { gw, clock } = await setup(replyChat(), { admin: { key: 'admin-secret-1' } }, [KEYS[0]!]);
+    const lastUsed = async () => (await keysAdmin(gw)).keys[0]!.last_used_at;
+    expect(await lastUsed()).toBeNull();
+    await chat(gw);
+    expect(await lastUsed()).toBe('2023-11-14T22:13:20.000Z');
+    clock.now += 90_000;
+    await chat(gw);
+    expect(await lastUsed()).toBe('2023-11-14T22:14:50.000Z');
   });
 
   it('needs 3 consecutive plain 401s to disable a key, and a success resets the count', async () => {

@@ -10,7 +10,11 @@ describe('upstream health, retries and failover', () => {
   });
 
   async function gateway(input: ConfigInput, now?: () => number): Promise<TestGateway> {
-    const gw = await startTestGateway({ admin: { key: 'admin-key-0000001' }, ...input }, now ? { now } : {});
+    // GET /v1/models is the probe request here: every call must reach an upstream, so no model list cache.
+    const gw = await startTestGateway(
+      { admin: { key: 'admin-key-0000001' }, models_cache_ttl: 0, ...input },
+      now ? { now } : {},
+    );
     cleanup.push(() => gw.stop(1000));
     return gw;
   }

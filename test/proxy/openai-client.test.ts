@@ -23,6 +23,7 @@ describe('the official openai client through the gateway', () => {
     });
     gw = await startTestGateway({
       upstreams: [{ name: 'mock', url: mock.url, keys: ['sk-upstream-key-0001'] }],
+      models_cache_ttl: 0, // every GET /v1/models reaches the mock
     });
   });
 

@@ -73,6 +73,7 @@ describe('key and upstream rotation', () => {
             key_rotation: 'random',
           },
         ],
+        models_cache_ttl: 0, // each GET /v1/models takes a key
       },
       { random: () => sequence[i++ % sequence.length]! },
     );

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isConsolePath, serveConsole } from '../../admin/console-serve';
 import type { AdminRouter } from '../../admin/router';
 import { errorBody, GatewayError } from '../../core/errors';
 import type { Logger } from '../../observe/logger';
@@ -14,7 +15,7 @@ export interface AdminListener {
   close(): Promise<void>;
 }
 
-/** The admin API and `/metrics` on their own address (`admin.host`, `admin.port`). */
+/** The admin API, `/metrics` and the web console (`/ui/`) on their own address (`admin.host`, `admin.port`). */
 export async function listenAdmin(
   router: AdminRouter,
   host: string,
@@ -29,6 +30,11 @@ export async function listenAdmin(
       router.handle(exchange, exchange, { replyHeaders: headers, via: 'admin' }).catch((err: unknown) => {
         logger.error({ err }, 'admin request failed');
       });
+      return;
+    }
+    if (isConsolePath(path)) {
+      const exchange = new NodeHttpExchange(req, res);
+      serveConsole(router, exchange, exchange, headers, 'admin');
       return;
     }
     const body = errorBody(new GatewayError('not_found'));

@@ -150,6 +150,14 @@ describe('quick mode and where the config comes from', () => {
     );
   });
 
+  it('takes store.path from SWITCHYARD_STORE_PATH unless the file sets it', () => {
+    const env = { SWITCHYARD_STORE_PATH: '/data/switchyard.db' };
+    expect(loadConfig(null, env).config.store.path).toBe('/data/switchyard.db');
+    expect(parseConfigText('server: { port: 1 }', 'x.yaml', env).store.path).toBe('/data/switchyard.db');
+    expect(parseConfigText('store: { path: own.db }', 'x.yaml', env).store.path).toBe('own.db');
+    expect(loadConfig(null, {}).config.store.path).toBe('data/switchyard.db');
+  });
+
   it('rejects a bad PORT', () => {
     expect(problemsOf(() => loadConfig(null, { PORT: 'eighty' }))).toEqual([
       'PORT: "eighty" is not a port number',

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { TimeoutsConfig } from '../../config/schema/server';
 import type { Gateway } from '../../core/gateway';
 import { answerClientError } from './client-error';
+import { compressResponse } from './compression';
 import { ConnectionLimits } from './connection-limits';
 import { NodeHttpExchange } from './http-exchange';
 
@@ -40,6 +41,7 @@ export async function listen(gateway: Gateway, host: string, port: number): Prom
         req.socket.destroy();
         return;
       }
+      if (gateway.runtime.config.server.compression) compressResponse(req, res);
       const exchange = new NodeHttpExchange(req, res);
       gateway.handle(exchange, exchange);
     },

@@ -1,4 +1,5 @@
 import { ControlPlane, type ControlPlaneOptions } from '../../admin/control-plane';
+import { attachCache } from '../../cache/attach';
 import type { Config } from '../../config/schema/index';
 import { useHashing } from '../../core/crypto';
 import { Gateway } from '../../core/gateway';
@@ -12,6 +13,8 @@ import type { Logger } from '../../observe/logger';
 import { Redactor } from '../../observe/redact';
 import { openSqlite } from '../../store/sqlite';
 import { Accounting } from './accounting';
+import { decodeRequestBody } from './compression';
+import { nodeConsoleAssets } from './console-assets';
 import { nodeHashing } from './hashing';
 import { createLogger } from './logger';
 import { createProbeSender } from './probe-sender';
@@ -86,9 +89,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     random: options.random,
     now,
     access: accounting.access,
+    decodeBody: decodeRequestBody,
   });
   accounting.attach(gateway);
+  gateway.admin.consoleAssets = nodeConsoleAssets;
   control.attach(gateway, transport);
+  attachCache(gateway, { now, registry: control.metrics?.registry });
   const clock = options.clock ?? systemClock;
   const probes = createProbeSender();
   const validator = new KeyValidator(registry, probes.send, clock, () => gateway.runtime, now, logger);

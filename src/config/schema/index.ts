@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { duration } from '../units';
 import { accessConfigShape, checkAccessConfig } from './access';
 import { adminSchema } from './admin';
+import { cacheSchema } from './cache';
 import { healthSchema, retrySchema } from './health';
 import { type RouteConfig, routeSchema, routeUpstreamReferences } from './route';
 import { serverSchema } from './server';
@@ -22,6 +24,8 @@ export const configSchema = z
     retry: retrySchema.default(retrySchema.parse({})),
     upstreams: z.array(upstreamSchema).default([]),
     routes: z.array(routeSchema).optional(),
+    cache: cacheSchema.default(cacheSchema.parse({})),
+    models_cache_ttl: duration.default(300_000),
     ...accessConfigShape,
   })
   .strict()
@@ -60,6 +64,7 @@ export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type { ClientConfig, PriceConfig } from './access';
 export type { AdminConfig } from './admin';
+export type { CacheConfig, CacheScope, RouteCacheConfig } from './cache';
 export type { HealthOverride, HealthPolicy, RetryPolicy, ValidationPolicy } from './health';
 export type { HashConfig, RouteConfig, SplitConfig, SplitGroupConfig } from './route';
 export type { CorsConfig, ServerConfig } from './server';

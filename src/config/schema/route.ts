@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { routeCacheSchema } from './cache';
 import { bodyActionsSchema, headerActionsSchema, rejectSchema, rewriteSchema } from './route-actions';
 import { routeMatchSchema } from './route-match';
 import { checkUnique } from './unique';
@@ -92,6 +93,7 @@ export const routeObjectSchema = z
     body: bodyActionsSchema.optional(),
     reject: rejectSchema.optional(),
     models: z.array(z.string().min(1)).optional(),
+    cache: routeCacheSchema.optional(),
   })
   .strict();
 

@@ -48,6 +48,7 @@ export const serverSchema = z
       .min(0, 'must be 0 (no cap) or more')
       .default(0),
     forward_cookies: z.boolean().default(false),
+    compression: z.boolean().default(true),
     log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     log_format: z.enum(['auto', 'json', 'pretty']).default('auto'),
   })

@@ -20,6 +20,8 @@ export class Cell {
   readonly outcomes = new Uint32Array(OUTCOMES.length);
   inputTokens = 0;
   outputTokens = 0;
+  /** Requests answered from the response cache. */
+  cacheHits = 0;
   readonly latency = new LatencyDigest();
   readonly ttfb = new LatencyDigest();
 
@@ -32,6 +34,7 @@ export interface Sample {
   readonly ttfbMs: number | undefined;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  readonly cacheHit?: boolean;
 }
 
 export function addSample(cell: Cell, sample: Sample): void {
@@ -41,4 +44,5 @@ export function addSample(cell: Cell, sample: Sample): void {
   if (sample.ttfbMs !== undefined) cell.ttfb.add(sample.ttfbMs);
   cell.inputTokens += sample.inputTokens;
   cell.outputTokens += sample.outputTokens;
+  if (sample.cacheHit) cell.cacheHits++;
 }

@@ -72,6 +72,27 @@ describe('StatsCollector', () => {
     expect((minute.upstreams as SeriesStats[])[0]!.requests).toBe(10);
   });
 
+  it('gives the window slot by slot for charts, an empty slot where nothing happened', () => {
+    let now = 1_700_000_000_000; // 22:13:20 UTC: slot of 5 min starting 22:10
+    const stats = new StatsCollector(() => now);
+    stats.record(context({ latencyMs: 10, model: 'm1' }));
+    stats.record(context({ latencyMs: 10, model: 'm1' }));
+    now += 10 * 60_000;
+    stats.record(context({ latencyMs: 500, model: 'm2', verdict: 'rate_limited' }));
+    const timeline = stats.timeline({ window: 'hour', dimensions: ['total', 'model'], limit: 10 });
+    const slots = timeline.slots as { start: string; total: SeriesStats; models: SeriesStats[] }[];
+    expect(timeline.resolution_seconds).toBe(300);
+    expect(slots).toHaveLength(12);
+    expect(slots.at(-1)!.start).toBe('2023-11-14T22:20:00.000Z');
+    expect(slots.at(-3)!.start).toBe('2023-11-14T22:10:00.000Z');
+    expect(slots.at(-3)!.total).toMatchObject({ requests: 2, outcomes: { success: 2 } });
+    expect(slots.at(-3)!.models.map((m) => [m.name, m.requests])).toEqual([['m1', 2]]);
+    expect(slots.at(-2)!.total.requests).toBe(0);
+    expect(slots.at(-2)!.models).toEqual([]);
+    expect(slots.at(-1)!.total).toMatchObject({ requests: 1, outcomes: { rate_limited: 1 } });
+    near(slots.at(-1)!.total.latency_ms?.p50, 500);
+  });
+
   it('forgets what left the window', () => {
     let now = 1_700_000_000_000;
     const stats = new StatsCollector(() => now);

@@ -33,6 +33,8 @@ export interface SeriesStats {
   readonly latency_ms: Percentiles | null;
   readonly ttfb_ms: Percentiles | null;
   readonly tokens: { readonly input: number; readonly output: number; readonly total: number };
+  /** Requests answered from the response cache (no upstream call). */
+  readonly cache_hits: number;
   readonly [label: string]: unknown;
 }
 
@@ -81,6 +83,7 @@ export class StatsCollector {
       ttfbMs: ctx.ttfbMs,
       inputTokens: tokens?.input ?? 0,
       outputTokens: tokens?.output ?? 0,
+      cacheHit: ctx.cache?.result === 'hit',
     };
     this.add(now, D.total, '*', request);
     if (ctx.route) this.add(now, D.route, ctx.route.name, request);
@@ -121,6 +124,31 @@ export class StatsCollector {
     return report;
   }
 
+  /**
+   * The window slot by slot, oldest first: per slot, each asked dimension's series (busiest
+   * `limit` of them) figured over that slot alone. What the console draws its charts from.
+   */
+  timeline(query: StatsQuery): Record<string, unknown> {
+    const now = this.now();
+    const ring = this.rings[query.window];
+    const slots = new Map<number, Record<string, unknown>>();
+    for (const dimension of query.dimensions) {
+      for (const [start, cells] of ring.slotsIn(now, D[dimension])) {
+        const slot = slots.get(start) ?? { start: new Date(start).toISOString() };
+        slots.set(start, slot);
+        const series = [...cells].map(([name, cell]) => summarize(name, [cell]));
+        series.sort((a, b) => b.requests - a.requests || a.name.localeCompare(b.name));
+        if (dimension === 'total') slot.total = series[0] ?? emptySeries('*');
+        else slot[`${dimension}s`] = series.slice(0, query.limit);
+      }
+    }
+    return {
+      window: query.window,
+      resolution_seconds: ring.slotMs / 1000,
+      slots: [...slots.values()],
+    };
+  }
+
   private add(now: number, dimension: number, name: string, sample: Sample, label?: Record<string, string>) {
     for (const ring of this.ringList) addSample(ring.cell(now, dimension, name, label), sample);
   }
@@ -150,8 +178,10 @@ function summarize(name: string, cells: readonly Cell[]): SeriesStats {
   let requests = 0;
   let input = 0;
   let output = 0;
+  let cacheHits = 0;
   for (const cell of cells) {
     requests += cell.requests;
+    cacheHits += cell.cacheHits;
     input += cell.inputTokens;
     output += cell.outputTokens;
     cell.outcomes.forEach((n, i) => {
@@ -168,6 +198,7 @@ function summarize(name: string, cells: readonly Cell[]): SeriesStats {
     latency_ms: percentiles(latency),
     ttfb_ms: percentiles(ttfb),
     tokens: { input, output, total: input + output },
+    cache_hits: cacheHits,
   };
 }
 
@@ -179,5 +210,6 @@ function emptySeries(name: string): SeriesStats {
     latency_ms: null,
     ttfb_ms: null,
     tokens: { input: 0, output: 0, total: 0 },
+    cache_hits: 0,
   };
 }

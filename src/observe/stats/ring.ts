@@ -63,6 +63,18 @@ export class TimeRing {
     }
   }
 
+  /**
+   * Every slot start inside the window, oldest first, with the slot's cells of one dimension
+   * (none for a slot that saw nothing).
+   */
+  *slotsIn(now: number, dimension: number): Generator<[number, ReadonlyMap<string, Cell>]> {
+    const current = Math.floor(now / this.slotMs) * this.slotMs;
+    for (let start = this.oldestStart(now); start <= current; start += this.slotMs) {
+      const slot = this.slots[this.indexOf(start)]!;
+      yield [start, slot.start === start ? slot.cells[dimension]! : new Map()];
+    }
+  }
+
   /** The start of the oldest slot inside the window. */
   oldestStart(now: number): number {
     return Math.floor(now / this.slotMs) * this.slotMs - (this.slotCount - 1) * this.slotMs;

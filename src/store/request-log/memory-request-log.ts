@@ -40,6 +40,8 @@ function filter(query: RequestQuery): (row: Row) => boolean {
     (query.client === undefined || r.client === query.client) &&
     (query.upstream === undefined || r.upstream === query.upstream) &&
     (query.model === undefined || r.model === query.model) &&
+    (query.route === undefined || r.route === query.route) &&
+    (query.verdict === undefined || r.verdict === query.verdict) &&
     (query.requestId === undefined || r.request_id === query.requestId) &&
     r.status >= low &&
     r.status <= high &&

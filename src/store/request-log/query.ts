@@ -25,7 +25,7 @@ export function queryRequests(db: SqliteDatabase, query: RequestQuery): RequestP
 export function buildQuery(query: RequestQuery): { sql: string; params: (string | number)[] } {
   const where: string[] = [];
   const params: (string | number)[] = [];
-  for (const field of ['client', 'upstream', 'model'] as const) {
+  for (const field of ['client', 'upstream', 'model', 'route', 'verdict'] as const) {
     const value = query[field];
     if (value !== undefined) {
       where.push(`${field} = ?`);

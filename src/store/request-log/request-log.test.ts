@@ -38,6 +38,9 @@ function record(overrides: Partial<RequestRecord> = {}): RequestRecord {
     user_agent: 'test',
     error: null,
     attempts: '[]',
+    cache: null,
+    saved_tokens: 0,
+    saved_cost: null,
     ...overrides,
   };
 }
@@ -145,7 +148,7 @@ describe('the request log', () => {
     expect(clientUsageSince(db)('alice', T0 + HOUR)).toEqual({ tokens: 0, cost: 0 });
   });
 
-  it('filters by time, client, upstream, model and status, and pages by cursor', () => {
+  it('filters by time, client, upstream, model, route, verdict and status, and pages by cursor', () => {
     writer = new RequestLogWriter(new SqliteRequestLog(db), {
       flushIntervalMs: 60_000,
       batchSize: 1000,
@@ -159,6 +162,8 @@ describe('the request log', () => {
           client: i % 2 === 0 ? 'alice' : 'bob',
           status: i % 5 === 0 ? 429 : 200,
           model: i < 10 ? 'gpt-4o' : 'gpt-4o-mini',
+          route: i % 3 === 0 ? 'canary' : 'default',
+          verdict: i % 5 === 0 ? 'rate_limited' : 'success',
         }),
       );
     }
@@ -175,6 +180,8 @@ describe('the request log', () => {
     expect(ids(queryRequests(db, { status: '429', model: 'gpt-4o' }))).toEqual(['r5', 'r0']);
     expect(ids(queryRequests(db, { from: T0 + 3000, to: T0 + 6000 }))).toEqual(['r5', 'r4', 'r3']);
     expect(ids(queryRequests(db, { upstream: 'nope' }))).toEqual([]);
+    expect(ids(queryRequests(db, { route: 'canary', limit: 4 }))).toEqual(['r24', 'r21', 'r18', 'r15']);
+    expect(ids(queryRequests(db, { verdict: 'rate_limited', route: 'canary' }))).toEqual(['r15', 'r0']);
     expect(queryRequests(db, { requestId: 'r7' }).data[0]).toMatchObject({ client: 'bob', attempts: [] });
   });
 
@@ -185,6 +192,8 @@ describe('the request log', () => {
       { upstream: 'openai' },
       { model: 'gpt-4o' },
       { status: '429' },
+      { route: 'canary' },
+      { verdict: 'rate_limited' },
       { status: '5xx' },
       { client: 'alice', from: T0, to: T0 + HOUR },
       { client: 'alice', cursor: Buffer.from(`${T0}:5`).toString('base64url') },

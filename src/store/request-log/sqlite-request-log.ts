@@ -30,6 +30,9 @@ const COLUMNS = [
   'user_agent',
   'error',
   'attempts',
+  'cache',
+  'saved_tokens',
+  'saved_cost',
 ] as const;
 
 /**

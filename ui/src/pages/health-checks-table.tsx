@@ -1,0 +1,50 @@
+import type { HealthCheckReport } from '../api/types';
+import { StateBadge } from '../components/state-badge';
+import { count, relative } from '../format';
+import { PingResult } from './ping-result';
+
+/** Active health checks: state, counts, last result, next run. */
+export function HealthChecksTable({ checks }: { checks: readonly HealthCheckReport[] }) {
+  return (
+    <table>
+      <caption>Active health checks</caption>
+      <thead>
+        <tr>
+          <th scope="col">Upstream</th>
+          <th scope="col">Healthy</th>
+          <th scope="col" class="num">
+            Checks
+          </th>
+          <th scope="col" class="num">
+            Failures
+          </th>
+          <th scope="col">Last result</th>
+          <th scope="col">Next</th>
+        </tr>
+      </thead>
+      <tbody>
+        {checks.length === 0 ? (
+          <tr>
+            <td colSpan={6} class="empty">
+              No upstream has a health check (health_check in the configuration).
+            </td>
+          </tr>
+        ) : null}
+        {checks.map((c) => (
+          <tr key={c.upstream}>
+            <th scope="row">{c.upstream}</th>
+            <td>
+              <StateBadge state={c.healthy ? 'healthy' : 'probe-down'} />
+            </td>
+            <td class="num">{count(c.checks)}</td>
+            <td class="num">{count(c.failures)}</td>
+            <td>
+              <PingResult result={c.last} />
+            </td>
+            <td>{relative(c.next_at)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

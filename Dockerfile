@@ -10,6 +10,7 @@ WORKDIR /app
 COPY package.json package-lock.json tsconfig.json ./
 COPY scripts ./scripts
 COPY src ./src
+COPY ui ./ui
 COPY bin ./bin
 # Installs the locked dependencies and, through the `prepare` script, bundles dist/.
 RUN npm ci --no-audit --no-fund

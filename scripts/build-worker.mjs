@@ -1,0 +1,34 @@
+// Bundles the Cloudflare Worker entry into dist/worker/index.js (one ES module, dependencies in).
+// Node built-ins the core still imports are left to the runtime's `nodejs_compat` flag; the ones
+// that remain are printed so none slips in unnoticed.
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+/** Builds the Worker bundle; returns the Node built-ins it imports. */
+export async function buildWorker(outdir = 'dist/worker') {
+  const result = await build({
+    entryPoints: { index: 'src/adapter/worker/index.ts' },
+    outdir,
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['browser', 'module', 'main'],
+    target: 'es2022',
+    external: ['node:*'],
+    metafile: true,
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  const builtins = new Set();
+  for (const output of Object.values(result.metafile.outputs)) {
+    for (const item of output.imports) if (item.path.startsWith('node:')) builtins.add(item.path);
+  }
+  return [...builtins].sort();
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const builtins = await buildWorker();
+  if (builtins.length > 0)
+    console.log(`worker bundle: Node built-ins from nodejs_compat: ${builtins.join(', ')}`);
+}

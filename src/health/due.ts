@@ -13,9 +13,11 @@ export class DueClock implements Clock {
   constructor(readonly now: () => number = Date.now) {}
 
   setTimeout(callback: () => void, ms: number): unknown {
-    return setTimeout(() => {
+    const handle = setTimeout(() => {
       if (this.open > 0) callback();
     }, ms);
+    (handle as { unref?: () => void }).unref?.();
+    return handle;
   }
 
   clearTimeout(handle: unknown): void {

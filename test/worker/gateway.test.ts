@@ -47,6 +47,7 @@ describe('the Worker bundle in workerd', () => {
       res.end(req.body);
     });
     mocks.sleepy = await startMock((_req, res) => sendJson(res, 200, { awake: true }));
+    mocks.sick = await startMock((_req, res) => sendJson(res, 503, { error: { message: 'sick' } }));
     mf = startWorker({
       config: {
         server: { log_level: 'warn' },
@@ -62,6 +63,12 @@ describe('the Worker bundle in workerd', () => {
             url: mocks.sleepy.url,
             keys: ['sk-sleepy-key-00001'],
             keepalive: { interval: '10m', path: '/wake' },
+          },
+          {
+            name: 'sick',
+            url: mocks.sick.url,
+            keys: ['sk-sick-key-0000001'],
+            health_check: { path: '/probe', interval: '10m', unhealthy_threshold: 1 },
           },
         ],
         routes: [
@@ -149,10 +156,22 @@ describe('the Worker bundle in workerd', () => {
     expect(new Uint8Array(await answer.arrayBuffer())).toEqual(message);
   });
 
-  it('sends the keep-alive pings when a scheduled event comes', async () => {
+  it('sends the keep-alive pings and health checks due when a scheduled event comes', async () => {
+    const sickUsable = async () => {
+      const response = await mf.dispatchFetch('http://gw/health');
+      const report = (await response.json()) as { upstreams: { name: string; usable: boolean }[] };
+      return report.upstreams.find((upstream) => upstream.name === 'sick')?.usable;
+    };
+    expect(await sickUsable()).toBe(true);
     expect(mocks.sleepy!.requests.filter((req) => req.url === '/wake')).toHaveLength(0);
+    expect(mocks.sick!.requests).toHaveLength(0);
     expect(await runScheduled(mf)).toBe('ok');
     expect(mocks.sleepy!.requests.filter((req) => req.url === '/wake')).toHaveLength(1);
+    expect(mocks.sick!.requests.map((req) => req.url)).toEqual(['/probe']);
+    expect(await sickUsable()).toBe(false);
+    expect(await runScheduled(mf)).toBe('ok');
+    expect(mocks.sleepy!.requests.filter((req) => req.url === '/wake')).toHaveLength(1);
+    expect(mocks.sick!.requests).toHaveLength(1);
   });
 
   it('refuses admin API changes: it is read-only on a Worker', async () => {

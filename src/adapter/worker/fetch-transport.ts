@@ -97,7 +97,11 @@ class FetchDispatch implements UpstreamController {
   private async pump(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
     try {
       for (;;) {
-        if (this.paused) await new Promise<void>((resolve) => (this.wake = resolve));
+        if (this.paused) {
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+          });
+        }
         this.wake = undefined;
         if (this.failure) return;
         this.arm(this.request.bodyTimeout, () => new FetchBodyTimeoutError('the body went silent'));

@@ -27,6 +27,8 @@ describe('the Worker bundle in workerd', () => {
   const mocks: Record<string, MockUpstream> = {};
   let mf: Miniflare;
   const firstChunkSeen = signal();
+  /** The mock holds its last chunk until the client saw the first (false: it gave up waiting). */
+  let heldUntilClientSawFirst: boolean | undefined;
 
   beforeAll(async () => {
     mocks.rotate = await startMock(replyChat());
@@ -38,7 +40,8 @@ describe('the Worker bundle in workerd', () => {
       const model = req.json().model as string;
       startSse(res);
       res.write(chunkEvent(model, 'one'));
-      await firstChunkSeen.promise;
+      const late = new Promise<boolean>((resolve) => setTimeout(resolve, 3_000, false));
+      heldUntilClientSawFirst = await Promise.race([firstChunkSeen.promise.then(() => true), late]);
       res.write(chunkEvent(model, 'two'));
       res.end('data: [DONE]\n\n');
     });
@@ -93,6 +96,7 @@ describe('the Worker bundle in workerd', () => {
     const body = await readChunks(response.body as ReadableStream<Uint8Array>, (text) => {
       if (text.includes('"one"')) firstChunkSeen.fire();
     });
+    expect(heldUntilClientSawFirst).toBe(true);
     expect(body).toContain('"content":"one"');
     expect(body).toContain('"content":"two"');
     expect(body.trimEnd().endsWith('data: [DONE]')).toBe(true);

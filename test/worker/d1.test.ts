@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { migrateD1 } from '../../src/adapter/worker/d1/migrate';
 import type { D1Database } from '../../src/adapter/worker/d1/types';
 import { type MockUpstream, replyChat, startMock } from '../helpers/mock-upstream';
-import { startWorker } from './harness';
+import { runScheduled, startWorker } from './harness';
 
 const SECRET = 'worker-test-secret';
 const STORED_TOKEN = 'sk-stored-client-token-0001';
@@ -94,5 +94,27 @@ describe('the Worker with a D1 database bound as SWITCHYARD_DB', () => {
       .prepare("SELECT requests, total_tokens FROM usage_hourly WHERE client = 'stored-app'")
       .all<{ requests: number; total_tokens: number }>();
     expect(usage).toEqual([{ requests: 1, total_tokens: 12 }]);
+  });
+
+  it('deletes request log rows past retention_days when a scheduled event comes', async () => {
+    const old = Date.now() - 31 * 86_400_000;
+    await db
+      .prepare(
+        `INSERT INTO request_log (ts, request_id, method, path, status, duration_ms, prompt_tokens,
+          completion_tokens, cached_tokens, total_tokens, tokens_estimated, stream, attempts)
+         VALUES (?, 'old-request', 'POST', '/v1/chat/completions', 200, 1, 0, 0, 0, 0, 0, 0, '[]')`,
+      )
+      .bind(old)
+      .run();
+    const ids = async () =>
+      (await db.prepare('SELECT request_id FROM request_log').all<{ request_id: string }>()).results.map(
+        (row) => row.request_id,
+      );
+    expect(await ids()).toContain('old-request');
+    const before = (await ids()).length;
+    expect(await runScheduled(mf)).toBe('ok');
+    const after = await ids();
+    expect(after).not.toContain('old-request');
+    expect(after).toHaveLength(before - 1);
   });
 });

@@ -36,8 +36,8 @@ export default {
   async scheduled(_controller: unknown, env: WorkerEnv, ctx: WorkerContext): Promise<void> {
     const built = await isolateGateway(env);
     if ('problems' in built) return;
-    const work = runDue(built.monitors, built.clock).then((report) => {
-      built.logger.debug({ ...report }, 'scheduled: health checks and keep-alive pings sent');
+    const work = Promise.all([runDue(built.monitors, built.clock), prune(built)]).then(([report, pruned]) => {
+      built.logger.debug({ ...report, pruned }, 'scheduled: health checks, keep-alive pings, retention');
     });
     ctx.waitUntil(work);
     await work;
@@ -54,6 +54,17 @@ async function accounted(built: WorkerGateway): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
   await built.log?.flush();
+}
+
+/** One pass of request log retention in D1 (each Cron tick deletes at most one chunk). */
+async function prune(built: WorkerGateway): Promise<number> {
+  const { retention_days, rollup_retention_days } = built.gateway.runtime.config.request_log;
+  return (
+    (await built.log?.prune(Date.now(), retention_days, rollup_retention_days).catch((err: unknown) => {
+      built.logger.error({ err }, 'request log retention in D1 failed');
+      return 0;
+    })) ?? 0
+  );
 }
 
 function invalidConfig(built: InvalidConfig): GatewayError {

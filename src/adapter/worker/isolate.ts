@@ -3,6 +3,7 @@ import { GatewayAccess } from '../../access/access';
 import { ClientAdmin } from '../../access/clients/client-admin';
 import { registerClientRoutes } from '../../admin/access-routes';
 import { ConfigError } from '../../config/errors';
+import type { Config } from '../../config/schema/index';
 import { Gateway } from '../../core/gateway';
 import { registerHealthRoutes } from '../../health/admin-routes';
 import { DueClock } from '../../health/due';
@@ -73,7 +74,7 @@ async function build(text: string | undefined, env: WorkerEnv): Promise<WorkerGa
   }
   const logger = workerLogger(redactor, config.server.log_level);
   const db = isD1(env[D1_BINDING]) ? (env[D1_BINDING] as D1Database) : undefined;
-  const stores = db ? await openD1(db, logger, config.request_log.enabled) : undefined;
+  const stores = db ? await openD1(db, logger, config.request_log) : undefined;
   const secret = typeof env.SWITCHYARD_SECRET === 'string' ? env.SWITCHYARD_SECRET : undefined;
   if (db && !secret) logger.warn('SWITCHYARD_SECRET is not set: client tokens stored in D1 cannot match');
   const access = new GatewayAccess(config, {
@@ -107,14 +108,13 @@ async function build(text: string | undefined, env: WorkerEnv): Promise<WorkerGa
 async function openD1(
   db: D1Database,
   logger: Logger,
-  requestLog: boolean,
+  requestLog: Config['request_log'],
 ): Promise<{ clients: D1ClientStore; log: D1RequestLog | undefined }> {
   await migrateD1(db);
   const clients = new D1ClientStore(db, (err) => logger.error({ err }, 'D1: a client change was not saved'));
   await clients.load();
-  const log = requestLog
-    ? new D1RequestLog(db, (err) => logger.error({ err }, 'request log: a batch could not be written to D1'))
-    : undefined;
+  const onError = (err: unknown) => logger.error({ err }, 'request log: a batch could not be written to D1');
+  const log = requestLog.enabled ? new D1RequestLog(db, onError, requestLog.queue_limit) : undefined;
   return { clients, log };
 }
 

@@ -30,6 +30,10 @@ const COLUMNS = [
   'attempts',
 ] as const satisfies readonly (keyof RequestRecord)[];
 
+const DAY = 86_400_000;
+/** Rows one retention pass deletes at most (a Cron Trigger every minute works through a backlog). */
+const RETENTION_CHUNK = 5000;
+
 const INSERT = `INSERT INTO request_log (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
 
 const UPSERT_ROLLUP = `
@@ -71,6 +75,31 @@ export class D1RequestLog {
   flush(): Promise<void> {
     this.writing = this.writing.then(() => this.writeQueued());
     return this.writing;
+  }
+
+  /**
+   * Deletes request log rows older than `days` (one chunk) and rollups older than `rollupDays`;
+   * 0 keeps them (`request_log.retention_days`, `rollup_retention_days`). Returns the rows deleted.
+   */
+  async prune(now: number, days: number, rollupDays: number): Promise<number> {
+    let deleted = 0;
+    if (days > 0) {
+      const result = await this.db
+        .prepare(
+          'DELETE FROM request_log WHERE id IN (SELECT id FROM request_log WHERE ts < ? ORDER BY ts LIMIT ?)',
+        )
+        .bind(now - days * DAY, RETENTION_CHUNK)
+        .run();
+      deleted += result.meta.changes ?? 0;
+    }
+    if (rollupDays > 0) {
+      const result = await this.db
+        .prepare('DELETE FROM usage_hourly WHERE hour < ?')
+        .bind(now - rollupDays * DAY)
+        .run();
+      deleted += result.meta.changes ?? 0;
+    }
+    return deleted;
   }
 
   private async writeQueued(): Promise<void> {

@@ -45,6 +45,12 @@ describe('the Worker bundle in workerd', () => {
       res.write(chunkEvent(model, 'two'));
       res.end('data: [DONE]\n\n');
     });
+    mocks.endless = await startMock((req, res) => {
+      startSse(res);
+      res.write(chunkEvent(req.json().model as string, 'first'));
+      const more = setInterval(() => res.write(chunkEvent('endless-model', 'more')), 50);
+      void req.aborted.then(() => clearInterval(more));
+    });
     mocks.doh = await startMock((req, res) => {
       res.writeHead(200, { 'content-type': 'application/dns-message' });
       res.end(req.body);
@@ -67,6 +73,7 @@ describe('the Worker bundle in workerd', () => {
             keys: ['sk-sleepy-key-00001'],
             keepalive: { interval: '10m', path: '/wake' },
           },
+          { name: 'endless', url: mocks.endless.url, keys: ['sk-endless-key-0001'] },
           {
             name: 'sick',
             url: mocks.sick.url,
@@ -79,6 +86,7 @@ describe('the Worker bundle in workerd', () => {
           { name: 'rotation', match: { model: 'rotate-model' }, upstreams: ['rotate'] },
           { name: 'failover', match: { model: 'failover-model' }, upstreams: ['broken', 'good'] },
           { name: 'streams', match: { model: 'stream-model' }, upstreams: ['stream'] },
+          { name: 'endless', match: { model: 'endless-model' }, upstreams: ['endless'] },
         ],
       },
     });
@@ -100,6 +108,14 @@ describe('the Worker bundle in workerd', () => {
     expect(body).toContain('"content":"one"');
     expect(body).toContain('"content":"two"');
     expect(body.trimEnd().endsWith('data: [DONE]')).toBe(true);
+  });
+
+  it('aborts the upstream stream when the client goes away', async () => {
+    const response = await mf.dispatchFetch('http://gw/v1/chat/completions', chat('endless-model', true));
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('"first"');
+    await reader.cancel();
+    await mocks.endless!.requests[0]!.aborted;
   });
 
   it('rotates the keys of an upstream', async () => {

@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
-    globalSetup: ['test/setup/console-build.ts'],
+    globalSetup: ['test/setup/console-build.ts', 'test/worker/build-bundle.ts'],
     pool: 'forks',
     testTimeout: 15_000,
     hookTimeout: 15_000,

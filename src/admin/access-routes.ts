@@ -1,9 +1,7 @@
 import type { ClientAdmin } from '../access/clients/client-admin';
 import { GatewayError } from '../core/errors';
-import type { RequestQuery } from '../store/request-log/query';
-import { queryUsage, USAGE_GROUPS, type UsageGroup } from '../store/request-log/rollups';
-import type { SqliteDatabase } from '../store/sqlite';
-import type { RequestLogSink } from '../store/types';
+import { USAGE_GROUPS, type UsageGroup, type UsageQuery } from '../store/request-log/rollups';
+import type { RequestLogSink, RequestQuery } from '../store/types';
 import type { AdminRouter } from './router';
 
 const TAG_CLIENTS = 'clients';
@@ -61,7 +59,7 @@ export function registerClientRoutes(router: AdminRouter, clients: ClientAdmin):
 export function registerRequestLogRoutes(
   router: AdminRouter,
   log: RequestLogSink,
-  db: SqliteDatabase,
+  usage: (query: UsageQuery) => Record<string, unknown>[] | Promise<Record<string, unknown>[]>,
   flush: () => Promise<void>,
 ): void {
   router.add(
@@ -113,7 +111,7 @@ export function registerRequestLogRoutes(
           throw invalid(`group_by: "${group}" is not one of ${USAGE_GROUPS.join(', ')}`);
         }
       }
-      const data = queryUsage(db, {
+      const data = await usage({
         from: time(q.get('from'), 'from'),
         to: time(q.get('to'), 'to'),
         client: q.get('client') ?? undefined,

@@ -46,6 +46,11 @@ export const ERROR_TABLE = {
     message: "This request is refused by the gateway's routing rules.",
   },
   method_not_allowed: { status: 405, type: 'invalid_request_error', message: 'Method not allowed.' },
+  admin_read_only: {
+    status: 405,
+    type: 'invalid_request_error',
+    message: 'The admin API is read-only on this deployment (Cloudflare Workers): only GET is served.',
+  },
   invalid_json: {
     status: 400,
     type: 'invalid_request_error',
@@ -124,6 +129,11 @@ export const ERROR_TABLE = {
     message: 'This object comes from the configuration file and is read-only in the API.',
   },
   internal_error: { status: 500, type: 'server_error', message: 'Internal gateway error.' },
+  invalid_config: {
+    status: 500,
+    type: 'server_error',
+    message: "The gateway's configuration is invalid.",
+  },
   upstream_unreachable: {
     status: 502,
     type: 'upstream_error',

@@ -31,6 +31,8 @@ export interface GatewayOptions {
   readonly health: HealthTracker;
   readonly random?: () => number;
   readonly now?: () => number;
+  /** Schedules accounting after the response (default: the next turn of the event loop). */
+  readonly defer?: Defer;
   /** Access control with durable state (startGateway passes one backed by SQLite). */
   readonly access?: AccessControl;
   /** Decodes compressed request bodies when `server.compression` is on (the Node adapter's zlib). */
@@ -38,6 +40,15 @@ export interface GatewayOptions {
 }
 
 export type RequestListener = (ctx: RequestContext) => void;
+
+/** Runs `run(arg)` on a later turn of the event loop, after the current I/O. */
+export type Defer = <T>(run: (arg: T) => void, arg: T) => void;
+
+/** `setImmediate` where the runtime has it (Node: after the socket write), else a zero timer. */
+const nextTurn: Defer = (() => {
+  const immediate = (globalThis as { setImmediate?: Defer }).setImmediate;
+  return immediate ? (run, arg) => immediate(run, arg) : (run, arg) => setTimeout(run, 0, arg);
+})();
 
 /** What `OPTIONS *` answers: the methods the gateway serves. */
 const SERVER_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
@@ -73,12 +84,14 @@ export class Gateway implements LifecycleDeps {
   readonly edge = new EdgeCounters();
   private readonly redactor: Redactor;
   private readonly now: () => number;
+  private readonly defer: Defer;
 
   constructor(options: GatewayOptions) {
     this.logger = options.logger;
     this.redactor = options.redactor;
     this.health = options.health;
     this.now = options.now ?? Date.now;
+    this.defer = options.defer ?? nextTurn;
     this.decodeBody = options.decodeBody;
     this.access = options.access ?? new GatewayAccess(options.config, { now: this.now });
     this.proxyDeps = {
@@ -164,7 +177,7 @@ export class Gateway implements LifecycleDeps {
     this.inFlight--;
     this.access.release(ctx);
     this.pendingAccounts++;
-    setImmediate(this.runAccounting, ctx);
+    this.defer(this.runAccounting, ctx);
   }
 
   /** Requests whose log line and listeners have not run yet (a drain waits for them). */

@@ -99,6 +99,17 @@ export class ActiveHealthChecks {
     }));
   }
 
+  /**
+   * Runs every check due at `now` and waits for them (runtimes without long-lived timers, such
+   * as a Worker's Cron Trigger: src/health/due.ts). Returns how many ran.
+   */
+  async runDue(now: number): Promise<number> {
+    const due = [...this.states.values()].filter((state) => !state.stopped && state.nextAt <= now);
+    for (const state of due) this.deps.clock.clearTimeout(state.timer);
+    await Promise.all(due.map((state) => this.run(state)));
+    return due.length;
+  }
+
   private start(upstream: Upstream, config: HealthCheckConfig, signature: string): void {
     const state: CheckState = {
       upstream,

@@ -18,6 +18,6 @@ export const systemClock: Clock = {
     return handle;
   },
   clearTimeout(handle) {
-    clearTimeout(handle as NodeJS.Timeout);
+    clearTimeout(handle as ReturnType<typeof setTimeout>);
   },
 };

@@ -90,6 +90,19 @@ export class KeepAlivePings {
     return state ? this.ping(state) : undefined;
   }
 
+  /**
+   * Sends every ping due at `now`, and those not sent yet, and waits for them (runtimes without
+   * long-lived timers, such as a Worker's Cron Trigger: src/health/due.ts). Returns how many.
+   */
+  async runDue(now: number): Promise<number> {
+    const due = [...this.states.values()].filter(
+      (state) => !state.stopped && (state.sent === 0 || (state.nextAt > 0 && state.nextAt <= now)),
+    );
+    for (const state of due) this.deps.clock.clearTimeout(state.timer);
+    await Promise.all(due.map((state) => this.tick(state)));
+    return due.length;
+  }
+
   private start(upstream: Upstream, config: KeepaliveConfig, signature: string): void {
     const cron =
       config.cron !== undefined

@@ -1,4 +1,4 @@
-import type { Migration } from './sqlite';
+import type { Migration } from './migration';
 
 /** Tables of the access area: API-made clients, the request log and its hourly rollups. */
 export const ACCESS_MIGRATIONS: readonly Migration[] = [

@@ -4,11 +4,10 @@ import { preparePrivateDatabase } from './private-files';
 export type SqliteDatabase = Database.Database;
 export type SqliteStatement = Database.Statement;
 
-/** A named, ordered schema change. Names are recorded so each runs once per database. */
-export interface Migration {
-  readonly name: string;
-  readonly up: string | ((db: SqliteDatabase) => void);
-}
+import type { Migration as AnyMigration } from './migration';
+
+/** A migration for SQLite: SQL, or a function given the database. */
+export type Migration = AnyMigration<SqliteDatabase>;
 
 /**
  * Opens the embedded database: WAL for concurrent readers during writes, NORMAL sync (durable

@@ -10,7 +10,8 @@ import { requestRecord } from '../../observe/request-record';
 import { ACCESS_MIGRATIONS } from '../../store/access-migrations';
 import { SqliteClientStore } from '../../store/client-store-sqlite';
 import { retentionStep } from '../../store/request-log/retention';
-import { clientUsageSince } from '../../store/request-log/rollups';
+import type { UsageQuery } from '../../store/request-log/rollups';
+import { clientUsageSince, queryUsage } from '../../store/request-log/rollups-sqlite';
 import { SqliteRequestLog } from '../../store/request-log/sqlite-request-log';
 import { RequestLogWriter } from '../../store/request-log/writer';
 import { checkSecret, gatewaySecret } from '../../store/secret';
@@ -100,7 +101,9 @@ export class Accounting {
     if (writer) {
       const redact = (text: string) => this.options.redactor.redact(text);
       gateway.requestListeners.push((ctx) => writer.enqueue(requestRecord(ctx, this.now(), redact)));
-      registerRequestLogRoutes(gateway.admin, this.requestLog, this.db, () => writer.drain());
+      const db = this.db;
+      const usage = (query: UsageQuery) => queryUsage(db, query);
+      registerRequestLogRoutes(gateway.admin, this.requestLog, usage, () => writer.drain());
     }
     registerClientRoutes(gateway.admin, new ClientAdmin(this.access));
   }

@@ -1,4 +1,3 @@
-import { ControlPlane, type ControlPlaneOptions } from '../../admin/control-plane';
 import { attachCache } from '../../cache/attach';
 import type { Config } from '../../config/schema/index';
 import { useHashing } from '../../core/crypto';
@@ -15,6 +14,7 @@ import { openSqlite } from '../../store/sqlite';
 import { Accounting } from './accounting';
 import { decodeRequestBody } from './compression';
 import { nodeConsoleAssets } from './console-assets';
+import { ControlPlane, type ControlPlaneOptions } from './control-plane';
 import { nodeHashing } from './hashing';
 import { createLogger } from './logger';
 import { createProbeSender } from './probe-sender';

@@ -4,7 +4,7 @@ import { ACCESS_MIGRATIONS } from '../access-migrations';
 import { migrate, openSqlite, type SqliteDatabase } from '../sqlite';
 import { buildQuery, queryRequests } from './query';
 import { applyRetention } from './retention';
-import { clientUsageSince, queryUsage } from './rollups';
+import { clientUsageSince, queryUsage } from './rollups-sqlite';
 import { SqliteRequestLog } from './sqlite-request-log';
 import { RequestLogWriter } from './writer';
 

@@ -1,9 +1,8 @@
 import type { RequestRecord } from '../../observe/request-record';
-import type { SqliteDatabase } from '../sqlite';
 
 const HOUR = 3_600_000;
 
-interface Rollup {
+export interface Rollup {
   hour: number;
   client: string;
   upstream: string;
@@ -60,38 +59,6 @@ export function rollUp(records: readonly RequestRecord[]): Rollup[] {
   return [...groups.values()];
 }
 
-export function upsertRollups(db: SqliteDatabase): (rollups: readonly Rollup[]) => void {
-  const statement = db.prepare(`
-    INSERT INTO usage_hourly (hour, client, upstream, key_fp, model, requests, errors, prompt_tokens,
-      completion_tokens, cached_tokens, total_tokens, estimated_requests, cost, duration_ms)
-    VALUES (@hour, @client, @upstream, @key_fp, @model, @requests, @errors, @prompt_tokens,
-      @completion_tokens, @cached_tokens, @total_tokens, @estimated_requests, @cost, @duration_ms)
-    ON CONFLICT (hour, client, upstream, key_fp, model) DO UPDATE SET
-      requests = requests + excluded.requests,
-      errors = errors + excluded.errors,
-      prompt_tokens = prompt_tokens + excluded.prompt_tokens,
-      completion_tokens = completion_tokens + excluded.completion_tokens,
-      cached_tokens = cached_tokens + excluded.cached_tokens,
-      total_tokens = total_tokens + excluded.total_tokens,
-      estimated_requests = estimated_requests + excluded.estimated_requests,
-      cost = cost + excluded.cost,
-      duration_ms = duration_ms + excluded.duration_ms`);
-  return (rollups) => {
-    for (const rollup of rollups) statement.run(rollup);
-  };
-}
-
-/** What a client used since a time (quota and budget after a restart); `since` is hour-aligned. */
-export function clientUsageSince(
-  db: SqliteDatabase,
-): (client: string, since: number) => { tokens: number; cost: number } {
-  const statement = db.prepare(
-    'SELECT COALESCE(SUM(total_tokens), 0) AS tokens, COALESCE(SUM(cost), 0) AS cost FROM usage_hourly WHERE client = ? AND hour >= ?',
-  );
-  return (client, since) =>
-    db.open ? (statement.get(client, since) as { tokens: number; cost: number }) : { tokens: 0, cost: 0 };
-}
-
 export const USAGE_GROUPS = ['client', 'upstream', 'key', 'model', 'hour', 'day'] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];
 
@@ -104,55 +71,3 @@ export interface UsageQuery {
   readonly model?: string;
   readonly groupBy: readonly UsageGroup[];
 }
-
-const GROUP_SQL: Record<UsageGroup, string> = {
-  client: 'client',
-  upstream: 'upstream',
-  key: 'key_fp',
-  model: 'model',
-  hour: 'hour',
-  day: '(hour / 86400000) * 86400000',
-};
-
-/** Sums of the hourly rollups over a time range, grouped as asked (dashboards). */
-export function queryUsage(db: SqliteDatabase, query: UsageQuery): Record<string, unknown>[] {
-  const where: string[] = [];
-  const params: (string | number)[] = [];
-  if (query.from !== undefined) {
-    where.push('hour >= ?');
-    params.push(Math.floor(query.from / HOUR) * HOUR);
-  }
-  if (query.to !== undefined) {
-    where.push('hour < ?');
-    params.push(query.to);
-  }
-  for (const [field, column] of [
-    ['client', 'client'],
-    ['upstream', 'upstream'],
-    ['key', 'key_fp'],
-    ['model', 'model'],
-  ] as const) {
-    const value = query[field];
-    if (value !== undefined) {
-      where.push(`${column} = ?`);
-      params.push(value);
-    }
-  }
-  const groups = query.groupBy.map((group) => `${GROUP_SQL[group]} AS ${group}`);
-  const sql = `SELECT ${[...groups, ...SUMS].join(', ')} FROM usage_hourly
-    ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-    ${groups.length > 0 ? `GROUP BY ${query.groupBy.map((_, i) => i + 1).join(', ')} ORDER BY ${query.groupBy.map((_, i) => i + 1).join(', ')}` : ''}`;
-  return db.prepare(sql).all(...params) as Record<string, unknown>[];
-}
-
-const SUMS = [
-  'SUM(requests) AS requests',
-  'SUM(errors) AS errors',
-  'SUM(prompt_tokens) AS prompt_tokens',
-  'SUM(completion_tokens) AS completion_tokens',
-  'SUM(cached_tokens) AS cached_tokens',
-  'SUM(total_tokens) AS total_tokens',
-  'SUM(estimated_requests) AS estimated_requests',
-  'SUM(cost) AS cost',
-  'SUM(duration_ms) / SUM(requests) AS avg_duration_ms',
-];

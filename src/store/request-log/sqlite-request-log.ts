@@ -2,7 +2,8 @@ import type { RequestRecord } from '../../observe/request-record';
 import type { SqliteDatabase } from '../sqlite';
 import type { RequestLogSink, RequestPage, RequestQuery } from '../types';
 import { queryRequests } from './query';
-import { rollUp, upsertRollups } from './rollups';
+import { rollUp } from './rollups';
+import { upsertRollups } from './rollups-sqlite';
 
 const COLUMNS = [
   'ts',

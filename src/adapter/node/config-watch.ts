@@ -1,6 +1,6 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import type { Logger } from '../observe/logger';
+import type { Logger } from '../../observe/logger';
 
 export const DEFAULT_DEBOUNCE_MS = 200;
 

@@ -4,6 +4,7 @@ import type { TimeoutsConfig } from '../../config/schema/server';
 import type { Gateway } from '../../core/gateway';
 import { answerClientError } from './client-error';
 import { ConnectionLimits } from './connection-limits';
+import { answerConnect, refuseMissingHost } from './unrouted';
 
 export interface ListeningServer {
   readonly server: Server;
@@ -33,15 +34,18 @@ export async function listen(gateway: Gateway, host: string, port: number): Prom
       headersTimeout: timeouts.headers,
       // How often Node looks for connections past the headers timeout (its default is 30 s).
       connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(timeouts.headers / 4))),
+      // Node's own check answers with an empty body; refuseMissingHost answers in the OpenAI shape.
+      requireHostHeader: false,
     },
     (req, res) => {
       if (limits.isRefused(req.socket)) req.socket.destroy();
-      else gateway.handle(req, res);
+      else if (!refuseMissingHost(req, res, gateway.edge)) gateway.handle(req, res);
     },
   );
   applyTimeouts(server, timeouts);
   gateway.reloadListeners.push((runtime) => applyTimeouts(server, runtime.config.server.timeouts));
   server.on('connection', limits.admit);
+  server.on('connect', (req, socket) => answerConnect(req, socket, gateway.edge));
   server.on('clientError', (err: Error & { code?: string }, socket) =>
     answerClientError(err, socket, gateway.edge),
   );

@@ -9,6 +9,7 @@ import {
   chatCompletion,
   type MockHandler,
   type MockUpstream,
+  type SeenRequest,
   sendJson,
   startMock,
 } from '../helpers/mock-upstream';
@@ -68,11 +69,18 @@ export class Adversary {
     readonly clock: { now: number },
     readonly gw: TestGateway,
     readonly mocks: MockUpstream[],
+    /** Every request the mocks saw, in the order they arrived. */
+    readonly seen: SeenRequest[],
     private readonly dir: string,
   ) {}
 
   static async start(overrides: Partial<ConfigInput> = {}): Promise<Adversary> {
-    const mocks = [await startMock(healthyUpstream), await startMock(healthyUpstream)];
+    const seen: SeenRequest[] = [];
+    const handler: MockHandler = (req, res) => {
+      seen.push(req);
+      return healthyUpstream(req, res);
+    };
+    const mocks = [await startMock(handler), await startMock(handler)];
     const dir = mkdtempSync(join(tmpdir(), 'sy-adversarial-'));
     const clock = { now: Date.UTC(2026, 5, 1, 12) };
     const gw = await startTestGateway(
@@ -101,7 +109,7 @@ export class Adversary {
       },
       { now: () => clock.now },
     );
-    return new Adversary(clock, gw, mocks, dir);
+    return new Adversary(clock, gw, mocks, seen, dir);
   }
 
   get url(): string {
@@ -116,7 +124,14 @@ export class Adversary {
 
   /** Upstream requests the mocks have seen. */
   upstreamRequests(): number {
-    return this.mocks.reduce((sum, mock) => sum + mock.requests.length, 0);
+    return this.seen.length;
+  }
+
+  /** The last request an upstream saw. */
+  lastSeen(): SeenRequest {
+    const last = this.seen.at(-1);
+    if (!last) throw new Error('no upstream request yet');
+    return last;
   }
 
   /** A request through fetch, with the gateway's auth key unless `authorization` is given. */

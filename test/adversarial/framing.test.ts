@@ -75,6 +75,19 @@ describe('framing tricks', () => {
     expect(adv.upstreamRequests()).toBe(sent);
   });
 
+  it('a CONNECT with bytes after its head leaves no connection behind: the gateway still stops', async () => {
+    const other = await Adversary.start();
+    const answer = await other.raw(
+      'CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\nGET / HTTP/1.1\r\n',
+    );
+    expect(answer.status).toBe(405);
+    const connections = await new Promise<number>((resolve, reject) =>
+      other.gw.listener.server.getConnections((err, count) => (err ? reject(err) : resolve(count))),
+    );
+    expect(connections).toBe(0);
+    await other.stop();
+  });
+
   it('a pipelined second request is parsed as its own request, never smuggled into the first', async () => {
     const sent = adv.upstreamRequests();
     const answer = await adv.raw(

@@ -13,7 +13,9 @@ export function answerConnect(_req: IncomingMessage, socket: Duplex, edge: EdgeC
   edge.count('bad_request');
   socket.on('error', () => {});
   const message = 'CONNECT is not supported: the gateway is not a forward proxy.';
-  socket.end(rawErrorResponse(new GatewayError('method_not_allowed', { message })));
+  // Node no longer tracks a socket it handed to 'connect': close it here, once the answer is out,
+  // or a server.close() would wait for it forever.
+  socket.end(rawErrorResponse(new GatewayError('method_not_allowed', { message })), () => socket.destroy());
 }
 
 /**

@@ -88,6 +88,30 @@ describe('framing tricks', () => {
     await other.stop();
   });
 
+  it('an Expect other than 100-continue gets 417 expectation_failed in the OpenAI shape', async () => {
+    const sent = adv.upstreamRequests();
+    const answer = await adv.raw(
+      `${POST}Expect: something-else\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+    );
+    expect(answer.status).toBe(417);
+    expectGatewayError(answer.body, 'expectation_failed');
+    expect(adv.upstreamRequests()).toBe(sent);
+  });
+
+  it('Expect: 100-continue gets its 100, then the request is forwarded without the header', async () => {
+    const body = '{"model":"gpt-4o","messages":[]}';
+    const answer = await adv.raw(
+      `${POST}Expect: 100-continue\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+      {
+        body,
+        awaitContinue: true,
+      },
+    );
+    expect(answer.interim).toEqual([100]);
+    expectForwarded(answer);
+    expect(adv.lastSeen().headers.expect).toBeUndefined();
+  });
+
   it('a pipelined second request is parsed as its own request, never smuggled into the first', async () => {
     const sent = adv.upstreamRequests();
     const answer = await adv.raw(

@@ -87,6 +87,15 @@ describe('header floods', () => {
     expect(seen['x-drop-me']).toBeUndefined();
   });
 
+  it('a refused CORS preflight gets 403 forbidden in the OpenAI shape', async () => {
+    const answer = await adv.fetch('/v1/chat/completions', {
+      method: 'OPTIONS',
+      headers: { 'access-control-request-method': 'POST' },
+    });
+    expect(answer.status).toBe(403);
+    expectGatewayError(answer.text, 'forbidden');
+  });
+
   it('the gateway still serves, no key or upstream changed state and no secret leaked', async () => {
     expectForwarded(await adv.post('/v1/chat/completions', '{"model":"gpt-4o","messages":[]}'));
     await adv.expectHealthUnchanged(before);

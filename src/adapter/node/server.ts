@@ -4,7 +4,7 @@ import type { TimeoutsConfig } from '../../config/schema/server';
 import type { Gateway } from '../../core/gateway';
 import { answerClientError } from './client-error';
 import { ConnectionLimits } from './connection-limits';
-import { answerConnect, refuseMissingHost } from './unrouted';
+import { answerConnect, answerExpectation, refuseMissingHost } from './unrouted';
 
 export interface ListeningServer {
   readonly server: Server;
@@ -46,6 +46,7 @@ export async function listen(gateway: Gateway, host: string, port: number): Prom
   gateway.reloadListeners.push((runtime) => applyTimeouts(server, runtime.config.server.timeouts));
   server.on('connection', limits.admit);
   server.on('connect', (req, socket) => answerConnect(req, socket, gateway.edge));
+  server.on('checkExpectation', (req, res) => answerExpectation(req, res, gateway.edge));
   server.on('clientError', (err: Error & { code?: string }, socket) =>
     answerClientError(err, socket, gateway.edge),
   );

@@ -38,3 +38,19 @@ export function refuseMissingHost(req: IncomingMessage, res: ServerResponse, edg
   res.end(body);
   return true;
 }
+
+/**
+ * `server.on('checkExpectation')`: an `Expect` other than `100-continue`. Node would answer 417
+ * with an empty body; the gateway answers in the OpenAI shape and closes the connection (the
+ * body, if any, is never read).
+ */
+export function answerExpectation(_req: IncomingMessage, res: ServerResponse, edge: EdgeCounters): void {
+  edge.count('bad_request');
+  const body = errorBody(new GatewayError('expectation_failed'));
+  res.writeHead(417, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(body)),
+    connection: 'close',
+  });
+  res.end(body);
+}

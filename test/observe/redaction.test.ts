@@ -177,7 +177,7 @@ describe('no secret in logs, responses or metrics', () => {
     const headers = { authorization: `Bearer ${CLIENT_KEY}`, 'user-agent': `bot ${UPSTREAM_KEY}` };
     expect((await call(`/v1/models/${UPSTREAM_KEY}?key=${CLIENT_KEY}`, { headers })).status).toBe(200);
     expect((await call('/v1/fail', { headers })).status).toBe(500);
-    expect((await call('/v1/deny', { headers })).status).toBe(401);
+    expect((await call('/v1/deny', { headers })).status).toBe(400);
     const output = await gatewayOutput(gw.url, ADMIN_KEY);
     await gw.stop(1000); // flushes the request log to the database
     stopped = true;

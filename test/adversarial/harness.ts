@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { ConfigInput } from '../../src/config/schema/index';
 import { databaseFiles, expectNoSecrets, findLeaks, gatewayOutput } from '../helpers/canary';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import {
@@ -74,7 +73,7 @@ export class Adversary {
     private readonly dir: string,
   ) {}
 
-  static async start(overrides: Partial<ConfigInput> = {}): Promise<Adversary> {
+  static async start(): Promise<Adversary> {
     const seen: SeenRequest[] = [];
     const handler: MockHandler = (req, res) => {
       seen.push(req);
@@ -89,9 +88,8 @@ export class Adversary {
           auth_keys: [AUTH_KEY],
           max_body_size: '1mb',
           timeouts: { headers: '500ms', body_idle: '300ms', body: '800ms', keep_alive: '300ms' },
-          ...overrides.server,
         },
-        admin: { key: ADMIN_KEY, ...overrides.admin },
+        admin: { key: ADMIN_KEY },
         store: { path: join(dir, 'switchyard.db') },
         retry: { backoff: 0 },
         upstreams: mocks.map((mock, i) => ({
@@ -105,7 +103,6 @@ export class Adversary {
           { name: 'no-files', match: { path: '/v1/files/**' }, reject: true },
           { name: 'main', upstreams: ['up0', 'up1'] },
         ],
-        ...overrides,
       },
       { now: () => clock.now },
     );

@@ -16,16 +16,19 @@ import { type RawRequestOptions, type RawResponse, rawRequest } from '../helpers
 
 /**
  * The setup every adversarial test attacks: a real gateway on port 0 with two healthy mock
- * upstreams (two keys each), `server.auth_keys`, an admin key, a client token with a 300-token
+ * upstreams (three keys each), `server.auth_keys`, an admin key, a client token with a 300-token
  * quota, a SQLite file, small client timeouts and an injected clock. Every answer a client gets is
  * kept for the secret scan.
  */
 export const UPSTREAM_KEYS = [
   'sk-advA1-Qh7vZ2mK9pL4xR8tW1nB',
   'sk-advA2-Jc5dF8gH3kM6nP9qS2tV',
+  'sk-advA3-Pb2nV5cX8zL1kJ4hG7fD',
   'sk-advB1-Wx4yZ7aB1cD5eF8gH2jK',
   'sk-advB2-Lm3nO6pQ9rS2tU5vW8xY',
+  'sk-advB3-Tg6yH9uJ2iK5oL8pM1nB',
 ];
+const KEYS_PER_UPSTREAM = 3;
 export const AUTH_KEY = 'sk-gw-auth-Rt6yU9iO2pA5sD8fG1hJ';
 export const CLIENT_TOKEN = 'sk-client-Zx3cV6bN9mQ2wE5rT8yU';
 export const ADMIN_KEY = 'admin-Kj4hG7fD1sA3zX6cV9bN2mQ5';
@@ -87,7 +90,7 @@ export class Adversary {
         server: {
           auth_keys: [AUTH_KEY],
           max_body_size: '1mb',
-          timeouts: { headers: '500ms', body_idle: '300ms', body: '800ms', keep_alive: '300ms' },
+          timeouts: { headers: '1s', body_idle: '1s', body: '2s', keep_alive: '500ms' },
         },
         admin: { key: ADMIN_KEY },
         store: { path: join(dir, 'switchyard.db') },
@@ -95,7 +98,7 @@ export class Adversary {
         upstreams: mocks.map((mock, i) => ({
           name: `up${i}`,
           url: mock.url,
-          keys: UPSTREAM_KEYS.slice(i * 2, i * 2 + 2),
+          keys: UPSTREAM_KEYS.slice(i * KEYS_PER_UPSTREAM, (i + 1) * KEYS_PER_UPSTREAM),
         })),
         clients: [{ name: 'small', key: CLIENT_TOKEN, quota: { tokens: QUOTA_TOKENS, period: 'month' } }],
         routes: [
@@ -207,7 +210,7 @@ export class Adversary {
     ]);
     for (const name of ['up0', 'up1']) {
       const list = await this.admin<{ keys: { enabled: boolean }[] }>(`/admin/upstreams/${name}/keys`);
-      expect(list.keys.map((k) => k.enabled)).toEqual([true, true]);
+      expect(list.keys.map((k) => k.enabled)).toEqual(Array(KEYS_PER_UPSTREAM).fill(true));
     }
   }
 

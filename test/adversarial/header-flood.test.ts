@@ -56,7 +56,7 @@ describe('header floods', () => {
     );
     expectForwarded(answer);
     const seen = adv.lastSeen().headers;
-    expect(seen.authorization).toMatch(/^Bearer sk-adv[AB][12]-/);
+    expect(seen.authorization).toMatch(/^Bearer sk-adv[AB][123]-/);
     expect(seen['x-api-key']).toBeUndefined();
     expect(seen['api-key']).toBeUndefined();
     expect(seen.cookie).toBeUndefined();

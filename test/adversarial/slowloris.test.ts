@@ -4,8 +4,8 @@ import { rawConnect, readUntilClose } from '../helpers/raw-http';
 import { Adversary, AUTH_KEY, expectForwarded, expectGatewayError, type HealthSnapshot } from './harness';
 
 /**
- * Slow clients against small configured timeouts (the harness: headers 500 ms, body idle 300 ms,
- * whole body 800 ms, keep-alive 300 ms). Each is cut with 408 in the OpenAI shape; the bound on
+ * Slow clients against small configured timeouts (the harness: headers 1 s, body idle 1 s,
+ * whole body 2 s, keep-alive 500 ms). Each is cut with 408 in the OpenAI shape; the bound on
  * the time is loose (several times the deadline) so a loaded machine cannot fail it.
  */
 const HEAD = `POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer ${AUTH_KEY}\r\nContent-Type: application/json\r\n`;

@@ -132,7 +132,12 @@ export class Gateway {
         req.headers.origin,
         req.headers['access-control-request-headers'],
       );
-      res.writeHead(headers ? 204 : 403, headers ?? { 'content-length': '0' });
+      if (!headers) {
+        const message = 'The CORS preflight is refused: the origin is not allowed (server.cors.origins).';
+        sendError(res, ctx, new GatewayError('forbidden', { message }));
+        return;
+      }
+      res.writeHead(204, headers);
       res.end();
       return;
     }

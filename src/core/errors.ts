@@ -83,6 +83,11 @@ export const ERROR_TABLE = {
     type: 'invalid_request_error',
     message: 'The request cannot be forwarded as sent (unsupported header, method or target).',
   },
+  expectation_failed: {
+    status: 417,
+    type: 'invalid_request_error',
+    message: 'The Expect header is not supported (only "100-continue" is).',
+  },
   request_too_large: {
     status: 413,
     type: 'invalid_request_error',

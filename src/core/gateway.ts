@@ -143,7 +143,12 @@ export class Gateway implements LifecycleDeps {
         req.header('origin'),
         req.header('access-control-request-headers'),
       );
-      sink.writeHead(headers ? 204 : 403, flatten(headers ?? { 'content-length': '0' }));
+      if (!headers) {
+        const message = 'The CORS preflight is refused: the origin is not allowed (server.cors.origins).';
+        sendError(sink, ctx, new GatewayError('forbidden', { message }));
+        return;
+      }
+      sink.writeHead(204, flatten(headers));
       sink.end();
       return;
     }

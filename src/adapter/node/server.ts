@@ -6,6 +6,7 @@ import { answerClientError } from './client-error';
 import { compressResponse } from './compression';
 import { ConnectionLimits } from './connection-limits';
 import { NodeHttpExchange } from './http-exchange';
+import { answerConnect, answerExpectation, refuseMissingHost } from './unrouted';
 
 export interface ListeningServer {
   readonly server: Server;
@@ -35,12 +36,15 @@ export async function listen(gateway: Gateway, host: string, port: number): Prom
       headersTimeout: timeouts.headers,
       // How often Node looks for connections past the headers timeout (its default is 30 s).
       connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(timeouts.headers / 4))),
+      // Node's own check answers with an empty body; refuseMissingHost answers in the OpenAI shape.
+      requireHostHeader: false,
     },
     (req, res) => {
       if (limits.isRefused(req.socket)) {
         req.socket.destroy();
         return;
       }
+      if (refuseMissingHost(req, res, gateway.edge)) return;
       if (gateway.runtime.config.server.compression) compressResponse(req, res);
       const exchange = new NodeHttpExchange(req, res);
       gateway.handle(exchange, exchange);
@@ -49,6 +53,8 @@ export async function listen(gateway: Gateway, host: string, port: number): Prom
   applyTimeouts(server, timeouts);
   gateway.reloadListeners.push((runtime) => applyTimeouts(server, runtime.config.server.timeouts));
   server.on('connection', limits.admit);
+  server.on('connect', (req, socket) => answerConnect(req, socket, gateway.edge));
+  server.on('checkExpectation', (req, res) => answerExpectation(req, res, gateway.edge));
   server.on('clientError', (err: Error & { code?: string }, socket) =>
     answerClientError(err, socket, gateway.edge),
   );

@@ -1,7 +1,9 @@
 /** Bytes and text without Node's Buffer, so the core runs on any runtime. */
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+// ignoreBOM keeps a leading byte-order mark, as Node's Buffer does: a JSON body starting with
+// one is not silently accepted (what is forwarded upstream still has it).
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 export function utf8(text: string): Uint8Array {
   return encoder.encode(text);

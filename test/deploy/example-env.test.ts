@@ -12,6 +12,7 @@ describe('switchyard.example.env', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const documented = new Set(readme.match(/\bSWITCHYARD_[A-Z_]+\b/g));
     documented.add('PORT').add('HOST');
+    documented.delete('SWITCHYARD_DB'); // a Cloudflare D1 binding's name, not a variable
     const listed = new Set([...text.matchAll(/^#?\s*([A-Z_]+)=/gm)].map((m) => m[1]));
     expect([...documented].filter((name) => !listed.has(name))).toEqual([]);
     expect(parseDotenv(text).badLines).toEqual([]);

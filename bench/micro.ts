@@ -9,7 +9,7 @@ import { GatewayAccess } from '../src/access/access';
 import { createLogger } from '../src/adapter/node/logger';
 import { configSchema } from '../src/config/schema/index';
 import { RequestContext } from '../src/core/context';
-import { logRequest } from '../src/core/request-line';
+import { logRequest } from '../src/gateway/request-line';
 import { Redactor } from '../src/observe/redact';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../src/proxy/headers';
 import { parsedJson } from '../src/proxy/json-body';

@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import type { Gateway } from '../core/gateway';
+import type { Gateway } from '../gateway/gateway';
 import { registerCacheRoutes } from './admin-routes';
 import { registerCacheMetrics } from './metrics';
 import { ResponseCache } from './response-cache';

@@ -1,7 +1,7 @@
 import type { AdminRouter } from '../admin/router';
 import { GatewayError } from '../core/errors';
-import type { Runtime } from '../core/runtime';
 import type { Redactor } from '../observe/redact';
+import type { ConfigSnapshot } from '../routing/config-snapshot';
 import type { UpstreamKey } from '../routing/key-pool';
 import type { Upstream } from '../routing/upstream';
 import { keyAvailable } from './key-state';
@@ -12,7 +12,7 @@ import type { KeyValidator } from './validator';
 export interface HealthRouteDeps {
   readonly registry: HealthRegistry;
   readonly validator: KeyValidator;
-  readonly runtime: () => Runtime;
+  readonly runtime: () => ConfigSnapshot;
   readonly now: () => number;
   readonly redactor: Redactor;
 }

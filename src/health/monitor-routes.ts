@@ -1,5 +1,5 @@
 import { GatewayError } from '../core/errors';
-import type { Gateway } from '../core/gateway';
+import type { Gateway } from '../gateway/gateway';
 import type { Redactor } from '../observe/redact';
 import type { ActiveHealthChecks } from './active-checks';
 import type { KeepAlivePings } from './keepalive';

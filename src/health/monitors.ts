@@ -1,6 +1,6 @@
-import type { Gateway } from '../core/gateway';
-import type { Runtime } from '../core/runtime';
+import type { Gateway } from '../gateway/gateway';
 import type { Redactor } from '../observe/redact';
+import type { ConfigSnapshot } from '../routing/config-snapshot';
 import { ActiveHealthChecks } from './active-checks';
 import type { Clock } from './clock';
 import { KeepAlivePings } from './keepalive';
@@ -33,7 +33,7 @@ export function startUpstreamMonitors(gateway: Gateway, options: MonitorOptions)
   };
   const checks = new ActiveHealthChecks(deps);
   const keepalive = new KeepAlivePings(deps);
-  const sync = (runtime: Runtime): void => {
+  const sync = (runtime: ConfigSnapshot): void => {
     gateway.upstreamStats.retain(runtime.upstreams.keys());
     checks.sync(runtime.upstreams.values());
     keepalive.sync(runtime.upstreams.values());

@@ -1,5 +1,5 @@
-import type { Runtime } from '../core/runtime';
 import type { Logger } from '../observe/logger';
+import type { ConfigSnapshot } from '../routing/config-snapshot';
 import type { UpstreamKey } from '../routing/key-pool';
 import type { Upstream } from '../routing/upstream';
 import { classifyResponse } from './classify';
@@ -28,7 +28,7 @@ export class KeyValidator {
     private readonly registry: HealthRegistry,
     private readonly send: ProbeSender,
     private readonly clock: Clock,
-    private readonly runtime: () => Runtime,
+    private readonly runtime: () => ConfigSnapshot,
     private readonly now: () => number,
     private readonly logger: Logger,
   ) {}

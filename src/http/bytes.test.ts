@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { base64url, byteLength, concat, lastIndexOf, text, utf8 } from './bytes';
 
 // Node's Buffer is the independent reference for every expectation here.
-const SAMPLES = ['', '\ufeff{"bom":1}', 'a', 'héllo', '日本語', '😀 emoji', 'lone \ud800 high', 'lone \udc00 low', 'end \ud83d'];
+const SAMPLES = [
+  '',
+  '\ufeff{"bom":1}',
+  'a',
+  'héllo',
+  '日本語',
+  '😀 emoji',
+  'lone \ud800 high',
+  'lone \udc00 low',
+  'end \ud83d',
+];
 
 describe('bytes', () => {
   it('measures and encodes UTF-8 as Buffer does', () => {

@@ -1,6 +1,6 @@
 /**
  * The gateway's own HTTP types (DESIGN.md §4): what the lifecycle sees of a client's request and
- * of the response it writes. Runtime adapters implement them: `src/adapter/node/` over node:http,
+ * of the response it writes. ConfigSnapshot adapters implement them: `src/adapter/node/` over node:http,
  * `src/adapter/worker/` over `Request`/`Response`. Nothing here names a runtime.
  */
 

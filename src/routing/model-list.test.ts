@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ConfigInput, configSchema } from '../config/schema/index';
-import { buildRuntime } from '../core/runtime';
+import { buildSnapshot } from './config-snapshot';
 import { modelListBody } from './model-list';
 
 function catalogOf(input: Partial<ConfigInput>) {
@@ -11,7 +11,7 @@ function catalogOf(input: Partial<ConfigInput>) {
     ],
     ...input,
   });
-  return buildRuntime(config).router.models;
+  return buildSnapshot(config).router.models;
 }
 
 describe('the model catalog', () => {
@@ -34,7 +34,7 @@ describe('the model catalog', () => {
 
   it('is empty without routes that name models (GET /v1/models then goes upstream)', () => {
     const config = configSchema.parse({ upstreams: [{ name: 'a', url: 'http://a.invalid' }] });
-    expect(buildRuntime(config).router.models.ids).toEqual([]);
+    expect(buildSnapshot(config).router.models.ids).toEqual([]);
   });
 
   it('filters by a predicate (a client’s allowlist)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ConfigInput, configSchema } from '../config/schema/index';
-import { buildRuntime } from '../core/runtime';
+import { buildSnapshot } from './config-snapshot';
 import type { RouteInput } from './router';
 
 function routerFor(routes: ConfigInput['routes'], upstreams = ['u1', 'u2']) {
@@ -8,7 +8,7 @@ function routerFor(routes: ConfigInput['routes'], upstreams = ['u1', 'u2']) {
     upstreams: upstreams.map((name) => ({ name, url: `http://${name}.invalid` })),
     routes,
   });
-  return buildRuntime(config).router;
+  return buildSnapshot(config).router;
 }
 
 function input(

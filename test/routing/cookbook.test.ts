@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseConfigText } from '../../src/config/parse';
-import { buildRuntime } from '../../src/core/runtime';
+import { buildSnapshot } from '../../src/routing/config-snapshot';
 
 const COOKBOOK = new URL('../../docs/routing.md', import.meta.url);
 const blocks = [...readFileSync(COOKBOOK, 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
@@ -23,7 +23,7 @@ describe('docs/routing.md', () => {
     (_n, yaml) => {
       const withoutKeyFiles = yaml.replace(/keys_file: .*/g, 'keys: [sk-from-file-00000000]');
       const config = parseConfigText(withoutKeyFiles, 'docs/routing.md', env);
-      const runtime = buildRuntime(config);
+      const runtime = buildSnapshot(config);
       // What the recipe declares, read with a plain YAML parser: the runtime has exactly that.
       const declared = parse(withoutKeyFiles) as {
         upstreams?: { name: string }[];

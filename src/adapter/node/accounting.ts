@@ -3,7 +3,7 @@ import { ClientAdmin } from '../../access/clients/client-admin';
 import { loadTokenizer } from '../../access/usage/tokenizer';
 import { registerClientRoutes, registerRequestLogRoutes } from '../../admin/access-routes';
 import type { Config } from '../../config/schema/index';
-import type { Gateway } from '../../core/gateway';
+import type { Gateway } from '../../gateway/gateway';
 import type { Logger } from '../../observe/logger';
 import type { Redactor } from '../../observe/redact';
 import { requestRecord } from '../../observe/request-record';

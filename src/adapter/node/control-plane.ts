@@ -11,8 +11,8 @@ import { ConfigManager, type ConfigTarget, type ReloadResult } from '../../confi
 import type { Env } from '../../config/parse';
 import type { Config } from '../../config/schema/index';
 import { type ConfigSource, inlineSource } from '../../config/source';
-import type { Gateway } from '../../core/gateway';
-import { healthReport } from '../../core/status';
+import type { Gateway } from '../../gateway/gateway';
+import { healthReport } from '../../gateway/status';
 import { attemptLogger } from '../../observe/attempt-log';
 import type { Logger } from '../../observe/logger';
 import { GatewayMetrics, type UpstreamState } from '../../observe/metrics';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TimeoutsConfig } from '../../config/schema/server';
-import type { Gateway } from '../../core/gateway';
+import type { Gateway } from '../../gateway/gateway';
 import { answerClientError } from './client-error';
 import { compressResponse } from './compression';
 import { ConnectionLimits } from './connection-limits';

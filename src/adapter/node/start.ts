@@ -1,7 +1,7 @@
 import { attachCache } from '../../cache/attach';
 import type { Config } from '../../config/schema/index';
 import { useHashing } from '../../core/crypto';
-import { Gateway } from '../../core/gateway';
+import { Gateway } from '../../gateway/gateway';
 import { registerHealthRoutes } from '../../health/admin-routes';
 import { type Clock, systemClock } from '../../health/clock';
 import { startUpstreamMonitors, type UpstreamMonitors } from '../../health/monitors';

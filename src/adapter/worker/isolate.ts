@@ -3,7 +3,7 @@ import { ClientAdmin } from '../../access/clients/client-admin';
 import { registerClientRoutes } from '../../admin/access-routes';
 import { ConfigError } from '../../config/errors';
 import type { Config } from '../../config/schema/index';
-import { Gateway } from '../../core/gateway';
+import { Gateway } from '../../gateway/gateway';
 import { registerHealthRoutes } from '../../health/admin-routes';
 import { DueClock } from '../../health/due';
 import { startUpstreamMonitors, type UpstreamMonitors } from '../../health/monitors';

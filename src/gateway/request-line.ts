@@ -1,5 +1,5 @@
+import type { RequestContext } from '../core/context';
 import type { Logger } from '../observe/logger';
-import type { RequestContext } from './context';
 
 /** The one structured log line per request. */
 export function logRequest(logger: Logger, ctx: RequestContext): void {

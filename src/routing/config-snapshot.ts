@@ -1,27 +1,27 @@
 import type { Config } from '../config/schema/index';
 import { routeSchema } from '../config/schema/route';
-import { createRoute, type Route } from '../routing/route';
-import { Router } from '../routing/router';
-import { createUpstream, type Upstream } from '../routing/upstream';
-import { UpstreamStats } from '../routing/upstream-stats';
+import { createRoute, type Route } from './route';
+import { Router } from './router';
+import { createUpstream, type Upstream } from './upstream';
+import { UpstreamStats } from './upstream-stats';
 
 /**
  * Everything built from one configuration. Swapped whole on reload: a request keeps the
  * runtime it started with, so in-flight requests finish on the old config.
  */
-export interface Runtime {
+export interface ConfigSnapshot {
   readonly config: Config;
   readonly upstreams: ReadonlyMap<string, Upstream>;
   readonly routes: readonly Route[];
   readonly router: Router;
 }
 
-export function buildRuntime(
+export function buildSnapshot(
   config: Config,
   random: () => number = Math.random,
   stats: UpstreamStats = new UpstreamStats(),
-  previous?: Runtime,
-): Runtime {
+  previous?: ConfigSnapshot,
+): ConfigSnapshot {
   const upstreams = new Map<string, Upstream>();
   for (const upstreamConfig of config.upstreams) {
     const before = previous?.upstreams.get(upstreamConfig.name);

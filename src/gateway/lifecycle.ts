@@ -1,19 +1,19 @@
 import type { AccessControl } from '../access/access';
 import type { ResponseCache } from '../cache/response-cache';
+import type { BodyDecoder } from '../core/body-decoder';
+import type { RequestContext } from '../core/context';
+import type { EdgeCounters } from '../core/edge-counters';
+import { GatewayError, isGatewayError } from '../core/errors';
+import { sendError } from '../core/reply';
 import { utf8 } from '../http/bytes';
 import type { ClientRequest, ClientSink } from '../http/types';
 import type { Logger } from '../observe/logger';
 import { type ProxyDeps, ProxyExchange } from '../proxy/exchange';
 import { parsedJson } from '../proxy/json-body';
 import { applyRoute } from '../routing/apply-route';
+import type { ConfigSnapshot } from '../routing/config-snapshot';
 import { serveModelList } from '../routing/model-list';
 import type { RouteInput } from '../routing/router';
-import type { BodyDecoder } from './body-decoder';
-import type { RequestContext } from './context';
-import type { EdgeCounters } from './edge-counters';
-import { GatewayError, isGatewayError } from './errors';
-import { sendError } from './reply';
-import type { Runtime } from './runtime';
 
 /** What the lifecycle needs from the gateway assembled around it. */
 export interface LifecycleDeps {
@@ -37,7 +37,7 @@ export interface LifecycleDeps {
  */
 export async function handleApiRequest(
   deps: LifecycleDeps,
-  runtime: Runtime,
+  runtime: ConfigSnapshot,
   ctx: RequestContext,
   req: ClientRequest,
   sink: ClientSink,
@@ -85,7 +85,12 @@ export async function handleApiRequest(
 }
 
 /** A compressed request body is decoded (size limit after decoding) and forwarded decoded. */
-async function decodeBody(decoder: BodyDecoder, ctx: RequestContext, req: ClientRequest, runtime: Runtime) {
+async function decodeBody(
+  decoder: BodyDecoder,
+  ctx: RequestContext,
+  req: ClientRequest,
+  runtime: ConfigSnapshot,
+) {
   const encoding = req.header('content-encoding');
   if (encoding === undefined) return;
   const decoded = await decoder(ctx.body, encoding, req.rawHeaders, runtime.config.server.max_body_size);

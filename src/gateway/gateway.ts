@@ -3,6 +3,13 @@ import { isConsolePath, serveConsole } from '../admin/console-serve';
 import { AdminRouter } from '../admin/router';
 import type { ResponseCache } from '../cache/response-cache';
 import type { Config } from '../config/schema/index';
+import type { BodyDecoder } from '../core/body-decoder';
+import { RequestContext } from '../core/context';
+import { addCorsHeaders, preflightHeaders } from '../core/cors';
+import { EdgeCounters } from '../core/edge-counters';
+import { GatewayError } from '../core/errors';
+import { sendError, sendJson } from '../core/reply';
+import { ASTERISK, type NormalisedTarget, normaliseTarget } from '../core/request-target';
 import type { HealthTracker } from '../health/tracker';
 import { type ClientRequest, type ClientSink, flatten } from '../http/types';
 import { configSecrets } from '../observe/config-secrets';
@@ -10,17 +17,10 @@ import type { Logger } from '../observe/logger';
 import type { Redactor } from '../observe/redact';
 import type { ProxyDeps } from '../proxy/exchange';
 import type { Transport } from '../proxy/transport';
+import { buildSnapshot, type ConfigSnapshot } from '../routing/config-snapshot';
 import { UpstreamStats } from '../routing/upstream-stats';
-import type { BodyDecoder } from './body-decoder';
-import { RequestContext } from './context';
-import { addCorsHeaders, preflightHeaders } from './cors';
-import { EdgeCounters } from './edge-counters';
-import { GatewayError } from './errors';
 import { handleApiRequest, type LifecycleDeps } from './lifecycle';
-import { sendError, sendJson } from './reply';
 import { logRequest } from './request-line';
-import { ASTERISK, type NormalisedTarget, normaliseTarget } from './request-target';
-import { buildRuntime, type Runtime } from './runtime';
 import { healthReport } from './status';
 
 export interface GatewayOptions {
@@ -62,7 +62,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * dependencies and the entry point for every HTTP request.
  */
 export class Gateway implements LifecycleDeps {
-  runtime: Runtime;
+  runtime: ConfigSnapshot;
   access: AccessControl;
   readonly logger: Logger;
   readonly proxyDeps: ProxyDeps;
@@ -70,7 +70,7 @@ export class Gateway implements LifecycleDeps {
   /** Called for every finished request, after the response: usage, metrics, request log. */
   readonly requestListeners: RequestListener[] = [];
   /** Called after each configuration swap (active checks and keep-alive pings resync here). */
-  readonly reloadListeners: ((runtime: Runtime) => void)[] = [];
+  readonly reloadListeners: ((runtime: ConfigSnapshot) => void)[] = [];
   /** Live latency and error figures per upstream name; survive reloads. */
   readonly upstreamStats: UpstreamStats;
   /** The admin API; features register their routes on it. Off while no admin key is set. */
@@ -105,7 +105,7 @@ export class Gateway implements LifecycleDeps {
       keyGate: this.access.keyGate,
     };
     this.upstreamStats = new UpstreamStats(this.now);
-    this.runtime = buildRuntime(options.config, this.proxyDeps.random, this.upstreamStats);
+    this.runtime = buildSnapshot(options.config, this.proxyDeps.random, this.upstreamStats);
     this.admin = new AdminRouter(this.now);
     this.admin.onAuthLimited = () => this.edge.count('admin_auth_limited');
     this.admin.setKey(options.config.admin.key);
@@ -115,7 +115,7 @@ export class Gateway implements LifecycleDeps {
 
   /** Swaps in a new configuration; requests already running keep the runtime they started with. */
   applyConfig(config: Config): void {
-    this.runtime = buildRuntime(config, this.proxyDeps.random, this.upstreamStats, this.runtime);
+    this.runtime = buildSnapshot(config, this.proxyDeps.random, this.upstreamStats, this.runtime);
     this.access.configure(config);
     this.admin.setKey(config.admin.key);
     this.admin.authFailures.limit = config.admin.max_auth_failures;
@@ -242,7 +242,11 @@ export class Gateway implements LifecycleDeps {
     }
   }
 
-  private createContext(req: ClientRequest, runtime: Runtime, target: NormalisedTarget): RequestContext {
+  private createContext(
+    req: ClientRequest,
+    runtime: ConfigSnapshot,
+    target: NormalisedTarget,
+  ): RequestContext {
     const given = req.header('x-request-id');
     const id = given !== undefined && REQUEST_ID.test(given) ? given : crypto.randomUUID();
     const replyHeaders: Record<string, string> = { 'x-request-id': id };

@@ -1,5 +1,5 @@
 import type { HealthTracker } from '../health/tracker';
-import type { Runtime } from './runtime';
+import type { ConfigSnapshot } from '../routing/config-snapshot';
 
 export interface UpstreamStatus {
   readonly name: string;
@@ -8,7 +8,7 @@ export interface UpstreamStatus {
 }
 
 /** `GET /health`: liveness, plus a readiness summary of each upstream. */
-export function healthReport(runtime: Runtime, health: HealthTracker, now: number) {
+export function healthReport(runtime: ConfigSnapshot, health: HealthTracker, now: number) {
   const upstreams: UpstreamStatus[] = [];
   for (const upstream of runtime.upstreams.values()) {
     let usableKeys = 0;

@@ -7,9 +7,14 @@ import { switchyardConfig } from '../config/switchyard-config';
 import { freePort, spawnPinned, stopProcess } from './process';
 import { type Target, waitReady } from './target';
 
-/** Builds dist/ once per harness run. */
-export function buildSwitchyard(): void {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+/** Builds dist/ once per harness run, in this checkout or in `checkout` (another one's directory). */
+export function buildSwitchyard(checkout?: string): void {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit', cwd: checkout });
+}
+
+/** The short commit of another checkout, for naming its target (`switchyard @ 22c89be`). */
+export function checkoutCommit(checkout: string): string {
+  return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: checkout }).toString().trim();
 }
 
 export interface SwitchyardStart {
@@ -24,6 +29,8 @@ export interface SwitchyardStart {
   readonly nodeFlags?: readonly string[];
   /** The scenarios this instance takes part in (all when absent). */
   readonly scenarios?: readonly string[];
+  /** Another checkout whose dist/ to run (its own node_modules), e.g. a commit before a change. */
+  readonly checkout?: string;
 }
 
 /** Keys beyond this many go to a keys file instead of the YAML. */
@@ -55,7 +62,7 @@ export async function startSwitchyard(options: SwitchyardStart): Promise<Target>
     options.core,
     process.execPath,
     [...(options.nodeFlags ?? []), 'bin/switchyard.js', '--config', configPath],
-    { stdio: ['ignore', 'ignore', 'inherit'], cwd: process.cwd() },
+    { stdio: ['ignore', 'ignore', 'inherit'], cwd: options.checkout ?? process.cwd() },
   );
   const target: Target = {
     name: options.name ?? 'switchyard',

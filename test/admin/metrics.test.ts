@@ -102,6 +102,27 @@ describe('Prometheus /metrics', () => {
     expect(metrics.families.has('process_cpu_seconds_total')).toBe(true);
   });
 
+  it("reports the event loop's delay since the previous scrape", async () => {
+    const scrape = async (stat: string) =>
+      Number(
+        parseMetrics((await admin(gw.url, 'GET', '/metrics')).text).sample(
+          'switchyard_event_loop_delay_seconds',
+          { stat },
+        ),
+      );
+    await scrape('max');
+    // Holds the loop (the gateway runs in this process) for 300 ms, then lets the sampling timer run.
+    const until = performance.now() + 300;
+    while (performance.now() < until) {
+      // busy: nothing else runs meanwhile
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await scrape('max')).toBeGreaterThanOrEqual(0.25);
+    // The next window no longer holds the stall.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await scrape('max')).toBeLessThan(0.25);
+  });
+
   it('has every series the Grafana dashboard queries', () => {
     const dashboard = readFileSync(new URL('../../docs/grafana-dashboard.json', import.meta.url), 'utf8');
     const used = new Set(dashboard.match(/switchyard_[a-z_]+/g));

@@ -18,6 +18,8 @@ export interface RatePoint extends OpenLoopResult {
   readonly harnessCpu: number;
   readonly foreignCpu: number;
   readonly gatewayCoreSteal: number;
+  /** The gateway's own event-loop delay p99 over the run (warm-up included), where it exports it. */
+  readonly loopDelayP99Ms?: number;
 }
 
 /** rate → target → result */
@@ -30,6 +32,7 @@ async function measureRate(
   settings: { seconds: number; warmupSeconds: number; connections: number },
   slow: boolean,
 ): Promise<RatePoint> {
+  await target.loopDelayP99?.(); // starts the gateway's window
   const window = measureWindow(ctx, target);
   const result = await runOpenLoop(harnessCore(ctx), {
     origin: target.origin,
@@ -40,7 +43,9 @@ async function measureRate(
     ...settings,
   });
   const cost = window.end();
+  const loopDelayP99Ms = await target.loopDelayP99?.();
   return {
+    loopDelayP99Ms,
     ...result,
     rate,
     gatewayCpu: cost.gatewayCpu,
@@ -64,7 +69,7 @@ async function runRates(
       const point = await measureRate(ctx, target, rate, settings, slow);
       byTarget[target.name] = point;
       ctx.log(
-        `${slow ? 'realistic' : 'fixed rate'} ${rate}/s ${target.name}: p50 ${point.latency.p50.toFixed(3)} ms, p99 ${point.latency.p99.toFixed(3)} ms, errors ${point.errors}`,
+        `${slow ? 'realistic' : 'fixed rate'} ${rate}/s ${target.name}: p50 ${point.latency.p50.toFixed(3)} ms, p99 ${point.latency.p99.toFixed(3)} ms, errors ${point.errors}${point.loopDelayP99Ms === undefined ? '' : `, loop delay p99 ${point.loopDelayP99Ms.toFixed(3)} ms`}`,
       );
     }
     result[String(rate)] = byTarget;
@@ -107,6 +112,7 @@ export function fixedRateTable(result: FixedRateResult): string {
           : ratio(added('p99') ?? undefined, nginxAdded),
         point.errors,
         name === 'direct' ? '–' : percent(point.gatewayCpu),
+        point.loopDelayP99Ms ?? '–',
         point.scheduleLag.p99,
         percent(point.foreignCpu),
         percent(point.gatewayCoreSteal),
@@ -127,6 +133,7 @@ export function fixedRateTable(result: FixedRateResult): string {
       '+p99 × nginx',
       'errors',
       'gateway CPU',
+      'loop delay p99 ms',
       'client lag p99 ms',
       'other load',
       'steal',

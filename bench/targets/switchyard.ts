@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchKeys, CLIENT_KEY } from '../config/keys';
+import { ADMIN_KEY, benchKeys, CLIENT_KEY } from '../config/keys';
 import { switchyardConfig } from '../config/switchyard-config';
 import { freePort, spawnPinned, stopProcess } from './process';
 import { type Target, waitReady } from './target';
@@ -31,6 +31,14 @@ export interface SwitchyardStart {
   readonly scenarios?: readonly string[];
   /** Another checkout whose dist/ to run (its own node_modules), e.g. a commit before a change. */
   readonly checkout?: string;
+}
+
+/** `switchyard_event_loop_delay_seconds{stat="p99"}` in ms, or undefined (older builds lack it). */
+async function scrapeLoopDelayP99(origin: string): Promise<number | undefined> {
+  const res = await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+  const text = await res.text();
+  const match = /^switchyard_event_loop_delay_seconds\{stat="p99"\} (\S+)$/m.exec(text);
+  return match ? Number(match[1]) * 1000 : undefined;
 }
 
 /** Keys beyond this many go to a keys file instead of the YAML. */
@@ -71,6 +79,7 @@ export async function startSwitchyard(options: SwitchyardStart): Promise<Target>
     pids: () => (child.exitCode === null ? [child.pid!] : []),
     stop: () => stopProcess(child, 10_000),
     scenarios: options.scenarios,
+    loopDelayP99: () => scrapeLoopDelayP99(`http://127.0.0.1:${port}`),
   };
   await waitReady(target);
   return target;

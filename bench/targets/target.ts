@@ -12,6 +12,11 @@ export interface Target {
   stop(): Promise<void>;
   /** The scenarios this target takes part in; all when absent. */
   readonly scenarios?: readonly string[];
+  /**
+   * The gateway's event-loop delay p99 in ms since the previous call (Switchyard's `/metrics`);
+   * undefined where the target does not export it.
+   */
+  loopDelayP99?(): Promise<number | undefined>;
 }
 
 export function takesPart(target: Target, scenario: string): boolean {

@@ -4,6 +4,10 @@ import type { LoopDelay } from '../../observe/metrics';
 /** How often the event loop is sampled (a timer this far apart; its lateness is the delay). */
 const RESOLUTION_MS = 10;
 const NS_PER_S = 1e9;
+/** The histogram records the time between two runs of the timer, the interval included. */
+const INTERVAL_NS = RESOLUTION_MS * 1e6;
+
+const lateness = (ns: number): number => Math.max(0, ns - INTERVAL_NS) / NS_PER_S;
 
 /**
  * The event loop's delay (perf_hooks.monitorEventLoopDelay): how late a timer fires because
@@ -21,9 +25,9 @@ export class LoopDelayMonitor {
     const h = this.histogram;
     const empty = h.count === 0;
     const delay = {
-      p50: empty ? 0 : h.percentile(50) / NS_PER_S,
-      p99: empty ? 0 : h.percentile(99) / NS_PER_S,
-      max: empty ? 0 : h.max / NS_PER_S,
+      p50: empty ? 0 : lateness(h.percentile(50)),
+      p99: empty ? 0 : lateness(h.percentile(99)),
+      max: empty ? 0 : lateness(h.max),
     };
     h.reset();
     return delay;

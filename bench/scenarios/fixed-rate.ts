@@ -20,6 +20,23 @@ export interface RatePoint extends OpenLoopResult {
   readonly gatewayCoreSteal: number;
   /** The gateway's own event-loop delay p99 over the run (warm-up included), where it exports it. */
   readonly loopDelayP99Ms?: number;
+  /** Sent (warm-up included) but not in the gateway's request log afterwards; undefined: not checked. */
+  readonly missingFromLog?: number;
+}
+
+/** Accounting runs just after each answer, and cut-off requests end a little later: wait for them. */
+const LOG_SETTLE_MS = 3000;
+
+/** How many of the `fired` requests sent since `before` the request log still lacks (0 when exact). */
+async function missingFromLog(target: Target, before: number, fired: number): Promise<number | undefined> {
+  if (!target.loggedRequests) return undefined;
+  const deadline = performance.now() + LOG_SETTLE_MS;
+  let logged = (await target.loggedRequests()) - before;
+  while (logged < fired && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    logged = (await target.loggedRequests()) - before;
+  }
+  return fired - logged;
 }
 
 /** rate → target → result */
@@ -33,6 +50,7 @@ async function measureRate(
   slow: boolean,
 ): Promise<RatePoint> {
   await target.loopDelayP99?.(); // starts the gateway's window
+  const loggedBefore = (await target.loggedRequests?.()) ?? 0;
   const window = measureWindow(ctx, target);
   const result = await runOpenLoop(harnessCore(ctx), {
     origin: target.origin,
@@ -46,6 +64,7 @@ async function measureRate(
   const loopDelayP99Ms = await target.loopDelayP99?.();
   return {
     loopDelayP99Ms,
+    missingFromLog: await missingFromLog(target, loggedBefore, result.fired),
     ...result,
     rate,
     gatewayCpu: cost.gatewayCpu,
@@ -69,7 +88,7 @@ async function runRates(
       const point = await measureRate(ctx, target, rate, settings, slow);
       byTarget[target.name] = point;
       ctx.log(
-        `${slow ? 'realistic' : 'fixed rate'} ${rate}/s ${target.name}: p50 ${point.latency.p50.toFixed(3)} ms, p99 ${point.latency.p99.toFixed(3)} ms, errors ${point.errors}${point.loopDelayP99Ms === undefined ? '' : `, loop delay p99 ${point.loopDelayP99Ms.toFixed(3)} ms`}`,
+        `${slow ? 'realistic' : 'fixed rate'} ${rate}/s ${target.name}: p50 ${point.latency.p50.toFixed(3)} ms, p99 ${point.latency.p99.toFixed(3)} ms, errors ${point.errors}${point.loopDelayP99Ms === undefined ? '' : `, loop delay p99 ${point.loopDelayP99Ms.toFixed(3)} ms`}${point.missingFromLog === undefined ? '' : `, missing from the request log ${point.missingFromLog}`}`,
       );
     }
     result[String(rate)] = byTarget;
@@ -113,6 +132,11 @@ export function fixedRateTable(result: FixedRateResult): string {
         point.errors,
         name === 'direct' ? '–' : percent(point.gatewayCpu),
         point.loopDelayP99Ms ?? '–',
+        point.missingFromLog === undefined
+          ? '–'
+          : point.missingFromLog === 0
+            ? 'exact'
+            : `${point.missingFromLog} missing`,
         point.scheduleLag.p99,
         percent(point.foreignCpu),
         percent(point.gatewayCoreSteal),
@@ -134,6 +158,7 @@ export function fixedRateTable(result: FixedRateResult): string {
       'errors',
       'gateway CPU',
       'loop delay p99 ms',
+      'request log',
       'client lag p99 ms',
       'other load',
       'steal',

@@ -41,6 +41,15 @@ async function scrapeLoopDelayP99(origin: string): Promise<number | undefined> {
   return match ? Number(match[1]) * 1000 : undefined;
 }
 
+/** Requests in the request log's rollups (`/admin/usage` writes what is queued before it reads). */
+async function loggedRequests(origin: string): Promise<number> {
+  const res = await fetch(`${origin}/admin/usage?group_by=client`, {
+    headers: { authorization: `Bearer ${ADMIN_KEY}` },
+  });
+  const body = (await res.json()) as { data: { requests: number }[] };
+  return body.data.reduce((sum, row) => sum + row.requests, 0);
+}
+
 /** Keys beyond this many go to a keys file instead of the YAML. */
 const INLINE_KEYS = 100;
 
@@ -80,6 +89,7 @@ export async function startSwitchyard(options: SwitchyardStart): Promise<Target>
     stop: () => stopProcess(child, 10_000),
     scenarios: options.scenarios,
     loopDelayP99: () => scrapeLoopDelayP99(`http://127.0.0.1:${port}`),
+    loggedRequests: () => loggedRequests(`http://127.0.0.1:${port}`),
   };
   await waitReady(target);
   return target;

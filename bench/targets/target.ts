@@ -17,6 +17,8 @@ export interface Target {
    * undefined where the target does not export it.
    */
   loopDelayP99?(): Promise<number | undefined>;
+  /** Requests in the gateway's request log so far (Switchyard's `/admin/usage`, exact). */
+  loggedRequests?(): Promise<number>;
 }
 
 export function takesPart(target: Target, scenario: string): boolean {

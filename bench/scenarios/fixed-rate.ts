@@ -20,8 +20,21 @@ export interface RatePoint extends OpenLoopResult {
   readonly gatewayCoreSteal: number;
   /** The gateway's own event-loop delay p99 over the run (warm-up included), where it exports it. */
   readonly loopDelayP99Ms?: number;
+  /** The same over a few seconds without load just before: what the machine alone adds. */
+  readonly idleLoopDelayP99Ms?: number;
   /** Sent (warm-up included) but not in the gateway's request log afterwards; undefined: not checked. */
   readonly missingFromLog?: number;
+}
+
+/** How long the gateway's event-loop delay is read without load before each run. */
+const IDLE_WINDOW_MS = 2000;
+
+/** The gateway's event-loop delay p99 over IDLE_WINDOW_MS without load; undefined if not exported. */
+async function idleLoopDelay(target: Target): Promise<number | undefined> {
+  if (!target.loopDelayP99) return undefined;
+  await target.loopDelayP99();
+  await new Promise((resolve) => setTimeout(resolve, IDLE_WINDOW_MS));
+  return target.loopDelayP99();
 }
 
 /** Accounting runs just after each answer, and cut-off requests end a little later: wait for them. */
@@ -49,7 +62,7 @@ async function measureRate(
   settings: { seconds: number; warmupSeconds: number; connections: number },
   slow: boolean,
 ): Promise<RatePoint> {
-  await target.loopDelayP99?.(); // starts the gateway's window
+  const idleLoopDelayP99Ms = await idleLoopDelay(target); // also starts the window of the run
   const loggedBefore = (await target.loggedRequests?.()) ?? 0;
   const window = measureWindow(ctx, target);
   const result = await runOpenLoop(harnessCore(ctx), {
@@ -64,6 +77,7 @@ async function measureRate(
   const loopDelayP99Ms = await target.loopDelayP99?.();
   return {
     loopDelayP99Ms,
+    idleLoopDelayP99Ms,
     missingFromLog: await missingFromLog(target, loggedBefore, result.fired),
     ...result,
     rate,
@@ -88,7 +102,7 @@ async function runRates(
       const point = await measureRate(ctx, target, rate, settings, slow);
       byTarget[target.name] = point;
       ctx.log(
-        `${slow ? 'realistic' : 'fixed rate'} ${rate}/s ${target.name}: p50 ${point.latency.p50.toFixed(3)} ms, p99 ${point.latency.p99.toFixed(3)} ms, errors ${point.errors}${point.loopDelayP99Ms === undefined ? '' : `, loop delay p99 ${point.loopDelayP99Ms.toFixed(3)} ms`}${point.missingFromLog === undefined ? '' : `, missing from the request log ${point.missingFromLog}`}`,
+        `${slow ? 'realistic' : 'fixed rate'} ${rate}/s ${target.name}: p50 ${point.latency.p50.toFixed(3)} ms, p99 ${point.latency.p99.toFixed(3)} ms, errors ${point.errors}${point.loopDelayP99Ms === undefined ? '' : `, loop delay p99 ${point.loopDelayP99Ms.toFixed(3)} ms (idle ${point.idleLoopDelayP99Ms?.toFixed(3)})`}${point.missingFromLog === undefined ? '' : `, missing from the request log ${point.missingFromLog}`}`,
       );
     }
     result[String(rate)] = byTarget;
@@ -131,7 +145,9 @@ export function fixedRateTable(result: FixedRateResult): string {
           : ratio(added('p99') ?? undefined, nginxAdded),
         point.errors,
         name === 'direct' ? '–' : percent(point.gatewayCpu),
-        point.loopDelayP99Ms ?? '–',
+        point.loopDelayP99Ms === undefined
+          ? '–'
+          : `${point.loopDelayP99Ms.toFixed(2)} (idle ${point.idleLoopDelayP99Ms?.toFixed(2)})`,
         point.missingFromLog === undefined
           ? '–'
           : point.missingFromLog === 0
@@ -157,7 +173,7 @@ export function fixedRateTable(result: FixedRateResult): string {
       '+p99 × nginx',
       'errors',
       'gateway CPU',
-      'loop delay p99 ms',
+      'loop delay p99 ms (idle)',
       'request log',
       'client lag p99 ms',
       'other load',

@@ -118,6 +118,16 @@ export function runRealistic(ctx: BenchContext): Promise<FixedRateResult> {
   return runRates(ctx, [ctx.plan.realistic.rate], true);
 }
 
+function loopDelayCell(point: RatePoint): string {
+  if (point.loopDelayP99Ms === undefined) return '–';
+  return `${point.loopDelayP99Ms.toFixed(2)} (idle ${point.idleLoopDelayP99Ms?.toFixed(2)})`;
+}
+
+function requestLogCell(point: RatePoint): string {
+  if (point.missingFromLog === undefined) return '–';
+  return point.missingFromLog === 0 ? 'exact' : `${point.missingFromLog} missing`;
+}
+
 export function fixedRateTable(result: FixedRateResult): string {
   const rows: Cell[][] = [];
   for (const [rate, byTarget] of Object.entries(result)) {
@@ -145,14 +155,8 @@ export function fixedRateTable(result: FixedRateResult): string {
           : ratio(added('p99') ?? undefined, nginxAdded),
         point.errors,
         name === 'direct' ? '–' : percent(point.gatewayCpu),
-        point.loopDelayP99Ms === undefined
-          ? '–'
-          : `${point.loopDelayP99Ms.toFixed(2)} (idle ${point.idleLoopDelayP99Ms?.toFixed(2)})`,
-        point.missingFromLog === undefined
-          ? '–'
-          : point.missingFromLog === 0
-            ? 'exact'
-            : `${point.missingFromLog} missing`,
+        loopDelayCell(point),
+        requestLogCell(point),
         point.scheduleLag.p99,
         percent(point.foreignCpu),
         percent(point.gatewayCoreSteal),

@@ -5,7 +5,7 @@
 import { runOpenLoop } from '../load/children';
 import type { OpenLoopResult } from '../load/open-loop';
 import { type Cell, markdownTable, percent, ratio } from '../report/table';
-import { CHAT_PATH, chatBody, type Target, takesPart } from '../targets/target';
+import { CHAT_PATH, chatBody, type RequestCounts, type Target, takesPart } from '../targets/target';
 import { type BenchContext, harnessCore, measureWindow } from './context';
 
 /** Below this, nginx's added p99 is noise and a ratio to it means nothing. */
@@ -24,6 +24,9 @@ export interface RatePoint extends OpenLoopResult {
   readonly idleLoopDelayP99Ms?: number;
   /** Sent (warm-up included) but not in the gateway's request log afterwards; undefined: not checked. */
   readonly missingFromLog?: number;
+  /** The same for `switchyard_requests_total` and for the statistics. */
+  readonly missingFromMetrics?: number;
+  readonly missingFromStats?: number;
 }
 
 /** How long the gateway's event-loop delay is read without load before each run. */
@@ -40,16 +43,27 @@ async function idleLoopDelay(target: Target): Promise<number | undefined> {
 /** Accounting runs just after each answer, and cut-off requests end a little later: wait for them. */
 const LOG_SETTLE_MS = 3000;
 
-/** How many of the `fired` requests sent since `before` the request log still lacks (0 when exact). */
-async function missingFromLog(target: Target, before: number, fired: number): Promise<number | undefined> {
-  if (!target.loggedRequests) return undefined;
+type Missing = Pick<RatePoint, 'missingFromLog' | 'missingFromMetrics' | 'missingFromStats'>;
+
+/** How many of the `fired` requests sent since `before` each count still lacks (0 when exact). */
+async function missingFromCounts(
+  target: Target,
+  before: RequestCounts | undefined,
+  fired: number,
+): Promise<Missing> {
+  if (!target.requestCounts || !before) return {};
   const deadline = performance.now() + LOG_SETTLE_MS;
-  let logged = (await target.loggedRequests()) - before;
-  while (logged < fired && performance.now() < deadline) {
+  const missing = (now: RequestCounts): Missing => ({
+    missingFromLog: fired - (now.log - before.log),
+    missingFromMetrics: fired - (now.metrics - before.metrics),
+    missingFromStats: fired - (now.stats - before.stats),
+  });
+  let result = missing(await target.requestCounts());
+  while (Object.values(result).some((n) => n > 0) && performance.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
-    logged = (await target.loggedRequests()) - before;
+    result = missing(await target.requestCounts());
   }
-  return fired - logged;
+  return result;
 }
 
 /** rate → target → result */
@@ -63,7 +77,7 @@ async function measureRate(
   slow: boolean,
 ): Promise<RatePoint> {
   const idleLoopDelayP99Ms = await idleLoopDelay(target); // also starts the window of the run
-  const loggedBefore = (await target.loggedRequests?.()) ?? 0;
+  const countsBefore = await target.requestCounts?.();
   const window = measureWindow(ctx, target);
   const result = await runOpenLoop(harnessCore(ctx), {
     origin: target.origin,
@@ -78,7 +92,7 @@ async function measureRate(
   return {
     loopDelayP99Ms,
     idleLoopDelayP99Ms,
-    missingFromLog: await missingFromLog(target, loggedBefore, result.fired),
+    ...(await missingFromCounts(target, countsBefore, result.fired)),
     ...result,
     rate,
     gatewayCpu: cost.gatewayCpu,
@@ -102,7 +116,7 @@ async function runRates(
       const point = await measureRate(ctx, target, rate, settings, slow);
       byTarget[target.name] = point;
       ctx.log(
-        `${slow ? 'realistic' : 'fixed rate'} ${rate}/s ${target.name}: p50 ${point.latency.p50.toFixed(3)} ms, p99 ${point.latency.p99.toFixed(3)} ms, errors ${point.errors}${point.loopDelayP99Ms === undefined ? '' : `, loop delay p99 ${point.loopDelayP99Ms.toFixed(3)} ms (idle ${point.idleLoopDelayP99Ms?.toFixed(3)})`}${point.missingFromLog === undefined ? '' : `, missing from the request log ${point.missingFromLog}`}`,
+        `${slow ? 'realistic' : 'fixed rate'} ${rate}/s ${target.name}: p50 ${point.latency.p50.toFixed(3)} ms, p99 ${point.latency.p99.toFixed(3)} ms, errors ${point.errors}${point.loopDelayP99Ms === undefined ? '' : `, loop delay p99 ${point.loopDelayP99Ms.toFixed(3)} ms (idle ${point.idleLoopDelayP99Ms?.toFixed(3)})`}${point.missingFromLog === undefined ? '' : `, counted: ${countsCell(point)}`}`,
       );
     }
     result[String(rate)] = byTarget;
@@ -123,9 +137,17 @@ function loopDelayCell(point: RatePoint): string {
   return `${point.loopDelayP99Ms.toFixed(2)} (idle ${point.idleLoopDelayP99Ms?.toFixed(2)})`;
 }
 
-function requestLogCell(point: RatePoint): string {
+/** `exact` when the request log, the metrics and the statistics each counted every request sent. */
+function countsCell(point: RatePoint): string {
   if (point.missingFromLog === undefined) return '–';
-  return point.missingFromLog === 0 ? 'exact' : `${point.missingFromLog} missing`;
+  const off = (
+    [
+      ['log', point.missingFromLog],
+      ['metrics', point.missingFromMetrics],
+      ['stats', point.missingFromStats],
+    ] as const
+  ).filter(([, n]) => n !== 0);
+  return off.length === 0 ? 'exact' : off.map(([name, n]) => `${name} ${n} missing`).join(', ');
 }
 
 export function fixedRateTable(result: FixedRateResult): string {
@@ -156,7 +178,7 @@ export function fixedRateTable(result: FixedRateResult): string {
         point.errors,
         name === 'direct' ? '–' : percent(point.gatewayCpu),
         loopDelayCell(point),
-        requestLogCell(point),
+        countsCell(point),
         point.scheduleLag.p99,
         percent(point.foreignCpu),
         percent(point.gatewayCoreSteal),
@@ -178,7 +200,7 @@ export function fixedRateTable(result: FixedRateResult): string {
       'errors',
       'gateway CPU',
       'loop delay p99 ms (idle)',
-      'request log',
+      'log, metrics, stats',
       'client lag p99 ms',
       'other load',
       'steal',

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ADMIN_KEY, benchKeys, CLIENT_KEY } from '../config/keys';
 import { switchyardConfig } from '../config/switchyard-config';
 import { freePort, spawnPinned, stopProcess } from './process';
-import { type Target, waitReady } from './target';
+import { type RequestCounts, type Target, waitReady } from './target';
 
 /** Builds dist/ once per harness run, in this checkout or in `checkout` (another one's directory). */
 export function buildSwitchyard(checkout?: string): void {
@@ -41,13 +41,30 @@ async function scrapeLoopDelayP99(origin: string): Promise<number | undefined> {
   return match ? Number(match[1]) * 1000 : undefined;
 }
 
-/** Requests in the request log's rollups (`/admin/usage` writes what is queued before it reads). */
-async function loggedRequests(origin: string): Promise<number> {
-  const res = await fetch(`${origin}/admin/usage?group_by=client`, {
-    headers: { authorization: `Bearer ${ADMIN_KEY}` },
-  });
-  const body = (await res.json()) as { data: { requests: number }[] };
-  return body.data.reduce((sum, row) => sum + row.requests, 0);
+async function adminGet(origin: string, path: string): Promise<string> {
+  const res = await fetch(`${origin}${path}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+  return res.text();
+}
+
+/**
+ * Requests counted by the request log's rollups (`/admin/usage` writes what is queued before it
+ * reads), by `switchyard_requests_total` (all series) and by the statistics' hour window.
+ */
+async function requestCounts(origin: string): Promise<RequestCounts> {
+  const [usage, metrics, stats] = await Promise.all([
+    adminGet(origin, '/admin/usage?group_by=client'),
+    adminGet(origin, '/metrics'),
+    adminGet(origin, '/admin/stats?window=hour&by=total'),
+  ]);
+  const rows = (JSON.parse(usage) as { data: { requests: number }[] }).data;
+  let counted = 0;
+  for (const match of metrics.matchAll(/^switchyard_requests_total\{[^}]*\} (\d+)$/gm))
+    counted += Number(match[1]);
+  return {
+    log: rows.reduce((sum, row) => sum + row.requests, 0),
+    metrics: counted,
+    stats: (JSON.parse(stats) as { total: { requests: number } }).total.requests,
+  };
 }
 
 /** Keys beyond this many go to a keys file instead of the YAML. */
@@ -89,7 +106,7 @@ export async function startSwitchyard(options: SwitchyardStart): Promise<Target>
     stop: () => stopProcess(child, 10_000),
     scenarios: options.scenarios,
     loopDelayP99: () => scrapeLoopDelayP99(`http://127.0.0.1:${port}`),
-    loggedRequests: () => loggedRequests(`http://127.0.0.1:${port}`),
+    requestCounts: () => requestCounts(`http://127.0.0.1:${port}`),
   };
   await waitReady(target);
   return target;

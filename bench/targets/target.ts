@@ -17,8 +17,15 @@ export interface Target {
    * undefined where the target does not export it.
    */
   loopDelayP99?(): Promise<number | undefined>;
-  /** Requests in the gateway's request log so far (Switchyard's `/admin/usage`, exact). */
-  loggedRequests?(): Promise<number>;
+  /** Requests the gateway has counted so far, in each place it counts them (Switchyard). */
+  requestCounts?(): Promise<RequestCounts>;
+}
+
+/** API requests counted by the request log's rollups, `switchyard_requests_total` and `/admin/stats`. */
+export interface RequestCounts {
+  readonly log: number;
+  readonly metrics: number;
+  readonly stats: number;
 }
 
 export function takesPart(target: Target, scenario: string): boolean {

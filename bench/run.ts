@@ -2,7 +2,8 @@
  * `npm run bench`: measures direct, Switchyard, nginx and Portkey's gateway side by side and
  * prints markdown tables (also bench/results/latest.md) plus a JSON file in bench/results/.
  * Options: --quick (short runs for development), --only=throughput,fixed-rate,realistic,streams,scale,
- * --targets=direct,switchyard,nginx,portkey,floor (and the opt-in quiet). See bench/README.md.
+ * --targets=direct,switchyard,nginx,portkey,floor (and the opt-in quiet), --baseline=DIR (another
+ * checkout, e.g. a commit before a change, run as one more target). See bench/README.md.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,7 +25,7 @@ import { startMock } from './targets/mock';
 import { ensureDebianTools, startNginx } from './targets/nginx';
 import { ensurePortkey, PORTKEY_VERSION, startPortkey } from './targets/portkey';
 import { setNiceness } from './targets/process';
-import { buildSwitchyard, startSwitchyard } from './targets/switchyard';
+import { buildSwitchyard, checkoutCommit, startSwitchyard } from './targets/switchyard';
 import type { Target } from './targets/target';
 
 const SCENARIOS = ['throughput', 'fixed-rate', 'realistic', 'streams', 'scale'] as const;
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     only: { type: 'string', default: SCENARIOS.join(',') },
     targets: { type: 'string', default: TARGETS.join(',') },
     nice: { type: 'string', default: '-20' },
+    baseline: { type: 'string', multiple: true, default: [] },
   },
 });
 const only = new Set(values.only.split(','));
@@ -63,6 +65,20 @@ async function startTargets(ctx: Omit<BenchContext, 'targets'>, openFiles: numbe
   if (wanted.has('switchyard')) {
     targets.push(
       await startSwitchyard({ core, mockUrl: ctx.mock.url, workDir: ctx.workDir, keys: KEYS, routes: 0 }),
+    );
+  }
+  for (const checkout of values.baseline) {
+    targets.push(
+      await startSwitchyard({
+        name: `switchyard @ ${checkoutCommit(checkout)}`,
+        checkout,
+        core,
+        mockUrl: ctx.mock.url,
+        workDir: ctx.workDir,
+        keys: KEYS,
+        routes: 0,
+        scenarios: ['throughput', 'fixed-rate', 'realistic'],
+      }),
     );
   }
   if (wanted.has('nginx')) {
@@ -112,6 +128,7 @@ async function main(): Promise<void> {
   ensureDebianTools({ wrk: 'wrk', ...(wanted.has('nginx') ? { nginx: 'nginx-light' } : {}) });
   if (wanted.has('portkey')) ensurePortkey();
   buildSwitchyard();
+  for (const checkout of values.baseline) buildSwitchyard(checkout);
   const workDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   const mock = await startMock({
     core: cores?.harness ?? null,

@@ -4,7 +4,11 @@ import { build } from 'esbuild';
 import { buildConsole } from './build-ui.mjs';
 
 await build({
-  entryPoints: { switchyard: 'src/cli/main.ts' },
+  // The request log's writer thread is its own entry: the gateway starts it from beside the bundle.
+  entryPoints: {
+    switchyard: 'src/cli/main.ts',
+    'request-log-thread': 'src/adapter/node/request-log-thread.ts',
+  },
   outdir: 'dist',
   bundle: true,
   platform: 'node',

@@ -1,6 +1,6 @@
 /** Generates Switchyard's YAML for a scenario: one mock upstream, N keys, M routes. */
 import { stringify } from 'yaml';
-import { CLIENT_KEY } from './keys';
+import { ADMIN_KEY, CLIENT_KEY } from './keys';
 
 /**
  * Route matching lands with issue 4. Until then routes cannot carry `match` and the first route
@@ -53,6 +53,7 @@ export function switchyardConfig(options: SwitchyardConfigOptions): string {
       log_format: 'json',
     },
     store: { path: options.storePath },
+    admin: { key: ADMIN_KEY },
     upstreams: [upstream],
   };
   if (options.routes > 0) {

@@ -23,6 +23,8 @@ export interface OpenLoopArgs {
 
 export interface OpenLoopResult {
   readonly sent: number;
+  /** Every request sent, warm-up included: what the gateway's request log must hold. */
+  readonly fired: number;
   readonly errors: number;
   /** Milliseconds. */
   readonly latency: Summary;
@@ -100,6 +102,7 @@ async function run(args: OpenLoopArgs): Promise<OpenLoopResult> {
   await pool.destroy();
   return {
     sent: measured,
+    fired: next,
     errors,
     latency: summarize(latencies.subarray(0, recorded)),
     scheduleLag: summarize(lags.subarray(0, recorded)),

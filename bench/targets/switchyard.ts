@@ -2,14 +2,19 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchKeys, CLIENT_KEY } from '../config/keys';
+import { ADMIN_KEY, benchKeys, CLIENT_KEY } from '../config/keys';
 import { switchyardConfig } from '../config/switchyard-config';
 import { freePort, spawnPinned, stopProcess } from './process';
-import { type Target, waitReady } from './target';
+import { type RequestCounts, type Target, waitReady } from './target';
 
-/** Builds dist/ once per harness run. */
-export function buildSwitchyard(): void {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+/** Builds dist/ once per harness run, in this checkout or in `checkout` (another one's directory). */
+export function buildSwitchyard(checkout?: string): void {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit', cwd: checkout });
+}
+
+/** The short commit of another checkout, for naming its target (`switchyard @ 22c89be`). */
+export function checkoutCommit(checkout: string): string {
+  return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: checkout }).toString().trim();
 }
 
 export interface SwitchyardStart {
@@ -24,6 +29,42 @@ export interface SwitchyardStart {
   readonly nodeFlags?: readonly string[];
   /** The scenarios this instance takes part in (all when absent). */
   readonly scenarios?: readonly string[];
+  /** Another checkout whose dist/ to run (its own node_modules), e.g. a commit before a change. */
+  readonly checkout?: string;
+}
+
+/** `switchyard_event_loop_delay_seconds{stat="p99"}` in ms, or undefined (older builds lack it). */
+async function scrapeLoopDelayP99(origin: string): Promise<number | undefined> {
+  const res = await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+  const text = await res.text();
+  const match = /^switchyard_event_loop_delay_seconds\{stat="p99"\} (\S+)$/m.exec(text);
+  return match ? Number(match[1]) * 1000 : undefined;
+}
+
+async function adminGet(origin: string, path: string): Promise<string> {
+  const res = await fetch(`${origin}${path}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+  return res.text();
+}
+
+/**
+ * Requests counted by the request log's rollups (`/admin/usage` writes what is queued before it
+ * reads), by `switchyard_requests_total` (all series) and by the statistics' hour window.
+ */
+async function requestCounts(origin: string): Promise<RequestCounts> {
+  const [usage, metrics, stats] = await Promise.all([
+    adminGet(origin, '/admin/usage?group_by=client'),
+    adminGet(origin, '/metrics'),
+    adminGet(origin, '/admin/stats?window=hour&by=total'),
+  ]);
+  const rows = (JSON.parse(usage) as { data: { requests: number }[] }).data;
+  let counted = 0;
+  for (const match of metrics.matchAll(/^switchyard_requests_total\{[^}]*\} (\d+)$/gm))
+    counted += Number(match[1]);
+  return {
+    log: rows.reduce((sum, row) => sum + row.requests, 0),
+    metrics: counted,
+    stats: (JSON.parse(stats) as { total: { requests: number } }).total.requests,
+  };
 }
 
 /** Keys beyond this many go to a keys file instead of the YAML. */
@@ -55,7 +96,7 @@ export async function startSwitchyard(options: SwitchyardStart): Promise<Target>
     options.core,
     process.execPath,
     [...(options.nodeFlags ?? []), 'bin/switchyard.js', '--config', configPath],
-    { stdio: ['ignore', 'ignore', 'inherit'], cwd: process.cwd() },
+    { stdio: ['ignore', 'ignore', 'inherit'], cwd: options.checkout ?? process.cwd() },
   );
   const target: Target = {
     name: options.name ?? 'switchyard',
@@ -64,6 +105,8 @@ export async function startSwitchyard(options: SwitchyardStart): Promise<Target>
     pids: () => (child.exitCode === null ? [child.pid!] : []),
     stop: () => stopProcess(child, 10_000),
     scenarios: options.scenarios,
+    loopDelayP99: () => scrapeLoopDelayP99(`http://127.0.0.1:${port}`),
+    requestCounts: () => requestCounts(`http://127.0.0.1:${port}`),
   };
   await waitReady(target);
   return target;

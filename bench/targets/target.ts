@@ -12,6 +12,20 @@ export interface Target {
   stop(): Promise<void>;
   /** The scenarios this target takes part in; all when absent. */
   readonly scenarios?: readonly string[];
+  /**
+   * The gateway's event-loop delay p99 in ms since the previous call (Switchyard's `/metrics`);
+   * undefined where the target does not export it.
+   */
+  loopDelayP99?(): Promise<number | undefined>;
+  /** Requests the gateway has counted so far, in each place it counts them (Switchyard). */
+  requestCounts?(): Promise<RequestCounts>;
+}
+
+/** API requests counted by the request log's rollups, `switchyard_requests_total` and `/admin/stats`. */
+export interface RequestCounts {
+  readonly log: number;
+  readonly metrics: number;
+  readonly stats: number;
 }
 
 export function takesPart(target: Target, scenario: string): boolean {

@@ -8,6 +8,15 @@ export interface MetricsStateView {
   /** Clients cut off or refused at the edge, by reason (src/core/edge-counters.ts). */
   edgeEvents?(): Iterable<[string, number]>;
   upstreams(): Iterable<UpstreamState>;
+  /** The event loop's delay since the previous read (the Node adapter's monitor); absent elsewhere. */
+  eventLoopDelay?(): LoopDelay;
+}
+
+/** Event-loop delay in seconds over one window (between two scrapes). */
+export interface LoopDelay {
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
 }
 
 export interface UpstreamState {
@@ -146,6 +155,21 @@ export class GatewayMetrics {
         for (const [reason, count] of state.edgeEvents?.() ?? []) this.inc({ reason }, count);
       },
     });
+    const loopDelay = state.eventLoopDelay;
+    if (loopDelay) {
+      new Gauge({
+        name: 'switchyard_event_loop_delay_seconds',
+        help: 'How late the event loop ran a timer since the previous scrape (stat: p50, p99, max); above a millisecond, something held the loop',
+        labelNames: ['stat'],
+        registers,
+        collect() {
+          const delay = loopDelay();
+          this.set({ stat: 'p50' }, delay.p50);
+          this.set({ stat: 'p99' }, delay.p99);
+          this.set({ stat: 'max' }, delay.max);
+        },
+      });
+    }
     new Gauge({
       name: 'switchyard_in_flight_requests',
       help: 'API requests being handled now',

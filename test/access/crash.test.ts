@@ -131,6 +131,9 @@ describe('the request log under kill -9', () => {
     expect(kept.size + lost.length).toBe(finishedAt.size);
     const db = new Database(dbPath, { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    // The writer thread commits rows and their rollups in one transaction: the kill never splits them.
+    const rollups = db.prepare('SELECT SUM(requests) AS n FROM usage_hourly').get() as { n: number };
+    expect(rollups.n).toBe(kept.size);
     db.close();
   });
 });

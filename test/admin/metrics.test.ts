@@ -102,6 +102,29 @@ describe('Prometheus /metrics', () => {
     expect(metrics.families.has('process_cpu_seconds_total')).toBe(true);
   });
 
+  it('reports how late the event loop ran since the previous scrape', async () => {
+    const scrape = async () => {
+      const parsed = parseMetrics((await admin(gw.url, 'GET', '/metrics')).text);
+      const stat = (name: string) =>
+        Number(parsed.sample('switchyard_event_loop_delay_seconds', { stat: name }));
+      return { p50: stat('p50'), max: stat('max') };
+    };
+    await scrape();
+    // Holds the loop (the gateway runs in this process) for 300 ms, then lets the sampling timer run.
+    const until = performance.now() + 300;
+    while (performance.now() < until) {
+      // busy: nothing else runs meanwhile
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await scrape()).max).toBeGreaterThanOrEqual(0.25);
+    // The next window no longer holds the stall, and an idle loop is late by far less than the
+    // 10 ms sampling interval (the interval itself is not a delay).
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const idle = await scrape();
+    expect(idle.max).toBeLessThan(0.25);
+    expect(idle.p50).toBeLessThan(0.005);
+  });
+
   it('has every series the Grafana dashboard queries', () => {
     const dashboard = readFileSync(new URL('../../docs/grafana-dashboard.json', import.meta.url), 'utf8');
     const used = new Set(dashboard.match(/switchyard_[a-z_]+/g));

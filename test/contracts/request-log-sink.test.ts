@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ThreadRequestLogSink } from '../../src/adapter/node/request-log-worker';
 import { ACCESS_MIGRATIONS } from '../../src/store/access-migrations';
 import { MemoryRequestLog } from '../../src/store/request-log/memory-request-log';
 import { SqliteRequestLog } from '../../src/store/request-log/sqlite-request-log';
@@ -15,6 +16,24 @@ requestLogSinkContract('SQLite', () => {
   return {
     store: new SqliteRequestLog(db),
     close: () => {
+      db.close();
+      temp.remove();
+    },
+  };
+});
+
+requestLogSinkContract('SQLite on the writer thread', () => {
+  const temp = tempDir('request-log-thread');
+  const path = join(temp.dir, 'switchyard.db');
+  const db = openSqlite(path);
+  migrate(db, ACCESS_MIGRATIONS);
+  const store = new ThreadRequestLogSink(path, new SqliteRequestLog(db), (err) => {
+    throw err;
+  });
+  return {
+    store,
+    close: async () => {
+      await store.close();
       db.close();
       temp.remove();
     },

@@ -16,6 +16,7 @@ import { SqliteRequestLog } from '../../store/request-log/sqlite-request-log';
 import { RequestLogWriter } from '../../store/request-log/writer';
 import { checkSecret, gatewaySecret } from '../../store/secret';
 import { migrate, openSqlite, type SqliteDatabase } from '../../store/sqlite';
+import { ThreadRequestLogSink } from './request-log-worker';
 
 const RETENTION_EVERY_MS = 3_600_000;
 
@@ -38,6 +39,8 @@ export class Accounting {
   readonly access: GatewayAccess;
   readonly writer: RequestLogWriter | undefined;
   readonly requestLog: SqliteRequestLog;
+  /** The writer thread (file stores); undefined with `:memory:`, whose batches are written here. */
+  readonly thread: ThreadRequestLogSink | undefined;
   private readonly retention: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   private readonly ownsDb: boolean;
@@ -66,8 +69,16 @@ export class Accounting {
     });
     this.requestLog = new SqliteRequestLog(this.db);
     const log = config.request_log;
+    if (log.enabled && config.store.path !== ':memory:') {
+      this.thread = new ThreadRequestLogSink(config.store.path, this.requestLog, (err) =>
+        logger.error(
+          { err },
+          'request log: the writer thread failed; batches are now written on the main thread',
+        ),
+      );
+    }
     if (log.enabled) {
-      this.writer = new RequestLogWriter(this.requestLog, {
+      this.writer = new RequestLogWriter(this.thread ?? this.requestLog, {
         flushIntervalMs: log.flush_interval,
         batchSize: log.batch_size,
         queueLimit: log.queue_limit,
@@ -108,17 +119,27 @@ export class Accounting {
     registerClientRoutes(gateway.admin, new ClientAdmin(this.access));
   }
 
-  /** Writes what the request log still holds and closes the database (graceful stop). */
-  close(): void {
+  /** Writes what the request log still holds, stops the writer thread, closes the database. */
+  async close(): Promise<void> {
     if (this.retention) clearInterval(this.retention);
-    void this.writer?.close();
+    await this.writer?.close();
+    await this.thread?.close();
     if (this.ownsDb) this.db.close();
   }
 
-  /** Deletes old rows a chunk at a time, one event-loop turn apart, so traffic is never held up. */
+  /**
+   * Deletes old rows: on the writer thread when there is one, else a chunk at a time, one
+   * event-loop turn apart, so traffic is never held up.
+   */
   private runRetention(): void {
     const log = this.config.request_log;
     const now = this.now();
+    if (this.thread) {
+      this.thread
+        .retain(now, log.retention_days, log.rollup_retention_days)
+        .catch((err: unknown) => this.options.logger.error({ err }, 'request log retention failed'));
+      return;
+    }
     const step = (): void => {
       if (!this.db.open) return;
       try {

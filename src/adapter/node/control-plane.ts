@@ -27,6 +27,7 @@ import type { ConfigRepository } from '../../store/types';
 import type { AdminListener } from './admin-listener';
 import { listenAdmin } from './admin-listener';
 import { FileWatcher } from './config-watch';
+import { LoopDelayMonitor } from './loop-delay';
 
 export interface ControlPlaneOptions {
   /** The configuration the caller loaded; also the base input when no `source` is given. */
@@ -65,6 +66,7 @@ export class ControlPlane {
   private target: ConfigTarget | undefined;
   stats: StatsCollector | undefined;
   metrics: GatewayMetrics | undefined;
+  private loopDelay: LoopDelayMonitor | undefined;
 
   constructor(private readonly options: ControlPlaneOptions) {
     const env = options.env ?? process.env;
@@ -95,7 +97,11 @@ export class ControlPlane {
     stats.setKnownModels(configuredModels(gateway.runtime.config));
     gateway.reloadListeners.push((runtime) => stats.setKnownModels(configuredModels(runtime.config)));
     this.stats = stats;
-    this.metrics = new GatewayMetrics(stateView(gateway, this.store));
+    this.loopDelay = new LoopDelayMonitor();
+    this.metrics = new GatewayMetrics({
+      ...stateView(gateway, this.store),
+      eventLoopDelay: this.loopDelay.read,
+    });
     gateway.requestListeners.push(this.stats.record, this.metrics.record, attemptLogger(logger));
     const metrics = this.metrics;
     this.target = {
@@ -130,6 +136,7 @@ export class ControlPlane {
 
   async close(): Promise<void> {
     this.watcher?.close();
+    this.loopDelay?.stop();
     process.off('SIGHUP', this.onSighup);
     await this.adminListener?.close();
     if (this.ownsDb) this.db.close();

@@ -100,7 +100,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const validator = new KeyValidator(registry, probes.send, clock, () => gateway.runtime, now, logger);
   registerHealthRoutes(gateway.admin, { registry, validator, runtime: () => gateway.runtime, now, redactor });
   const closeStores = async () => {
-    accounting.close();
+    await accounting.close();
     await control.close();
     if (db.open) db.close();
   };

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RequestRecord } from '../../observe/request-record';
 import { ACCESS_MIGRATIONS } from '../access-migrations';
 import { migrate, openSqlite, type SqliteDatabase } from '../sqlite';
+import type { RequestLogSink } from '../types';
 import { buildQuery, queryRequests } from './query';
 import { applyRetention } from './retention';
 import { clientUsageSince, queryUsage } from './rollups-sqlite';
@@ -104,6 +105,37 @@ describe('the request log', () => {
     expect(writer.flush()).toBe(3);
     expect(dropped).toEqual([2]);
     expect(writer.dropped).toBe(2);
+  });
+
+  it('counts records handed to a sink that has not written them yet against the queue limit', async () => {
+    let finish = (): void => {};
+    const database = new SqliteRequestLog(db);
+    // A sink whose writes complete only when the test says so, as a writer thread that is behind.
+    const slow: RequestLogSink = {
+      append: (records) =>
+        new Promise((resolve) => {
+          finish = () => resolve(database.write(records));
+        }),
+      query: (query) => database.query(query),
+    };
+    const dropped: number[] = [];
+    writer = new RequestLogWriter(slow, {
+      flushIntervalMs: 60_000,
+      batchSize: 1000,
+      queueLimit: 3,
+      onDrop: (n) => dropped.push(n),
+    });
+    for (let i = 0; i < 3; i++) writer.enqueue(record());
+    expect(writer.flush()).toBe(3);
+    for (let i = 0; i < 2; i++) writer.enqueue(record());
+    expect(writer.pending).toBe(0);
+    finish();
+    await writer.drain();
+    expect(count()).toBe(3);
+    writer.enqueue(record());
+    expect(writer.pending).toBe(1);
+    expect(writer.flush()).toBe(1);
+    expect(dropped).toEqual([2]);
   });
 
   it('writes what is left on close', () => {

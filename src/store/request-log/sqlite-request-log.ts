@@ -12,19 +12,20 @@ import { insertRequestSql } from './sql';
  * `append` returns (the Promise only reports it).
  */
 export class SqliteRequestLog implements RequestLogSink {
-  private readonly writeBatch: (records: readonly RequestRecord[]) => void;
+  /** Writes the records and their rollups in one transaction, synchronously (the writer thread). */
+  readonly write: (records: readonly RequestRecord[]) => void;
 
   constructor(private readonly db: SqliteDatabase) {
     const insert = db.prepare(insertRequestSql((column) => `@${column}`));
     const upsert = upsertRollups(db);
-    this.writeBatch = db.transaction((records: readonly RequestRecord[]) => {
+    this.write = db.transaction((records: readonly RequestRecord[]) => {
       for (const record of records) insert.run(record);
       upsert(rollUp(records));
     });
   }
 
   async append(records: readonly RequestRecord[]): Promise<void> {
-    this.writeBatch(records);
+    this.write(records);
   }
 
   async query(query: RequestQuery): Promise<RequestPage> {

@@ -6,7 +6,10 @@ export interface WriterOptions {
   readonly flushIntervalMs: number;
   /** A queue this long is written at once, without waiting for the interval. */
   readonly batchSize: number;
-  /** Records beyond this many waiting are dropped (and counted), so memory stays bounded. */
+  /**
+   * Records beyond this many waiting (queued, or handed to the sink and not yet written) are
+   * dropped (and counted), so memory stays bounded however slow the sink is.
+   */
   readonly queueLimit: number;
   readonly onError?: (err: unknown) => void;
   readonly onDrop?: (dropped: number) => void;
@@ -24,6 +27,8 @@ export class RequestLogWriter {
   private readonly timer: NodeJS.Timeout;
   private soon: NodeJS.Immediate | undefined;
   private droppedSinceReport = 0;
+  /** Records handed to the sink whose write has not settled yet. */
+  private inFlight = 0;
   /** Settles when every batch handed over so far is written (or failed). */
   private writing: Promise<unknown> = Promise.resolve();
   dropped = 0;
@@ -44,7 +49,7 @@ export class RequestLogWriter {
 
   enqueue(record: RequestRecord): void {
     if (this.closed) return;
-    if (this.queue.length >= this.options.queueLimit) {
+    if (this.queue.length + this.inFlight >= this.options.queueLimit) {
       this.dropped++;
       this.droppedSinceReport++;
       return;
@@ -66,11 +71,14 @@ export class RequestLogWriter {
     if (this.queue.length === 0) return 0;
     const records = this.queue;
     this.queue = [];
+    this.inFlight += records.length;
     const write = this.sink.append(records).then(
       () => {
+        this.inFlight -= records.length;
         this.written += records.length;
       },
       (err: unknown) => {
+        this.inFlight -= records.length;
         this.dropped += records.length;
         this.options.onError?.(err);
       },

@@ -31,8 +31,9 @@ export class RedisHealthSync implements HealthSync {
     link.subscriber.subscribe(this.channel).catch(() => {});
   }
 
+  /** Dropped while the link is down: each instance then decides from its own evidence. */
   async publish(change: HealthChange): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || !this.link.up) return;
     const envelope: Envelope = { from: this.id, change };
     await this.link.client.publish(this.channel, JSON.stringify(envelope));
   }

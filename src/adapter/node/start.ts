@@ -102,8 +102,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   });
   accounting.attach(gateway);
   gateway.admin.consoleAssets = nodeConsoleAssets;
-  shared?.attach(gateway, control.metrics?.registry);
   control.attach(gateway, transport);
+  shared?.attach(gateway, control.metrics?.registry);
   attachCache(gateway, { now, registry: control.metrics?.registry });
   const clock = options.clock ?? systemClock;
   const probes = createProbeSender();

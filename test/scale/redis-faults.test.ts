@@ -11,6 +11,7 @@ const ALICE = 'sk-sy-alice-limited-0123456789';
 const BOB = 'sk-sy-bob-quota-0123456789abc';
 const CAROL = 'sk-sy-carol-free-0123456789ab';
 const T0 = Date.UTC(2026, 5, 1, 12);
+const PASSWORD = 'redis-pass-word-7f3a91';
 
 function chat(gw: TestGateway, key: string): Promise<Response> {
   return fetch(`${gw.url}/v1/chat/completions`, {
@@ -100,12 +101,23 @@ describe('Redis faults', () => {
     expect(gateway.logs.join('\n')).toContain('shared state (state.url) reachable again');
   });
 
-  it('starts and serves with Redis unreachable from the start', async () => {
-    const url = (await closedPortUrl()).replace('http:', 'redis:');
-    const gateway = await start(url);
+  it('starts and serves with Redis unreachable from the start, and never shows its password', async () => {
+    const port = new URL(await closedPortUrl()).port;
+    const gateway = await start(`redis://gateway:${PASSWORD}@127.0.0.1:${port}/0`);
     expect(await state(gateway)).toMatchObject({ up: false, degraded: true });
     expect((await chat(gateway, CAROL)).status).toBe(200);
     expect((await chat(gateway, ALICE)).status).toBe(200);
     expect((await errorOf(await chat(gateway, BOB))).code).toBe('quota_unavailable');
+    const config = await admin<{ state: { url: string; prefix: string } }>(
+      gateway.url,
+      'GET',
+      '/admin/config',
+    );
+    expect(config.body.state.prefix).toBe('faults');
+    expect(config.body.state.url).toMatch(/^redis:\/\/gateway:.+@127\.0\.0\.1:\d+\/0$/);
+    expect(config.text).not.toContain(PASSWORD);
+    expect(gateway.logs.join('\n')).toContain('shared state (state.url) unreachable');
+    gateway.logger.warn(`connecting with ${PASSWORD} failed`);
+    expect(gateway.logs.join('\n')).not.toContain(PASSWORD);
   });
 });

@@ -3,7 +3,7 @@ import { RedisLink } from '../../src/adapter/node/redis/connection';
 import type { Driver } from './driver';
 
 /** The Redis the contract suites run against (the project's machines run one on 6379). */
-export const REDIS_URL = process.env.SWITCHYARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
 /** A prefix no other test run uses, so parallel runs never see each other's keys. */
 export function uniquePrefix(): string {

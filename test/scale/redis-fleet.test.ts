@@ -4,6 +4,7 @@ import type { ConfigInput } from '../../src/config/schema/index';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import {
   chatCompletion,
+  type MockHandler,
   type MockUpstream,
   type SeenRequest,
   sendJson,
@@ -45,10 +46,14 @@ describe('three gateways on one Redis', () => {
   let fleet: TestGateway[] = [];
   let cleanUp: () => Promise<void> = async () => {};
 
-  async function startFleet(keys: string[], extra: Partial<ConfigInput> = {}): Promise<TestGateway[]> {
+  async function startFleet(
+    keys: string[],
+    extra: Partial<ConfigInput> = {},
+    handler: MockHandler = limitedKeyUpstream,
+  ): Promise<TestGateway[]> {
     const redis = sharedRedis();
     cleanUp = redis.cleanUp;
-    mock = await startMock(limitedKeyUpstream);
+    mock = await startMock(handler);
     const config: ConfigInput = {
       upstreams: [{ name: 'mock', url: mock.url, keys }],
       state: { url: redis.url, prefix: redis.prefix },
@@ -95,6 +100,16 @@ describe('three gateways on one Redis', () => {
     for (let i = 0; i < 6; i++) expect((await chat(i % 2 ? b : c, 'none')).status).toBe(200);
     expect(mock.requests.slice(before).filter(usedLimitedKey)).toEqual([]);
   });
+
+  it('ejects an upstream on every instance once one of them ejected it', async () => {
+    const failing: MockHandler = (_req, res) => sendJson(res, 500, { error: { message: 'down' } });
+    const gateways = await startFleet([GOOD_KEY], { retry: { max_attempts: 1 } }, failing);
+    const [a, b, c] = gateways as [TestGateway, TestGateway, TestGateway];
+    for (let i = 0; i < 3; i++) expect((await chat(a, 'none')).status).toBeGreaterThanOrEqual(500);
+    expect(await upstreamUsable(a)).toBe(false);
+    await Promise.all([b, c].map((gw) => eventually(async () => !(await upstreamUsable(gw)), 100)));
+    expect(mock.requests.length).toBe(3);
+  });
 });
 
 function usedLimitedKey(req: SeenRequest): boolean {
@@ -103,7 +118,7 @@ function usedLimitedKey(req: SeenRequest): boolean {
 
 interface Health {
   state?: { up: boolean };
-  upstreams: { keys: { usable: number } }[];
+  upstreams: { usable: boolean; keys: { usable: number } }[];
 }
 
 async function health(gw: TestGateway): Promise<Health> {
@@ -116,4 +131,8 @@ async function stateUp(gw: TestGateway): Promise<boolean> {
 
 async function usableKeys(gw: TestGateway): Promise<number> {
   return (await health(gw)).upstreams[0]?.keys.usable ?? -1;
+}
+
+async function upstreamUsable(gw: TestGateway): Promise<boolean | undefined> {
+  return (await health(gw)).upstreams[0]?.usable;
 }

@@ -56,7 +56,8 @@ describe('three gateways on one Redis', () => {
     mock = await startMock(handler);
     const config: ConfigInput = {
       upstreams: [{ name: 'mock', url: mock.url, keys }],
-      state: { url: redis.url, prefix: redis.prefix },
+      // A loaded machine must not turn a slow answer into a local fallback here.
+      state: { url: redis.url, prefix: redis.prefix, timeout: '10s' },
       ...extra,
     };
     const now = () => T0;

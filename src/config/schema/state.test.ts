@@ -17,7 +17,7 @@ function problemsOf(text: string, env: Record<string, string> = {}): readonly st
 describe('the state block', () => {
   it('keeps state in the process by default, under the prefix "switchyard"', () => {
     const config = parseConfigText('upstreams: []', 'test.yaml', {});
-    expect(config.state).toEqual({ prefix: 'switchyard' });
+    expect(config.state).toEqual({ prefix: 'switchyard', timeout: 1000 });
   });
 
   it('takes redis:// and rediss:// URLs and refuses others', () => {

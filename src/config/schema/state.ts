@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { duration } from '../units';
 
 const REDIS_URL = /^rediss?:\/\//;
 
@@ -16,6 +17,8 @@ export const stateSchema = z
       .string()
       .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, ".", "_" and "-" only')
       .default('switchyard'),
+    /** How long one Redis call may take before the request falls back (fault policy). */
+    timeout: duration.default(1_000),
   })
   .strict();
 

@@ -1,7 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
 
-/** How long one command may take before it counts as a fault (the request falls back). */
-const COMMAND_TIMEOUT_MS = 1_000;
 /** Reconnection backoff: 100 ms, 200 ms, … capped at 5 s, forever. */
 export function reconnectDelay(attempt: number): number {
   return Math.min(attempt * 100, 5_000);
@@ -21,14 +19,16 @@ export class RedisLink {
   private readonly listeners = new Set<LinkListener>();
   private isUp = false;
 
+  /** `timeoutMs`: how long one command may take before it counts as a fault (the caller falls back). */
   constructor(
     url: string,
     readonly prefix: string,
+    timeoutMs = 1_000,
   ) {
     const options: RedisOptions = {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      commandTimeout: COMMAND_TIMEOUT_MS,
+      commandTimeout: timeoutMs,
       connectTimeout: 2_000,
       retryStrategy: reconnectDelay,
       lazyConnect: false,

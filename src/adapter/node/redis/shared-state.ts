@@ -43,7 +43,7 @@ export class SharedState implements FaultPolicy {
     config: StateConfig & { url: string },
     private readonly logger: Logger,
   ) {
-    this.link = new RedisLink(config.url, config.prefix);
+    this.link = new RedisLink(config.url, config.prefix, config.timeout);
     this.presence = new FleetPresence(this.link);
     this.limiter = new FallbackLimiterStore(new RedisLimiterStore(this.link), this);
     this.concurrency = new FallbackConcurrencyStore(new RedisConcurrencyStore(this.link), this);

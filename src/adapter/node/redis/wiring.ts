@@ -12,9 +12,9 @@ export interface SharedStateWiring {
 
 /** The shared state of `state.url`, or undefined: the memory stores stay as they are. */
 export function openSharedState(config: Config, logger: Logger): SharedStateWiring | undefined {
-  const { url, prefix } = config.state;
+  const { url } = config.state;
   if (!url) return undefined;
-  const state = new SharedState({ url, prefix }, logger);
+  const state = new SharedState({ ...config.state, url }, logger);
   return {
     state,
     attach(gateway, metrics) {

@@ -101,6 +101,18 @@ describe('Redis faults', () => {
     expect(gateway.logs.join('\n')).toContain('shared state (state.url) reachable again');
   });
 
+  it('without state.url keeps everything in the process: no state in /health, no state metric', async () => {
+    mock = await startMock(replyChat());
+    gw = await startTestGateway({
+      upstreams: [{ name: 'mock', url: mock.url, keys: ['sk-upstream-0001'] }],
+      admin: { key: ADMIN_KEY },
+    });
+    const health = (await (await fetch(`${gw.url}/health`)).json()) as Record<string, unknown>;
+    expect(Object.keys(health).sort()).toEqual(['ready', 'routes', 'status', 'upstreams']);
+    const metrics = await admin(gw.url, 'GET', '/metrics');
+    expect(metrics.text).not.toContain('switchyard_state_');
+  });
+
   it('starts and serves with Redis unreachable from the start, and never shows its password', async () => {
     const port = new URL(await closedPortUrl()).port;
     const gateway = await start(`redis://gateway:${PASSWORD}@127.0.0.1:${port}/0`);

@@ -1,17 +1,10 @@
 import { errorBody, GatewayError } from '../core/errors';
 import { writeJson } from '../core/reply';
 import { type ClientRequest, type ClientSink, flatten } from '../http/types';
+import type { ConsoleAsset, ConsoleAssets } from './console-asset';
 import type { AdminRouter, AdminVia } from './router';
 
-/** One built file of the web console, held in memory with its gzipped form. */
-export interface ConsoleAsset {
-  readonly body: Uint8Array;
-  readonly gzip: Uint8Array;
-  readonly contentType: string;
-}
-
-/** The built console's files by name (`index.html`, `app.js`…); the runtime adapter reads them. */
-export type ConsoleAssets = () => ReadonlyMap<string, ConsoleAsset>;
+export type { ConsoleAsset, ConsoleAssets } from './console-asset';
 
 /**
  * The console's only sources are its own files and the admin API on the same origin: no inline

@@ -5,7 +5,7 @@ import { byteLength, text } from '../http/bytes';
 import { type ClientRequest, type ClientSink, flatten } from '../http/types';
 import { exceedsDepth } from '../proxy/json-depth';
 import { AuthFailureLimiter } from './auth-failures';
-import type { ConsoleAssets } from './console-serve';
+import type { ConsoleAssets } from './console-asset';
 
 export interface AdminRequest {
   readonly method: string;

@@ -83,6 +83,11 @@ export const ERROR_TABLE = {
     type: 'invalid_request_error',
     message: 'The request cannot be forwarded as sent (unsupported header, method or target).',
   },
+  unsupported_transfer_encoding: {
+    status: 501,
+    type: 'invalid_request_error',
+    message: 'The request uses a transfer coding the gateway does not implement (only "chunked" is).',
+  },
   expectation_failed: {
     status: 417,
     type: 'invalid_request_error',

@@ -1,8 +1,17 @@
+import type { AdminRouter } from '../admin/router';
 import { GatewayError } from '../core/errors';
-import type { Gateway } from '../gateway/gateway';
 import type { Redactor } from '../observe/redact';
+import type { ConfigSnapshot } from '../routing/config-snapshot';
+import type { UpstreamStats } from '../routing/upstream-stats';
 import type { ActiveHealthChecks } from './active-checks';
 import type { KeepAlivePings } from './keepalive';
+
+/** What the monitor routes read of the gateway: its admin router, configuration and live figures. */
+export interface RoutesGateway {
+  readonly admin: AdminRouter;
+  readonly runtime: ConfigSnapshot;
+  readonly upstreamStats: UpstreamStats;
+}
 
 interface MonitorRouteDeps {
   readonly checks: ActiveHealthChecks;
@@ -15,7 +24,7 @@ interface MonitorRouteDeps {
  * upstreams ranked by live latency. Replies pass through the redactor (error texts may quote
  * upstream answers).
  */
-export function registerMonitorRoutes(gateway: Gateway, deps: MonitorRouteDeps): void {
+export function registerMonitorRoutes(gateway: RoutesGateway, deps: MonitorRouteDeps): void {
   const { admin } = gateway;
   const redacted = (value: unknown) => JSON.parse(deps.redactor.redact(JSON.stringify(value))) as unknown;
   admin.add('GET', '/admin/keepalive', () => ({ body: redacted({ upstreams: deps.keepalive.report() }) }), {
@@ -56,7 +65,7 @@ export function registerMonitorRoutes(gateway: Gateway, deps: MonitorRouteDeps):
   );
 }
 
-function routeMembers(gateway: Gateway, name: string): string[] {
+function routeMembers(gateway: RoutesGateway, name: string): string[] {
   const route = gateway.runtime.routes.find((r) => r.name === name);
   if (!route) throw new GatewayError('resource_not_found', { message: `No route named "${name}".` });
   const pools = route.split ? route.split.groups.map((group) => group.pool) : [route];

@@ -1,11 +1,19 @@
-import type { Gateway } from '../gateway/gateway';
+import type { Logger } from '../observe/logger';
 import type { Redactor } from '../observe/redact';
 import type { ConfigSnapshot } from '../routing/config-snapshot';
 import { ActiveHealthChecks } from './active-checks';
 import type { Clock } from './clock';
 import { KeepAlivePings } from './keepalive';
-import { registerMonitorRoutes } from './monitor-routes';
+import { type RoutesGateway, registerMonitorRoutes } from './monitor-routes';
 import type { ProbeSender } from './probe';
+import type { HealthTracker } from './tracker';
+
+/** What the monitors need of the gateway whose upstreams they watch (the assembly passes itself). */
+export interface MonitoredGateway extends RoutesGateway {
+  readonly health: HealthTracker;
+  readonly logger: Logger;
+  readonly reloadListeners: ((snapshot: ConfigSnapshot) => void)[];
+}
 
 export interface UpstreamMonitors {
   readonly checks: ActiveHealthChecks;
@@ -23,7 +31,7 @@ export interface MonitorOptions {
  * Starts active health checks and keep-alive pings for the gateway's upstreams, keeps them in
  * step with configuration reloads, and registers their admin endpoints.
  */
-export function startUpstreamMonitors(gateway: Gateway, options: MonitorOptions): UpstreamMonitors {
+export function startUpstreamMonitors(gateway: MonitoredGateway, options: MonitorOptions): UpstreamMonitors {
   const deps = {
     clock: options.clock,
     send: options.send,

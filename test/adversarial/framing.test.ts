@@ -67,6 +67,23 @@ describe('framing tricks', () => {
     expectGatewayError(api.body, 'bad_request');
   });
 
+  it.each([
+    ['gzip, chunked', `${POST}Transfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n${CHUNKED_BODY}`],
+    [
+      'deflate, chunked',
+      `${POST}Transfer-Encoding: deflate, chunked\r\nConnection: close\r\n\r\n${CHUNKED_BODY}`,
+    ],
+  ])(
+    'a transfer coding besides chunked (%s) gets 501, nothing forwarded (RFC 9112 §6.1)',
+    async (_name, text) => {
+      const sent = adv.upstreamRequests();
+      const answer = await adv.raw(text);
+      expect(answer.status).toBe(501);
+      expectGatewayError(answer.body, 'unsupported_transfer_encoding');
+      expect(adv.upstreamRequests()).toBe(sent);
+    },
+  );
+
   it('CONNECT gets 405 method_not_allowed in the OpenAI shape: the gateway is no forward proxy', async () => {
     const sent = adv.upstreamRequests();
     const answer = await adv.raw('CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n');

@@ -6,7 +6,7 @@ import { answerClientError } from './client-error';
 import { compressResponse } from './compression';
 import { ConnectionLimits } from './connection-limits';
 import { NodeHttpExchange } from './http-exchange';
-import { answerConnect, answerExpectation, refuseMissingHost } from './unrouted';
+import { answerConnect, answerExpectation, refuseMissingHost, refuseTransferCoding } from './unrouted';
 
 export interface ListeningServer {
   readonly server: Server;
@@ -44,7 +44,7 @@ export async function listen(gateway: Gateway, host: string, port: number): Prom
         req.socket.destroy();
         return;
       }
-      if (refuseMissingHost(req, res, gateway.edge)) return;
+      if (refuseMissingHost(req, res, gateway.edge) || refuseTransferCoding(req, res, gateway.edge)) return;
       if (gateway.runtime.config.server.compression) compressResponse(req, res);
       const exchange = new NodeHttpExchange(req, res);
       gateway.handle(exchange, exchange);

@@ -54,3 +54,30 @@ export function answerExpectation(_req: IncomingMessage, res: ServerResponse, ed
   });
   res.end(body);
 }
+
+/**
+ * Transfer codings the gateway does not implement (RFC 9112 §6): when `chunked` is not the last
+ * coding the body's length is unknown (400 `bad_request`); `gzip, chunked` and the like would
+ * reach the upstream still encoded and unlabelled (501). True when the request was answered.
+ */
+export function refuseTransferCoding(req: IncomingMessage, res: ServerResponse, edge: EdgeCounters): boolean {
+  const header = req.headers['transfer-encoding'];
+  if (header === undefined) return false;
+  const codings = header.split(',').map((coding) => coding.trim().toLowerCase());
+  if (codings.length === 1 && codings[0] === 'chunked') return false;
+  edge.count('bad_request');
+  const error =
+    codings[codings.length - 1] === 'chunked'
+      ? new GatewayError('unsupported_transfer_encoding')
+      : new GatewayError('bad_request', {
+          message: 'The request body is not framed: chunked is not its last coding.',
+        });
+  const body = errorBody(error);
+  res.writeHead(error.status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(body)),
+    connection: 'close',
+  });
+  res.end(body);
+  return true;
+}

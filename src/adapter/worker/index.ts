@@ -1,7 +1,7 @@
 import { errorBody, GatewayError } from '../../core/errors';
 import { runDue } from '../../health/due';
+import { FetchExchange } from '../fetch/exchange';
 import type { WorkerEnv } from './config';
-import { WorkerExchange } from './exchange';
 import { type InvalidConfig, isolateGateway, type WorkerGateway } from './isolate';
 
 /** The part of a Worker's ExecutionContext the gateway uses. */
@@ -27,7 +27,7 @@ export default {
     if (isAdminPath(path) && !READ_METHODS.has(request.method)) {
       return errorResponse(new GatewayError('admin_read_only'), { allow: 'GET, HEAD' });
     }
-    const exchange = new WorkerExchange(request, request.headers.get('cf-connecting-ip') ?? '');
+    const exchange = new FetchExchange(request, request.headers.get('cf-connecting-ip') ?? '');
     built.gateway.handle(exchange, exchange);
     ctx.waitUntil(exchange.finished.then(() => accounted(built)));
     return exchange.response;

@@ -83,6 +83,7 @@ async function build(text: string | undefined, env: WorkerEnv): Promise<WorkerGa
     hmacKey: secret ? await secretKey(secret) : undefined,
     warn: (message) => logger.warn(message),
   });
+  await access.ready; // the stored client tokens, read from D1 before the first request
   const registry = new HealthRegistry(logger);
   const gateway = new Gateway({
     config,
@@ -113,7 +114,6 @@ async function openD1(
 ): Promise<{ clients: D1ClientStore; log: D1RequestLog | undefined }> {
   await migrateD1(db);
   const clients = new D1ClientStore(db, (err) => logger.error({ err }, 'D1: a client change was not saved'));
-  await clients.load();
   const onError = (err: unknown) => logger.error({ err }, 'request log: a batch could not be written to D1');
   const log = requestLog.enabled ? new D1RequestLog(db, onError, requestLog.queue_limit) : undefined;
   return { clients, log };

@@ -1,26 +1,12 @@
 import type { SqliteDatabase } from '../sqlite';
 import type { Rollup, UsageGroup, UsageQuery } from './rollups';
+import { upsertRollupSql } from './sql';
 
 const HOUR = 3_600_000;
 
 /** The hourly rollups in SQLite: upserted with each request-log batch, summed for dashboards. */
-
 export function upsertRollups(db: SqliteDatabase): (rollups: readonly Rollup[]) => void {
-  const statement = db.prepare(`
-    INSERT INTO usage_hourly (hour, client, upstream, key_fp, model, requests, errors, prompt_tokens,
-      completion_tokens, cached_tokens, total_tokens, estimated_requests, cost, duration_ms)
-    VALUES (@hour, @client, @upstream, @key_fp, @model, @requests, @errors, @prompt_tokens,
-      @completion_tokens, @cached_tokens, @total_tokens, @estimated_requests, @cost, @duration_ms)
-    ON CONFLICT (hour, client, upstream, key_fp, model) DO UPDATE SET
-      requests = requests + excluded.requests,
-      errors = errors + excluded.errors,
-      prompt_tokens = prompt_tokens + excluded.prompt_tokens,
-      completion_tokens = completion_tokens + excluded.completion_tokens,
-      cached_tokens = cached_tokens + excluded.cached_tokens,
-      total_tokens = total_tokens + excluded.total_tokens,
-      estimated_requests = estimated_requests + excluded.estimated_requests,
-      cost = cost + excluded.cost,
-      duration_ms = duration_ms + excluded.duration_ms`);
+  const statement = db.prepare(upsertRollupSql((column) => `@${column}`));
   return (rollups) => {
     for (const rollup of rollups) statement.run(rollup);
   };

@@ -4,37 +4,7 @@ import type { RequestLogSink, RequestPage, RequestQuery } from '../types';
 import { queryRequests } from './query';
 import { rollUp } from './rollups';
 import { upsertRollups } from './rollups-sqlite';
-
-const COLUMNS = [
-  'ts',
-  'request_id',
-  'client',
-  'route',
-  'upstream',
-  'key_fp',
-  'method',
-  'path',
-  'model',
-  'sent_model',
-  'status',
-  'verdict',
-  'duration_ms',
-  'ttfb_ms',
-  'prompt_tokens',
-  'completion_tokens',
-  'cached_tokens',
-  'total_tokens',
-  'tokens_estimated',
-  'cost',
-  'stream',
-  'client_ip',
-  'user_agent',
-  'error',
-  'attempts',
-  'cache',
-  'saved_tokens',
-  'saved_cost',
-] as const;
+import { insertRequestSql } from './sql';
 
 /**
  * The request log in the `request_log` table: a batch is written in one transaction with the
@@ -45,9 +15,7 @@ export class SqliteRequestLog implements RequestLogSink {
   private readonly writeBatch: (records: readonly RequestRecord[]) => void;
 
   constructor(private readonly db: SqliteDatabase) {
-    const insert = db.prepare(
-      `INSERT INTO request_log (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`,
-    );
+    const insert = db.prepare(insertRequestSql((column) => `@${column}`));
     const upsert = upsertRollups(db);
     this.writeBatch = db.transaction((records: readonly RequestRecord[]) => {
       for (const record of records) insert.run(record);

@@ -1,6 +1,5 @@
 import type { ClientStore, StoredClient } from '../../../access/clients/client-store';
 import { type ClientSettings, clientSettingsSchema } from '../../../config/schema/access';
-import { equalBytes } from '../../../core/crypto';
 import type { D1Database } from './types';
 
 interface Row {
@@ -14,93 +13,64 @@ interface Row {
 
 /**
  * API-made clients in D1's `clients` table (same schema as SQLite: the token only as its keyed
- * digest). The table is read once per isolate (`load`, or the first call) and kept in memory;
- * each change is written through and resolves when D1 has it.
+ * digest, the name and the digest unique). Every call is one statement against D1, so every
+ * isolate sees the same clients; the access layer keeps its own index, rebuilt from `list`.
  */
 export class D1ClientStore implements ClientStore {
-  private clients = new Map<string, StoredClient>();
-  private loaded: Promise<void> | undefined;
-
   constructor(
     private readonly db: D1Database,
     private readonly onError: (err: unknown) => void,
   ) {}
 
-  load(): Promise<void> {
-    this.loaded ??= this.db
-      .prepare('SELECT * FROM clients ORDER BY name')
-      .all<Row>()
-      .then(({ results }) => {
-        this.clients = new Map(results.map((row) => [row.name, fromRow(row)]));
-      });
-    return this.loaded;
-  }
-
   async list(): Promise<StoredClient[]> {
-    await this.load();
-    return [...this.clients.values()];
+    const { results } = await this.db.prepare('SELECT * FROM clients ORDER BY name').all<Row>();
+    return results.map(fromRow);
   }
 
-  async insert(client: StoredClient): Promise<boolean> {
-    await this.load();
-    if (this.clients.has(client.name)) return false;
-    for (const other of this.clients.values()) if (equalBytes(other.digest, client.digest)) return false;
-    this.clients.set(client.name, client);
-    await this.write(
+  insert(client: StoredClient): Promise<boolean> {
+    return this.changed(
       `INSERT INTO clients (name, token_digest, token_masked, settings, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       client.name,
-      new Uint8Array(client.digest),
+      client.digest.slice(),
       client.maskedKey,
       JSON.stringify(client.settings),
       client.createdAt,
       client.updatedAt,
     );
-    return true;
   }
 
-  async update(name: string, settings: ClientSettings, updatedAt: number): Promise<boolean> {
-    await this.load();
-    const found = this.clients.get(name);
-    if (!found) return false;
-    this.clients.set(name, { ...found, settings, updatedAt });
-    await this.write(
+  update(name: string, settings: ClientSettings, updatedAt: number): Promise<boolean> {
+    return this.changed(
       'UPDATE clients SET settings = ?, updated_at = ? WHERE name = ?',
       JSON.stringify(settings),
       updatedAt,
       name,
     );
-    return true;
   }
 
-  async replaceKey(name: string, digest: Uint8Array, maskedKey: string, updatedAt: number): Promise<boolean> {
-    await this.load();
-    const found = this.clients.get(name);
-    if (!found) return false;
-    this.clients.set(name, { ...found, digest, maskedKey, updatedAt });
-    await this.write(
+  replaceKey(name: string, digest: Uint8Array, maskedKey: string, updatedAt: number): Promise<boolean> {
+    return this.changed(
       'UPDATE clients SET token_digest = ?, token_masked = ?, updated_at = ? WHERE name = ?',
-      new Uint8Array(digest),
+      digest.slice(),
       maskedKey,
       updatedAt,
       name,
     );
-    return true;
   }
 
-  async delete(name: string): Promise<boolean> {
-    await this.load();
-    if (!this.clients.delete(name)) return false;
-    await this.write('DELETE FROM clients WHERE name = ?', name);
-    return true;
+  delete(name: string): Promise<boolean> {
+    return this.changed('DELETE FROM clients WHERE name = ?', name);
   }
 
-  private async write(sql: string, ...values: unknown[]): Promise<void> {
+  /** Runs one write; true when it changed a row. */
+  private async changed(sql: string, ...values: unknown[]): Promise<boolean> {
     try {
-      await this.db
+      const result = await this.db
         .prepare(sql)
         .bind(...values)
         .run();
+      return (result.meta.changes ?? 0) > 0;
     } catch (err) {
       this.onError(err);
       throw err;

@@ -1,55 +1,20 @@
 import type { RequestRecord } from '../../../observe/request-record';
 import { rollUp } from '../../../store/request-log/rollups';
+import {
+  insertRequestSql,
+  REQUEST_LOG_COLUMNS,
+  ROLLUP_COLUMNS,
+  upsertRollupSql,
+} from '../../../store/request-log/sql';
 import type { D1Database, D1PreparedStatement } from './types';
-
-const COLUMNS = [
-  'ts',
-  'request_id',
-  'client',
-  'route',
-  'upstream',
-  'key_fp',
-  'method',
-  'path',
-  'model',
-  'sent_model',
-  'status',
-  'verdict',
-  'duration_ms',
-  'ttfb_ms',
-  'prompt_tokens',
-  'completion_tokens',
-  'cached_tokens',
-  'total_tokens',
-  'tokens_estimated',
-  'cost',
-  'stream',
-  'client_ip',
-  'user_agent',
-  'error',
-  'attempts',
-] as const satisfies readonly (keyof RequestRecord)[];
 
 const DAY = 86_400_000;
 /** Rows one retention pass deletes at most (a Cron Trigger every minute works through a backlog). */
 const RETENTION_CHUNK = 5000;
 
-const INSERT = `INSERT INTO request_log (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
+const INSERT = insertRequestSql(() => '?');
 
-const UPSERT_ROLLUP = `
-  INSERT INTO usage_hourly (hour, client, upstream, key_fp, model, requests, errors, prompt_tokens,
-    completion_tokens, cached_tokens, total_tokens, estimated_requests, cost, duration_ms)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (hour, client, upstream, key_fp, model) DO UPDATE SET
-    requests = requests + excluded.requests,
-    errors = errors + excluded.errors,
-    prompt_tokens = prompt_tokens + excluded.prompt_tokens,
-    completion_tokens = completion_tokens + excluded.completion_tokens,
-    cached_tokens = cached_tokens + excluded.cached_tokens,
-    total_tokens = total_tokens + excluded.total_tokens,
-    estimated_requests = estimated_requests + excluded.estimated_requests,
-    cost = cost + excluded.cost,
-    duration_ms = duration_ms + excluded.duration_ms`;
+const UPSERT_ROLLUP = upsertRollupSql(() => '?');
 
 /**
  * The request log in D1: finished requests are queued in memory and written, with their hourly
@@ -107,29 +72,10 @@ export class D1RequestLog {
     const records = this.queue;
     this.queue = [];
     const statements: D1PreparedStatement[] = records.map((record) =>
-      this.db.prepare(INSERT).bind(...COLUMNS.map((column) => record[column])),
+      this.db.prepare(INSERT).bind(...REQUEST_LOG_COLUMNS.map((column) => record[column] ?? null)),
     );
-    for (const r of rollUp(records)) {
-      statements.push(
-        this.db
-          .prepare(UPSERT_ROLLUP)
-          .bind(
-            r.hour,
-            r.client,
-            r.upstream,
-            r.key_fp,
-            r.model,
-            r.requests,
-            r.errors,
-            r.prompt_tokens,
-            r.completion_tokens,
-            r.cached_tokens,
-            r.total_tokens,
-            r.estimated_requests,
-            r.cost,
-            r.duration_ms,
-          ),
-      );
+    for (const rollup of rollUp(records)) {
+      statements.push(this.db.prepare(UPSERT_ROLLUP).bind(...ROLLUP_COLUMNS.map((column) => rollup[column])));
     }
     try {
       await this.db.batch(statements);

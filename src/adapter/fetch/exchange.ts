@@ -11,12 +11,13 @@ const NULL_BODY = new Set([101, 204, 205, 304]);
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']);
 
 /**
- * One fetch `Request` and the `Response` the gateway writes, as its own ClientRequest and
+ * One fetch `Request` and the `Response` the gateway writes (Cloudflare Workers, and the
+ * in-process entry on Node: src/adapter/fetch/serve.ts), as its own ClientRequest and
  * ClientSink (src/http/types.ts). `response` resolves at `writeHead` with a Response over a
  * TransformStream, so streams reach the client chunk by chunk; `write` reports backpressure
  * from the stream's queue and `onDrain` waits on the writer's `ready`.
  */
-export class WorkerExchange implements ClientRequest, ClientSink {
+export class FetchExchange implements ClientRequest, ClientSink {
   readonly response: Promise<Response>;
   /** Resolves when the response ended or the client went away. */
   readonly finished: Promise<void>;
@@ -71,7 +72,8 @@ export class WorkerExchange implements ClientRequest, ClientSink {
       if (!HOP_BY_HOP.has(name.toLowerCase())) out.append(name, headers[i + 1]!);
     }
     if (NULL_BODY.has(status) || this.request.method === 'HEAD') {
-      out.delete('content-length');
+      // A HEAD answer keeps the length its GET would have; 204/304 have none.
+      if (NULL_BODY.has(status)) out.delete('content-length');
       this.resolve(new Response(null, { status, headers: out }));
       return;
     }

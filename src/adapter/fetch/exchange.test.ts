@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { WorkerExchange } from './exchange';
+import { FetchExchange } from './exchange';
 
 const encoder = new TextEncoder();
 
-describe('WorkerExchange: a fetch Request and Response as the gateway sees them', () => {
+describe('FetchExchange: a fetch Request and Response as the gateway sees them', () => {
   it('exposes the request line, headers and body', async () => {
     const request = new Request('http://gw.example/v1/chat/completions?x=1', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': 'abc' },
       body: '{"model":"m"}',
     });
-    const exchange = new WorkerExchange(request, '203.0.113.9');
+    const exchange = new FetchExchange(request, '203.0.113.9');
     expect(exchange.method).toBe('POST');
     expect(exchange.target).toBe('/v1/chat/completions?x=1');
     expect(exchange.header('x-request-id')).toBe('abc');
@@ -21,13 +21,13 @@ describe('WorkerExchange: a fetch Request and Response as the gateway sees them'
   });
 
   it('refuses a body over the limit with request_too_large, and reads no body as null', async () => {
-    const big = new WorkerExchange(new Request('http://gw/', { method: 'POST', body: 'x'.repeat(100) }), '');
+    const big = new FetchExchange(new Request('http://gw/', { method: 'POST', body: 'x'.repeat(100) }), '');
     await expect(big.readBody(10)).rejects.toMatchObject({ code: 'request_too_large', status: 413 });
-    expect(await new WorkerExchange(new Request('http://gw/'), '').readBody(10)).toBeNull();
+    expect(await new FetchExchange(new Request('http://gw/'), '').readBody(10)).toBeNull();
   });
 
   it('resolves the response at writeHead and streams what is written', async () => {
-    const exchange = new WorkerExchange(new Request('http://gw/'), '');
+    const exchange = new FetchExchange(new Request('http://gw/'), '');
     exchange.writeHead(201, ['content-type', 'text/plain', 'connection', 'keep-alive', 'x-a', '1']);
     const response = await exchange.response;
     expect(response.status).toBe(201);
@@ -43,7 +43,7 @@ describe('WorkerExchange: a fetch Request and Response as the gateway sees them'
   });
 
   it('asks the writer to wait once 64 KiB are queued, and calls onDrain when the client read them', async () => {
-    const exchange = new WorkerExchange(new Request('http://gw/'), '');
+    const exchange = new FetchExchange(new Request('http://gw/'), '');
     exchange.writeHead(200, []);
     const response = await exchange.response;
     expect(exchange.write(new Uint8Array(32 * 1024))).toBe(true);
@@ -62,7 +62,7 @@ describe('WorkerExchange: a fetch Request and Response as the gateway sees them'
   });
 
   it('calls onClose when the client cancels the stream, not after a normal end', async () => {
-    const cancelled = new WorkerExchange(new Request('http://gw/'), '');
+    const cancelled = new FetchExchange(new Request('http://gw/'), '');
     let closes = 0;
     cancelled.onClose(() => closes++);
     cancelled.writeHead(200, []);
@@ -72,7 +72,7 @@ describe('WorkerExchange: a fetch Request and Response as the gateway sees them'
     expect(closes).toBe(1);
     expect(cancelled.closed).toBe(true);
 
-    const ended = new WorkerExchange(new Request('http://gw/'), '');
+    const ended = new FetchExchange(new Request('http://gw/'), '');
     ended.onClose(() => closes++);
     ended.writeHead(200, []);
     ended.end('done');
@@ -82,7 +82,7 @@ describe('WorkerExchange: a fetch Request and Response as the gateway sees them'
 
   it('calls onClose when the request is aborted', async () => {
     const controller = new AbortController();
-    const exchange = new WorkerExchange(new Request('http://gw/', { signal: controller.signal }), '');
+    const exchange = new FetchExchange(new Request('http://gw/', { signal: controller.signal }), '');
     let closed = false;
     exchange.onClose(() => {
       closed = true;
@@ -92,7 +92,7 @@ describe('WorkerExchange: a fetch Request and Response as the gateway sees them'
   });
 
   it('answers a 204 without a body', async () => {
-    const exchange = new WorkerExchange(new Request('http://gw/'), '');
+    const exchange = new FetchExchange(new Request('http://gw/'), '');
     exchange.writeHead(204, ['content-length', '0']);
     exchange.end();
     const response = await exchange.response;

@@ -30,6 +30,9 @@ const RESTART_FIELDS: readonly [string, (c: Config) => unknown][] = [
   ['admin.port', (c) => c.admin.port],
   ['admin.watch', (c) => c.admin.watch],
   ['store.path', (c) => c.store.path],
+  ['state.url', (c) => c.state.url],
+  ['state.prefix', (c) => c.state.prefix],
+  ['state.timeout', (c) => c.state.timeout],
 ];
 
 /**

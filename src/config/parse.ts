@@ -3,6 +3,7 @@ import { ConfigError, describeIssues } from './errors';
 import { type InterpolationIssue, interpolateEnv } from './interpolate';
 import { parseKeyList } from './key-list';
 import { type Config, configSchema } from './schema/index';
+import { stateSchema } from './schema/state';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -73,6 +74,7 @@ export function validateConfigInput(
   if (problems.length > 0) throw new ConfigError(source, problems);
   applyListenOverrides(config, env);
   if (env.SWITCHYARD_STORE_PATH && !setsStorePath(input)) config.store.path = env.SWITCHYARD_STORE_PATH;
+  applyStateUrl(config, input, env);
   return config;
 }
 
@@ -80,6 +82,20 @@ export function validateConfigInput(
 function setsStorePath(input: unknown): boolean {
   const store = (input as { store?: unknown } | null)?.store;
   return store !== null && typeof store === 'object' && (store as { path?: unknown }).path !== undefined;
+}
+
+/** `SWITCHYARD_STATE_URL` is `state.url` when the file does not set it (a default, like the store path). */
+function applyStateUrl(config: Config, input: unknown, env: Env): void {
+  const url = env.SWITCHYARD_STATE_URL;
+  const state = (input as { state?: { url?: unknown } } | null)?.state;
+  if (!url || (state !== null && typeof state === 'object' && state.url !== undefined)) return;
+  const parsed = stateSchema.shape.url.safeParse(url);
+  if (!parsed.success) {
+    throw new ConfigError('environment', [
+      'SWITCHYARD_STATE_URL: must be a redis:// or rediss:// URL (redis://[user:password@]host[:port][/db])',
+    ]);
+  }
+  config.state.url = url;
 }
 
 /** `PORT` and `HOST` override the file, as platforms such as Render and Fly expect. */

@@ -101,6 +101,12 @@ export const ERROR_TABLE = {
   rate_limit_exceeded: { status: 429, type: 'rate_limit_error', message: 'Rate limit exceeded.' },
   quota_exceeded: { status: 429, type: 'insufficient_quota', message: 'Quota exceeded.' },
   budget_exceeded: { status: 429, type: 'insufficient_quota', message: 'Spending budget exceeded.' },
+  quota_unavailable: {
+    status: 429,
+    type: 'insufficient_quota',
+    message:
+      'The shared state that holds quotas and budgets is unreachable, so this client (which has a quota or budget) is refused until it is back; retry after the time in Retry-After.',
+  },
   concurrency_limit_exceeded: {
     status: 429,
     type: 'rate_limit_error',

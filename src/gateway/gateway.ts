@@ -69,6 +69,8 @@ export class Gateway implements LifecycleDeps {
   readonly health: HealthTracker;
   /** Called for every finished request, after the response: usage, metrics, request log. */
   readonly requestListeners: RequestListener[] = [];
+  /** Add their fields to `GET /health` (the shared state's status). */
+  readonly healthDetails: (() => Record<string, unknown>)[] = [];
   /** Called after each configuration swap (active checks and keep-alive pings resync here). */
   readonly reloadListeners: ((runtime: ConfigSnapshot) => void)[] = [];
   /** Live latency and error figures per upstream name; survive reloads. */
@@ -154,7 +156,8 @@ export class Gateway implements LifecycleDeps {
     }
     const path = ctx.path;
     if (path === '/health' || path === '/healthz') {
-      sendJson(sink, ctx, 200, healthReport(runtime, this.health, this.now()));
+      const details = this.healthDetails.map((detail) => detail());
+      sendJson(sink, ctx, 200, Object.assign(healthReport(runtime, this.health, this.now()), ...details));
       return;
     }
     if (path.startsWith('/admin/') || path === '/admin' || path === '/metrics') {

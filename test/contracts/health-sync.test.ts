@@ -1,5 +1,7 @@
+import { RedisHealthSync } from '../../src/adapter/node/redis/health-sync';
 import { MemoryHealthBus, MemoryHealthSync } from '../../src/state/memory-health-sync';
 import { healthSyncContract } from './health-sync';
+import { redisDriver } from './redis';
 
 healthSyncContract('memory, alone (the default)', () => ({
   store: new MemoryHealthSync(),
@@ -22,3 +24,5 @@ healthSyncContract('memory, on a shared bus', () => {
     },
   };
 });
+
+healthSyncContract('Redis', () => redisDriver((link) => new RedisHealthSync(link), 3));

@@ -1,4 +1,8 @@
+import { RedisLimiterStore } from '../../src/adapter/node/redis/limiter-store';
 import { MemoryLimiterStore } from '../../src/state/memory-limiter-store';
 import { limiterStoreContract } from './limiter-store';
+import { redisDriver } from './redis';
 
 limiterStoreContract('memory', () => ({ store: new MemoryLimiterStore(), close: () => {} }));
+
+limiterStoreContract('Redis', () => redisDriver((link) => new RedisLimiterStore(link)));

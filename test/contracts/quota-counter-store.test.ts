@@ -1,9 +1,11 @@
 import { join } from 'node:path';
+import { RedisQuotaCounterStore } from '../../src/adapter/node/redis/quota-counter-store';
 import { MemoryQuotaCounterStore } from '../../src/state/memory-quota-counter-store';
 import { SqliteQuotaCounterStore } from '../../src/store/quota-counters-sqlite';
 import { openSqlite, type SqliteDatabase } from '../../src/store/sqlite';
 import { tempDir } from './driver';
 import { quotaCounterStoreContract } from './quota-counter-store';
+import { redisDriver } from './redis';
 
 quotaCounterStoreContract('memory', () => ({ store: new MemoryQuotaCounterStore(), close: () => {} }));
 
@@ -25,3 +27,5 @@ quotaCounterStoreContract('SQLite', () => {
     },
   };
 });
+
+quotaCounterStoreContract('Redis', () => redisDriver((link) => new RedisQuotaCounterStore(link), 1));

@@ -10,7 +10,9 @@ const blocks = [...readFileSync(COOKBOOK, 'utf8').matchAll(/```yaml\n([\s\S]*?)`
 /** Every variable the recipes use, so interpolation succeeds. */
 const env = new Proxy({} as Record<string, string | undefined>, {
   get: (_target, name) =>
-    name === 'PORT' || name === 'HOST' ? undefined : `sk-${String(name).toLowerCase()}-0000000000`,
+    name === 'PORT' || name === 'HOST' || name === 'SWITCHYARD_STATE_URL'
+      ? undefined
+      : `sk-${String(name).toLowerCase()}-0000000000`,
 });
 
 describe('docs/routing.md', () => {

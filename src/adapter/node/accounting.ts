@@ -1,4 +1,4 @@
-import { GatewayAccess } from '../../access/access';
+import { type AccessOptions, GatewayAccess } from '../../access/access';
 import { ClientAdmin } from '../../access/clients/client-admin';
 import { loadTokenizer } from '../../access/usage/tokenizer';
 import { registerClientRoutes, registerRequestLogRoutes } from '../../admin/access-routes';
@@ -27,6 +27,8 @@ export interface AccountingOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** A database already open at `store.path` (shared with the admin plane); closed by its owner. */
   readonly db?: SqliteDatabase;
+  /** Live state shared between instances (`state.url`); the memory stores when absent. */
+  readonly shared?: Pick<AccessOptions, 'limiter' | 'concurrency' | 'quotaCounters'>;
 }
 
 /**
@@ -66,6 +68,7 @@ export class Accounting {
       usageSource: clientUsageSince(this.db),
       hmacKey: secret,
       warn: (message) => logger.warn(message),
+      ...options.shared,
     });
     this.requestLog = new SqliteRequestLog(this.db);
     const log = config.request_log;

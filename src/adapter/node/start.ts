@@ -18,6 +18,7 @@ import { ControlPlane, type ControlPlaneOptions } from './control-plane';
 import { nodeHashing } from './hashing';
 import { createLogger } from './logger';
 import { createProbeSender } from './probe-sender';
+import { openSharedState } from './redis/wiring';
 import { type ListeningServer, listen } from './server';
 import { UndiciTransport } from './transport';
 
@@ -77,9 +78,17 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   });
   const config = control.config;
   const now = options.now ?? Date.now;
-  const accounting = await Accounting.open(config, { logger, redactor, now, env: options.env, db });
+  const shared = openSharedState(config, logger);
+  const accounting = await Accounting.open(config, {
+    logger,
+    redactor,
+    now,
+    env: options.env,
+    db,
+    shared: shared?.state,
+  });
   const transport = new UndiciTransport();
-  const registry = new HealthRegistry(logger);
+  const registry = new HealthRegistry(logger, shared?.state.healthSync);
   const gateway = new Gateway({
     config,
     logger,
@@ -94,6 +103,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   accounting.attach(gateway);
   gateway.admin.consoleAssets = nodeConsoleAssets;
   control.attach(gateway, transport);
+  shared?.attach(gateway, control.metrics?.registry);
   attachCache(gateway, { now, registry: control.metrics?.registry });
   const clock = options.clock ?? systemClock;
   const probes = createProbeSender();
@@ -103,6 +113,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     await accounting.close();
     await control.close();
     if (db.open) db.close();
+    await shared?.state.close();
   };
   const listener = await listen(gateway, config.server.host, options.port ?? config.server.port).catch(
     async (err: unknown) => {

@@ -76,6 +76,8 @@ async function build(text: string | undefined, env: WorkerEnv): Promise<WorkerGa
   const stores = db ? await openD1(db, logger, config.request_log) : undefined;
   const secret = typeof env.SWITCHYARD_SECRET === 'string' ? env.SWITCHYARD_SECRET : undefined;
   if (db && !secret) logger.warn('SWITCHYARD_SECRET is not set: client tokens stored in D1 cannot match');
+  if (config.state.url)
+    logger.warn('state.url is not used on Cloudflare Workers: live state stays in each isolate');
   const access = new GatewayAccess(config, {
     clientStore: stores?.clients,
     hmacKey: secret ? await secretKey(secret) : undefined,

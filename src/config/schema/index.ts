@@ -6,6 +6,7 @@ import { cacheSchema } from './cache';
 import { healthSchema, retrySchema } from './health';
 import { type RouteConfig, routeSchema, routeUpstreamReferences } from './route';
 import { serverSchema } from './server';
+import { stateSchema } from './state';
 import { checkUnique } from './unique';
 import { upstreamSchema } from './upstream';
 
@@ -20,6 +21,7 @@ export const configSchema = z
     server: serverSchema.default(serverSchema.parse({})),
     admin: adminSchema.default(adminSchema.parse({})),
     store: storeSchema.default(storeSchema.parse({})),
+    state: stateSchema.default(stateSchema.parse({})),
     health: healthSchema.default(healthSchema.parse({})),
     retry: retrySchema.default(retrySchema.parse({})),
     upstreams: z.array(upstreamSchema).default([]),
@@ -68,5 +70,6 @@ export type { CacheConfig, CacheScope, RouteCacheConfig } from './cache';
 export type { HealthOverride, HealthPolicy, RetryPolicy, ValidationPolicy } from './health';
 export type { HashConfig, RouteConfig, SplitConfig, SplitGroupConfig } from './route';
 export type { CorsConfig, ServerConfig } from './server';
+export type { StateConfig } from './state';
 export type { UpstreamConfig, UpstreamTimeouts } from './upstream';
 export type { HealthCheckConfig, KeepaliveConfig, ProbeRequestConfig } from './upstream-probes';

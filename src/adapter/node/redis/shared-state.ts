@@ -1,0 +1,97 @@
+import type { StateConfig } from '../../../config/schema/state';
+import type { Logger } from '../../../observe/logger';
+import type { ConcurrencyStore } from '../../../state/concurrency-store';
+import type { HealthSync } from '../../../state/health-sync';
+import type { LimiterStore } from '../../../state/limiter-store';
+import type { QuotaCounterStore } from '../../../state/quota-counter-store';
+import { RedisConcurrencyStore } from './concurrency-store';
+import { RedisLink } from './connection';
+import { FailClosedQuotaCounters } from './fail-closed-quotas';
+import { FallbackConcurrencyStore, FallbackLimiterStore, type FaultPolicy } from './fallback';
+import { RedisHealthSync } from './health-sync';
+import { RedisLimiterStore } from './limiter-store';
+import { FleetPresence } from './presence';
+import { RedisQuotaCounterStore } from './quota-counter-store';
+
+/** What `/health` and the metrics say about the shared state. */
+export interface SharedStateStatus {
+  readonly backend: 'redis';
+  readonly up: boolean;
+  /** True while limits run on local shares, quotas fail closed and health is local. */
+  readonly degraded: boolean;
+  /** Since when (ms since the epoch) the state is as it is. */
+  readonly since: number;
+  readonly instances: number;
+}
+
+/**
+ * Live state shared through Redis (`state.url`): the stores the gateway uses in place of the
+ * memory ones, each with the fault policy of docs/scale-out.md, and the link's status. Never
+ * waits for Redis: the gateway starts and serves while it is unreachable.
+ */
+export class SharedState implements FaultPolicy {
+  readonly link: RedisLink;
+  readonly limiter: LimiterStore;
+  readonly concurrency: ConcurrencyStore;
+  readonly quotaCounters: QuotaCounterStore;
+  readonly healthSync: HealthSync;
+  private readonly presence: FleetPresence;
+  private since = Date.now();
+  private warned = false;
+
+  constructor(
+    config: StateConfig & { url: string },
+    private readonly logger: Logger,
+  ) {
+    this.link = new RedisLink(config.url, config.prefix, config.timeout);
+    this.presence = new FleetPresence(this.link);
+    this.limiter = new FallbackLimiterStore(new RedisLimiterStore(this.link), this);
+    this.concurrency = new FallbackConcurrencyStore(new RedisConcurrencyStore(this.link), this);
+    this.quotaCounters = new FailClosedQuotaCounters(new RedisQuotaCounterStore(this.link), this);
+    this.healthSync = new RedisHealthSync(this.link);
+    this.link.onChange((up) => this.changed(up));
+    this.link.client.on('error', (err: Error) => this.fault(err));
+    this.presence.start();
+  }
+
+  get up(): boolean {
+    return this.link.up;
+  }
+
+  get fleetSize(): number {
+    return this.presence.size;
+  }
+
+  status(): SharedStateStatus {
+    const up = this.link.up;
+    return { backend: 'redis', up, degraded: !up, since: this.since, instances: this.presence.size };
+  }
+
+  /** Logs the first fault of an outage (a failed call or a dropped connection), once. */
+  fault(err: unknown): void {
+    if (this.warned) return;
+    this.warned = true;
+    this.logger.warn(
+      { err },
+      'shared state (state.url) unreachable: client limits fall back to this instance’s share, quotas and budgets fail closed, health is local; reconnecting',
+    );
+  }
+
+  private changed(up: boolean): void {
+    this.since = Date.now();
+    if (up) {
+      if (this.warned)
+        this.logger.info('shared state (state.url) reachable again: limits, quotas and health are shared');
+      this.warned = false;
+      void this.presence.beat();
+    } else {
+      this.fault(new Error('connection to Redis lost'));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.presence.stop();
+    await this.healthSync.close();
+    await this.link.close();
+  }
+}

@@ -1,0 +1,44 @@
+import { Gauge, type Registry } from 'prom-client';
+import type { Config } from '../../../config/schema/index';
+import type { Gateway } from '../../../gateway/gateway';
+import type { Logger } from '../../../observe/logger';
+import { SharedState } from './shared-state';
+
+export interface SharedStateWiring {
+  readonly state: SharedState;
+  /** Shows the state's status in `GET /health` and the metrics. */
+  attach(gateway: Gateway, metrics: Registry | undefined): void;
+}
+
+/** The shared state of `state.url`, or undefined: the memory stores stay as they are. */
+export function openSharedState(config: Config, logger: Logger): SharedStateWiring | undefined {
+  const { url } = config.state;
+  if (!url) return undefined;
+  const state = new SharedState({ ...config.state, url }, logger);
+  return {
+    state,
+    attach(gateway, metrics) {
+      gateway.healthDetails.push(() => ({ state: state.status() }));
+      if (metrics) registerStateMetrics(state, metrics);
+    },
+  };
+}
+
+function registerStateMetrics(state: SharedState, registry: Registry): void {
+  new Gauge({
+    name: 'switchyard_state_up',
+    help: 'Whether the shared live state (state.url) is reachable: 1 shared, 0 degraded (local limits, quotas closed)',
+    registers: [registry],
+    collect() {
+      this.set(state.up ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'switchyard_state_instances',
+    help: 'Gateway instances last seen sharing the live state (sizes the local share of a limit during an outage)',
+    registers: [registry],
+    collect() {
+      this.set(state.fleetSize);
+    },
+  });
+}

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { noHealthTracking } from '../../src/health/no-tracking';
 import { ADMIN_KEY, admin } from '../helpers/admin';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
@@ -115,8 +115,12 @@ describe('Prometheus /metrics', () => {
     while (performance.now() < until) {
       // busy: nothing else runs meanwhile
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect((await scrape()).max).toBeGreaterThanOrEqual(0.25);
+    // The sampling timer records the stall when it next runs: the first scrapes after it may
+    // come before; one of them, and only one, holds it.
+    await vi.waitFor(async () => expect((await scrape()).max).toBeGreaterThanOrEqual(0.25), {
+      timeout: 2000,
+      interval: 20,
+    });
     // The next window no longer holds the stall, and an idle loop is late by far less than the
     // 10 ms sampling interval (the interval itself is not a delay).
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -7,7 +7,7 @@ import { healthSchema, retrySchema } from './health';
 import { type RouteConfig, routeSchema, routeUpstreamReferences } from './route';
 import { serverSchema } from './server';
 import { checkUnique } from './unique';
-import { upstreamSchema } from './upstream';
+import { formatContradiction, upstreamSchema } from './upstream';
 
 const storeSchema = z
   .object({
@@ -43,6 +43,10 @@ export const configSchema = z
       );
       checkRouteReferences(config.routes, new Set(config.upstreams.map((u) => u.name)), ctx);
     }
+    config.upstreams.forEach((upstream, index) => {
+      const message = formatContradiction(upstream);
+      if (message) ctx.addIssue({ code: 'custom', path: ['upstreams', index, 'format'], message });
+    });
     checkAccessConfig(config, ctx);
   });
 

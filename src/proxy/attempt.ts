@@ -186,8 +186,7 @@ export class Attempt implements UpstreamHandler {
     if (this.committed) {
       const ending = this.prepared.translator?.fail(ERROR_TABLE.upstream_stream_interrupted.message);
       this.report.streamBroke(this, record, err, ending);
-    }
-    else this.report.failed(this, record, { kind: 'error', error: err, cutShort: this.status > 0 });
+    } else this.report.failed(this, record, { kind: 'error', error: err, cutShort: this.status > 0 });
   }
 
   private classify(body: string | undefined): Classification {

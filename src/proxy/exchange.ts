@@ -8,12 +8,12 @@ import type { AttemptRecord, HealthTracker } from '../health/tracker';
 import type { ClientSink, FlatHeaders, HeaderRecord } from '../http/types';
 import { headerValue } from '../http/types';
 import { maskHeaders, scrubHeldBody } from '../observe/scrub';
+import { UntranslatableError } from '../providers/translate/prepare';
+import type { PreparedAttempt } from '../providers/types';
 import type { UpstreamKey } from '../routing/key-pool';
 import type { Route } from '../routing/route';
 import { selectTarget, type Target } from '../routing/select';
 import type { Upstream } from '../routing/upstream';
-import type { PreparedAttempt } from '../providers/types';
-import { UntranslatableError } from '../providers/translate/prepare';
 import { Attempt, type AttemptReport, type Failure } from './attempt';
 import {
   ClientCancelledError,
@@ -210,7 +210,11 @@ export class ProxyExchange implements AttemptReport {
     const usage = attempt.prepared.translator?.usage;
     if (!usage || !this.observer?.onUsage) return;
     const prompt = usage.inputUncached + usage.cacheRead + usage.cacheWrite;
-    this.observer.onUsage({ promptTokens: prompt, completionTokens: usage.output, cachedTokens: usage.cacheRead });
+    this.observer.onUsage({
+      promptTokens: prompt,
+      completionTokens: usage.output,
+      cachedTokens: usage.cacheRead,
+    });
   }
 
   private complete(): void {

@@ -46,10 +46,18 @@ export const OPENAI_TEXT = [
 export const OPENAI_TOOLS = [
   chunk({ role: 'assistant', content: null }),
   chunk({ content: 'Checking.' }),
-  chunk({ tool_calls: [{ index: 0, id: 'call_w1', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+  chunk({
+    tool_calls: [
+      { index: 0, id: 'call_w1', type: 'function', function: { name: 'get_weather', arguments: '' } },
+    ],
+  }),
   chunk({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }),
   chunk({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }),
-  chunk({ tool_calls: [{ index: 1, id: 'call_t2', type: 'function', function: { name: 'get_time', arguments: '' } }] }),
+  chunk({
+    tool_calls: [
+      { index: 1, id: 'call_t2', type: 'function', function: { name: 'get_time', arguments: '' } },
+    ],
+  }),
   chunk({ tool_calls: [{ index: 1, function: { arguments: '{"tz":"CET"}' } }] }),
   chunk({}, 'tool_calls'),
   usageChunk(80, 31),
@@ -87,40 +95,97 @@ const messageStart = (usage: object) =>
 
 /** Anthropic: extended thinking with its signature, then text. */
 export const ANTHROPIC_THINKING = [
-  messageStart({ input_tokens: 25, cache_creation_input_tokens: 5, cache_read_input_tokens: 10, output_tokens: 1 }),
+  messageStart({
+    input_tokens: 25,
+    cache_creation_input_tokens: 5,
+    cache_read_input_tokens: 10,
+    output_tokens: 1,
+  }),
   event({ type: 'ping' }),
-  event({ type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } } as { type: string }),
-  event({ type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'Let me think' } } as { type: string }),
-  event({ type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: ' briefly.' } } as { type: string }),
-  event({ type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds' } } as { type: string }),
+  event({
+    type: 'content_block_start',
+    index: 0,
+    content_block: { type: 'thinking', thinking: '', signature: '' },
+  } as { type: string }),
+  event({
+    type: 'content_block_delta',
+    index: 0,
+    delta: { type: 'thinking_delta', thinking: 'Let me think' },
+  } as { type: string }),
+  event({
+    type: 'content_block_delta',
+    index: 0,
+    delta: { type: 'thinking_delta', thinking: ' briefly.' },
+  } as { type: string }),
+  event({
+    type: 'content_block_delta',
+    index: 0,
+    delta: { type: 'signature_delta', signature: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds' },
+  } as { type: string }),
   event({ type: 'content_block_stop', index: 0 } as { type: string }),
-  event({ type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } } as { type: string }),
-  event({ type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Paris is' } } as { type: string }),
-  event({ type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: ' sunny.' } } as { type: string }),
+  event({ type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } } as {
+    type: string;
+  }),
+  event({ type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Paris is' } } as {
+    type: string;
+  }),
+  event({ type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: ' sunny.' } } as {
+    type: string;
+  }),
   event({ type: 'content_block_stop', index: 1 } as { type: string }),
-  event({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 15 } } as { type: string }),
+  event({
+    type: 'message_delta',
+    delta: { stop_reason: 'end_turn', stop_sequence: null },
+    usage: { output_tokens: 15 },
+  } as { type: string }),
   event({ type: 'message_stop' }),
 ];
 
 /** Anthropic: text then a tool call with its input in fragments. */
 export const ANTHROPIC_TOOL = [
   messageStart({ input_tokens: 60, output_tokens: 1 }),
-  event({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } } as { type: string }),
-  event({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Looking it up.' } } as { type: string }),
+  event({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } } as {
+    type: string;
+  }),
+  event({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Looking it up.' } } as {
+    type: string;
+  }),
   event({ type: 'content_block_stop', index: 0 } as { type: string }),
-  event({ type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'toolu_01A09q90qw90lq917835lq9', name: 'get_weather', input: {} } } as { type: string }),
-  event({ type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '' } } as { type: string }),
-  event({ type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"city": "Pa' } } as { type: string }),
-  event({ type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: 'ris"}' } } as { type: string }),
+  event({
+    type: 'content_block_start',
+    index: 1,
+    content_block: { type: 'tool_use', id: 'toolu_01A09q90qw90lq917835lq9', name: 'get_weather', input: {} },
+  } as { type: string }),
+  event({ type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '' } } as {
+    type: string;
+  }),
+  event({
+    type: 'content_block_delta',
+    index: 1,
+    delta: { type: 'input_json_delta', partial_json: '{"city": "Pa' },
+  } as { type: string }),
+  event({
+    type: 'content_block_delta',
+    index: 1,
+    delta: { type: 'input_json_delta', partial_json: 'ris"}' },
+  } as { type: string }),
   event({ type: 'content_block_stop', index: 1 } as { type: string }),
-  event({ type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 40 } } as { type: string }),
+  event({
+    type: 'message_delta',
+    delta: { stop_reason: 'tool_use', stop_sequence: null },
+    usage: { output_tokens: 40 },
+  } as { type: string }),
   event({ type: 'message_stop' }),
 ];
 
 /** Anthropic: the stream starts, then the API reports an overload in-band. */
 export const ANTHROPIC_OVERLOADED = [
   messageStart({ input_tokens: 9, output_tokens: 1 }),
-  event({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } } as { type: string }),
-  event({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Partial' } } as { type: string }),
+  event({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } } as {
+    type: string;
+  }),
+  event({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Partial' } } as {
+    type: string;
+  }),
   event({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } as { type: string }),
 ];

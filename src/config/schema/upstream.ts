@@ -57,16 +57,16 @@ export function upstreamFormat(config: Pick<UpstreamConfig, 'provider' | 'format
 }
 
 /**
- * Why `provider` and `format` contradict each other, if they do: Anthropic's API speaks only its
- * own format, and an Anthropic-format upstream takes its key in `x-api-key` (`provider: anthropic`
- * or `none`).
+ * Why `provider` and `format` contradict each other, if they do. Anthropic's API speaks only
+ * its own format and Azure OpenAI only OpenAI's; other providers may front a server of another
+ * format (an Anthropic-compatible endpoint taking a Bearer key, say).
  */
 export function formatContradiction(config: Pick<UpstreamConfig, 'provider' | 'format'>): string | undefined {
   const { provider, format } = config;
   if (!format) return undefined;
   if (provider === 'anthropic' && format !== 'anthropic')
     return `format "${format}" contradicts provider "anthropic" (Anthropic's API speaks format "anthropic"); remove one of them`;
-  if (format === 'anthropic' && provider !== 'anthropic' && provider !== 'none')
-    return `format "anthropic" needs provider "anthropic" (key in x-api-key) or "none", not "${provider}"`;
+  if (provider === 'azure' && format !== 'openai' && format !== 'openai-chat')
+    return `format "${format}" does not fit provider "azure" (Azure OpenAI speaks format "openai")`;
   return undefined;
 }

@@ -33,7 +33,11 @@ export function parseMessagesRequest(body: Json): IrRequest {
   };
 }
 
-function reasoningOf(budget: number | undefined, effort: string | undefined, adaptive: boolean): IrRequest['reasoning'] {
+function reasoningOf(
+  budget: number | undefined,
+  effort: string | undefined,
+  adaptive: boolean,
+): IrRequest['reasoning'] {
   const known = effort === 'low' || effort === 'medium' || effort === 'high' ? effort : undefined;
   if (budget !== undefined) return { budget, effort: known ?? effortForBudget(budget) };
   if (known || adaptive) return { effort: known ?? 'medium' };
@@ -53,7 +57,8 @@ function parseMessage(raw: unknown): IrMessage[] {
   if (!message) return [];
   const role = message.role === 'assistant' ? 'assistant' : 'user';
   const content = message.content;
-  if (typeof content === 'string') return [{ role, parts: content === '' ? [] : [{ type: 'text', text: content }] }];
+  if (typeof content === 'string')
+    return [{ role, parts: content === '' ? [] : [{ type: 'text', text: content }] }];
   return [{ role, parts: arr(content).flatMap(parseBlock) }];
 }
 
@@ -65,15 +70,39 @@ function parseBlock(raw: unknown): IrPart[] {
     case 'image':
       return [parseImage(obj(block.source) ?? {})];
     case 'thinking':
-      return [{ type: 'thinking', text: str(block.thinking) ?? '', signature: str(block.signature), origin: 'anthropic' }];
+      return [
+        {
+          type: 'thinking',
+          text: str(block.thinking) ?? '',
+          signature: str(block.signature),
+          origin: 'anthropic',
+        },
+      ];
     case 'redacted_thinking':
       return [{ type: 'redacted_thinking', data: str(block.data) ?? '', origin: 'anthropic' }];
     case 'tool_use':
-      return [{ type: 'tool_call', id: str(block.id) ?? '', name: str(block.name) ?? '', args: JSON.stringify(block.input ?? {}) }];
+      return [
+        {
+          type: 'tool_call',
+          id: str(block.id) ?? '',
+          name: str(block.name) ?? '',
+          args: JSON.stringify(block.input ?? {}),
+        },
+      ];
     case 'tool_result': {
       const content = block.content;
-      const parts = typeof content === 'string' ? [{ type: 'text' as const, text: content }] : arr(content).flatMap(parseBlock);
-      return [{ type: 'tool_result', id: str(block.tool_use_id) ?? '', content: parts, isError: block.is_error === true }];
+      const parts =
+        typeof content === 'string'
+          ? [{ type: 'text' as const, text: content }]
+          : arr(content).flatMap(parseBlock);
+      return [
+        {
+          type: 'tool_result',
+          id: str(block.tool_use_id) ?? '',
+          content: parts,
+          isError: block.is_error === true,
+        },
+      ];
     }
     default:
       return [];
@@ -110,13 +139,18 @@ const EFFORT_BUDGET = { low: 1024, medium: 8192, high: 24576 } as const;
  * made (never one invented); thinking from another family is dropped.
  */
 export function buildMessagesRequest(ir: IrRequest): Json {
-  const budget = ir.reasoning ? (ir.reasoning.budget ?? EFFORT_BUDGET[ir.reasoning.effort ?? 'medium']) : undefined;
+  const budget = ir.reasoning
+    ? (ir.reasoning.budget ?? EFFORT_BUDGET[ir.reasoning.effort ?? 'medium'])
+    : undefined;
   let maxTokens = ir.maxTokens ?? DEFAULT_MAX_TOKENS;
   if (budget !== undefined && budget >= maxTokens) maxTokens = budget + DEFAULT_MAX_TOKENS;
   return defined({
     model: ir.model,
     system: ir.system.length > 0 ? ir.system.map((text) => ({ type: 'text', text })) : undefined,
-    messages: mergeRoles(ir.messages).map((m) => ({ role: m.role, content: m.parts.flatMap(anthropicBlock) })),
+    messages: mergeRoles(ir.messages).map((m) => ({
+      role: m.role,
+      content: m.parts.flatMap(anthropicBlock),
+    })),
     tools: ir.tools.length > 0 ? ir.tools.map(anthropicTool) : undefined,
     tool_choice: anthropicToolChoice(ir),
     max_tokens: maxTokens,
@@ -135,12 +169,16 @@ function mergeRoles(messages: readonly IrMessage[]): IrMessage[] {
   const out: IrMessage[] = [];
   for (const message of messages) {
     const last = out[out.length - 1];
-    if (last && last.role === message.role) out[out.length - 1] = { role: last.role, parts: [...last.parts, ...message.parts] };
+    if (last && last.role === message.role)
+      out[out.length - 1] = { role: last.role, parts: [...last.parts, ...message.parts] };
     else out.push(message);
   }
   return out.map((m) => ({
     role: m.role,
-    parts: [...m.parts.filter((p) => p.type === 'tool_result'), ...m.parts.filter((p) => p.type !== 'tool_result')],
+    parts: [
+      ...m.parts.filter((p) => p.type === 'tool_result'),
+      ...m.parts.filter((p) => p.type !== 'tool_result'),
+    ],
   }));
 }
 
@@ -157,7 +195,9 @@ function anthropicBlock(part: IrPart): Json[] {
     case 'redacted_thinking':
       return part.origin === 'anthropic' ? [{ type: 'redacted_thinking', data: part.data }] : [];
     case 'tool_call':
-      return [{ type: 'tool_use', id: toolId(part.id), name: part.name, input: parseObject(part.args) ?? {} }];
+      return [
+        { type: 'tool_use', id: toolId(part.id), name: part.name, input: parseObject(part.args) ?? {} },
+      ];
     case 'tool_result':
       return [
         defined({
@@ -172,7 +212,10 @@ function anthropicBlock(part: IrPart): Json[] {
 
 function imageBlock(part: Extract<IrPart, { type: 'image' }>): Json {
   if (part.data !== undefined)
-    return { type: 'image', source: { type: 'base64', media_type: part.mediaType ?? 'image/png', data: part.data } };
+    return {
+      type: 'image',
+      source: { type: 'base64', media_type: part.mediaType ?? 'image/png', data: part.data },
+    };
   return { type: 'image', source: { type: 'url', url: part.url ?? '' } };
 }
 
@@ -189,8 +232,13 @@ function anthropicTool(tool: IrTool): Json {
 function anthropicToolChoice(ir: IrRequest): Json | undefined {
   const choice = ir.toolChoice;
   const noParallel = ir.parallelToolCalls === false ? true : undefined;
-  if (!choice) return noParallel && ir.tools.length > 0 ? { type: 'auto', disable_parallel_tool_use: true } : undefined;
+  if (!choice)
+    return noParallel && ir.tools.length > 0 ? { type: 'auto', disable_parallel_tool_use: true } : undefined;
   if (choice.type === 'none') return { type: 'none' };
   const type = choice.type === 'required' ? 'any' : choice.type === 'tool' ? 'tool' : 'auto';
-  return defined({ type, name: choice.type === 'tool' ? choice.name : undefined, disable_parallel_tool_use: noParallel });
+  return defined({
+    type,
+    name: choice.type === 'tool' ? choice.name : undefined,
+    disable_parallel_tool_use: noParallel,
+  });
 }

@@ -1,5 +1,14 @@
 import type { EncodeContext, Json } from '../codec';
-import { type IrError, type IrErrorKind, type IrPart, type IrResponse, type IrStop, type IrUsage, errorKindOf, ZERO_USAGE } from '../ir';
+import {
+  errorKindOf,
+  type IrError,
+  type IrErrorKind,
+  type IrPart,
+  type IrResponse,
+  type IrStop,
+  type IrUsage,
+  ZERO_USAGE,
+} from '../ir';
 import { arr, defined, num, obj, str } from '../translate/json';
 import { toolId } from './request';
 
@@ -62,10 +71,21 @@ export function decodeMessagesResponse(body: Json): IrResponse {
     const block = obj(raw) ?? {};
     if (block.type === 'text' && str(block.text)) parts.push({ type: 'text', text: str(block.text) ?? '' });
     if (block.type === 'thinking')
-      parts.push({ type: 'thinking', text: str(block.thinking) ?? '', signature: str(block.signature), origin: 'anthropic' });
-    if (block.type === 'redacted_thinking') parts.push({ type: 'redacted_thinking', data: str(block.data) ?? '', origin: 'anthropic' });
+      parts.push({
+        type: 'thinking',
+        text: str(block.thinking) ?? '',
+        signature: str(block.signature),
+        origin: 'anthropic',
+      });
+    if (block.type === 'redacted_thinking')
+      parts.push({ type: 'redacted_thinking', data: str(block.data) ?? '', origin: 'anthropic' });
     if (block.type === 'tool_use')
-      parts.push({ type: 'tool_call', id: str(block.id) ?? '', name: str(block.name) ?? '', args: JSON.stringify(block.input ?? {}) });
+      parts.push({
+        type: 'tool_call',
+        id: str(block.id) ?? '',
+        name: str(block.name) ?? '',
+        args: JSON.stringify(block.input ?? {}),
+      });
   }
   return {
     id: str(body.id) ?? '',
@@ -104,7 +124,13 @@ function messagesBlock(part: IrPart): Json[] {
     case 'text':
       return [{ type: 'text', text: part.text }];
     case 'thinking':
-      return [{ type: 'thinking', thinking: part.text, signature: part.origin === 'anthropic' ? (part.signature ?? '') : '' }];
+      return [
+        {
+          type: 'thinking',
+          thinking: part.text,
+          signature: part.origin === 'anthropic' ? (part.signature ?? '') : '',
+        },
+      ];
     case 'redacted_thinking':
       return part.origin === 'anthropic' ? [{ type: 'redacted_thinking', data: part.data }] : [];
     case 'tool_call':

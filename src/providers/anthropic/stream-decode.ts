@@ -24,7 +24,14 @@ export class MessagesStreamDecoder implements StreamDecoder {
     switch (data.type) {
       case 'message_start': {
         const message = obj(data.message) ?? {};
-        return [{ type: 'start', id: str(message.id) ?? '', model: str(message.model) ?? '', usage: messagesUsage(message.usage) }];
+        return [
+          {
+            type: 'start',
+            id: str(message.id) ?? '',
+            model: str(message.model) ?? '',
+            usage: messagesUsage(message.usage),
+          },
+        ];
       }
       case 'content_block_start':
         return this.blockStart(data);
@@ -38,7 +45,8 @@ export class MessagesStreamDecoder implements StreamDecoder {
         const delta = obj(data.delta) ?? {};
         const out: IrEvent[] = [{ type: 'usage', usage: messagesUsage(data.usage) }];
         const reason = str(delta.stop_reason);
-        if (reason) out.push({ type: 'finish', stop: messagesStop(reason), stopSequence: str(delta.stop_sequence) });
+        if (reason)
+          out.push({ type: 'finish', stop: messagesStop(reason), stopSequence: str(delta.stop_sequence) });
         return out;
       }
       case 'error':
@@ -70,7 +78,8 @@ export class MessagesStreamDecoder implements StreamDecoder {
       },
     ];
     if (kind === 'text' && str(block.text)) out.push({ type: 'text', index, text: str(block.text) ?? '' });
-    if (kind === 'thinking' && str(block.thinking)) out.push({ type: 'thinking', index, text: str(block.thinking) ?? '' });
+    if (kind === 'thinking' && str(block.thinking))
+      out.push({ type: 'thinking', index, text: str(block.thinking) ?? '' });
     return out;
   }
 

@@ -1,5 +1,13 @@
 import type { EncodeContext, Json, StreamEncoder } from '../codec';
-import { type IrBlockKind, type IrError, type IrEvent, type IrStop, type IrUsage, mergeIrUsage, ZERO_USAGE } from '../ir';
+import {
+  type IrBlockKind,
+  type IrError,
+  type IrEvent,
+  type IrStop,
+  type IrUsage,
+  mergeIrUsage,
+  ZERO_USAGE,
+} from '../ir';
 import { sse } from '../translate/sse';
 import { toolId } from './request';
 import { encodeMessagesError, messageId, messagesStopReason, messagesUsageOut } from './response';
@@ -59,7 +67,10 @@ export class MessagesStreamEncoder implements StreamEncoder {
     out += sse(
       {
         type: 'message_delta',
-        delta: { stop_reason: messagesStopReason(this.stop ?? 'end'), stop_sequence: this.stopSequence ?? null },
+        delta: {
+          stop_reason: messagesStopReason(this.stop ?? 'end'),
+          stop_sequence: this.stopSequence ?? null,
+        },
         usage,
       },
       'message_delta',
@@ -83,12 +94,19 @@ export class MessagesStreamEncoder implements StreamEncoder {
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { ...messagesUsageOut(this.usage, this.context.estimatedInput), output_tokens: this.usage.output },
+      usage: {
+        ...messagesUsageOut(this.usage, this.context.estimatedInput),
+        output_tokens: this.usage.output,
+      },
     };
     return sse({ type: 'message_start', message }, 'message_start');
   }
 
-  private openBlock(ir: number, kind: IrBlockKind, event: { id?: string; name?: string; data?: string }): string {
+  private openBlock(
+    ir: number,
+    kind: IrBlockKind,
+    event: { id?: string; name?: string; data?: string },
+  ): string {
     let out = this.closeBlock();
     const index = this.next++;
     this.open = { ir, index, kind };
@@ -99,7 +117,12 @@ export class MessagesStreamEncoder implements StreamEncoder {
           ? { type: 'thinking', thinking: '', signature: '' }
           : kind === 'redacted_thinking'
             ? { type: 'redacted_thinking', data: event.data ?? '' }
-            : { type: 'tool_use', id: toolId(event.id ?? `toolu_${index}`), name: event.name ?? '', input: {} };
+            : {
+                type: 'tool_use',
+                id: toolId(event.id ?? `toolu_${index}`),
+                name: event.name ?? '',
+                input: {},
+              };
     out += sse({ type: 'content_block_start', index, content_block: block }, 'content_block_start');
     return out;
   }

@@ -1,6 +1,12 @@
 import type { Codec } from '../codec';
 import { buildChatRequest, parseChatRequest } from './request';
-import { chatUsage, decodeChatError, decodeChatResponse, encodeChatError, encodeChatResponse } from './response';
+import {
+  chatUsage,
+  decodeChatError,
+  decodeChatResponse,
+  encodeChatError,
+  encodeChatResponse,
+} from './response';
 import { ChatStreamDecoder } from './stream-decode';
 import { ChatStreamEncoder } from './stream-encode';
 

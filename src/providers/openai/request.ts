@@ -79,20 +79,36 @@ function assistantParts(message: Json): IrPart[] {
     const call = obj(raw);
     const fn = obj(call?.function);
     if (!call || !fn) continue;
-    parts.push({ type: 'tool_call', id: str(call.id) ?? '', name: str(fn.name) ?? '', args: str(fn.arguments) ?? '' });
+    parts.push({
+      type: 'tool_call',
+      id: str(call.id) ?? '',
+      name: str(fn.name) ?? '',
+      args: str(fn.arguments) ?? '',
+    });
   }
   return parts;
 }
 
 function toolResult(message: Json): IrPart {
-  return { type: 'tool_result', id: str(message.tool_call_id) ?? '', content: contentParts(message.content), isError: false };
+  return {
+    type: 'tool_result',
+    id: str(message.tool_call_id) ?? '',
+    content: contentParts(message.content),
+    isError: false,
+  };
 }
 
 function parseTool(raw: unknown): IrTool[] {
   const fn = obj(obj(raw)?.function);
   const name = str(fn?.name);
   if (!fn || !name) return [];
-  return [{ name, description: str(fn.description), schema: obj(fn.parameters) ?? { type: 'object', properties: {} } }];
+  return [
+    {
+      name,
+      description: str(fn.description),
+      schema: obj(fn.parameters) ?? { type: 'object', properties: {} },
+    },
+  ];
 }
 
 function parseToolChoice(value: unknown): IrToolChoice | undefined {
@@ -112,7 +128,8 @@ export function effortForBudget(budget: number): 'low' | 'medium' | 'high' {
 export function buildChatRequest(ir: IrRequest): Json {
   const messages: Json[] = ir.system.map((content) => ({ role: 'system', content }));
   for (const message of ir.messages) messages.push(...chatMessages(message));
-  const effort = ir.reasoning?.effort ?? (ir.reasoning?.budget ? effortForBudget(ir.reasoning.budget) : undefined);
+  const effort =
+    ir.reasoning?.effort ?? (ir.reasoning?.budget ? effortForBudget(ir.reasoning.budget) : undefined);
   return defined({
     model: ir.model,
     messages,
@@ -131,7 +148,10 @@ export function buildChatRequest(ir: IrRequest): Json {
 }
 
 function chatTool(tool: IrTool): Json {
-  return { type: 'function', function: defined({ name: tool.name, description: tool.description, parameters: tool.schema }) };
+  return {
+    type: 'function',
+    function: defined({ name: tool.name, description: tool.description, parameters: tool.schema }),
+  };
 }
 
 function chatToolChoice(choice: IrToolChoice | undefined): unknown {
@@ -161,14 +181,21 @@ function chatMessages(message: IrMessage): Json[] {
 
 function userPart(part: Extract<IrPart, { type: 'text' | 'image' }>): Json {
   if (part.type === 'text') return { type: 'text', text: part.text };
-  const url = part.data !== undefined ? `data:${part.mediaType ?? 'image/png'};base64,${part.data}` : (part.url ?? '');
+  const url =
+    part.data !== undefined ? `data:${part.mediaType ?? 'image/png'};base64,${part.data}` : (part.url ?? '');
   return { type: 'image_url', image_url: { url } };
 }
 
 function assistantMessage(parts: readonly IrPart[]): Json {
   const text = parts.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('');
   const calls = parts.flatMap((p) =>
-    p.type === 'tool_call' ? [{ id: p.id, type: 'function', function: { name: p.name, arguments: p.args || '{}' } }] : [],
+    p.type === 'tool_call'
+      ? [{ id: p.id, type: 'function', function: { name: p.name, arguments: p.args || '{}' } }]
+      : [],
   );
-  return defined({ role: 'assistant', content: text === '' ? null : text, tool_calls: calls.length > 0 ? calls : undefined });
+  return defined({
+    role: 'assistant',
+    content: text === '' ? null : text,
+    tool_calls: calls.length > 0 ? calls : undefined,
+  });
 }

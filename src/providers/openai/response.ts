@@ -1,5 +1,14 @@
 import type { EncodeContext, Json } from '../codec';
-import { type IrError, type IrErrorKind, type IrPart, type IrResponse, type IrStop, type IrUsage, errorKindOf, ZERO_USAGE } from '../ir';
+import {
+  errorKindOf,
+  type IrError,
+  type IrErrorKind,
+  type IrPart,
+  type IrResponse,
+  type IrStop,
+  type IrUsage,
+  ZERO_USAGE,
+} from '../ir';
 import { arr, defined, num, obj, str } from '../translate/json';
 
 const STOP_IN: Record<string, IrStop> = {
@@ -64,7 +73,13 @@ export function decodeChatResponse(body: Json): IrResponse {
   for (const raw of arr(message.tool_calls)) {
     const call = obj(raw);
     const fn = obj(call?.function);
-    if (call && fn) parts.push({ type: 'tool_call', id: str(call.id) ?? '', name: str(fn.name) ?? '', args: str(fn.arguments) ?? '' });
+    if (call && fn)
+      parts.push({
+        type: 'tool_call',
+        id: str(call.id) ?? '',
+        name: str(fn.name) ?? '',
+        args: str(fn.arguments) ?? '',
+      });
   }
   const hasCalls = parts.some((p) => p.type === 'tool_call');
   const stop = chatStop(str(choice?.finish_reason));
@@ -81,7 +96,9 @@ export function encodeChatResponse(response: IrResponse, _context: EncodeContext
   const text = response.parts.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('');
   const reasoning = response.parts.flatMap((p) => (p.type === 'thinking' ? [p.text] : [])).join('');
   const calls = response.parts.flatMap((p) =>
-    p.type === 'tool_call' ? [{ id: p.id, type: 'function', function: { name: p.name, arguments: p.args } }] : [],
+    p.type === 'tool_call'
+      ? [{ id: p.id, type: 'function', function: { name: p.name, arguments: p.args } }]
+      : [],
   );
   const message = defined({
     role: 'assistant',

@@ -31,7 +31,12 @@ export class ChatStreamEncoder implements StreamEncoder {
         this.toolIndex.set(event.index, this.toolIndex.size);
         return this.chunk({
           tool_calls: [
-            { index: this.toolIndex.size - 1, id: event.id, type: 'function', function: { name: event.name, arguments: '' } },
+            {
+              index: this.toolIndex.size - 1,
+              id: event.id,
+              type: 'function',
+              function: { name: event.name, arguments: '' },
+            },
           ],
         });
       case 'text':
@@ -40,7 +45,9 @@ export class ChatStreamEncoder implements StreamEncoder {
         return this.chunk({ reasoning_content: event.text });
       case 'args': {
         const index = this.toolIndex.get(event.index);
-        return index === undefined ? '' : this.chunk({ tool_calls: [{ index, function: { arguments: event.json } }] });
+        return index === undefined
+          ? ''
+          : this.chunk({ tool_calls: [{ index, function: { arguments: event.json } }] });
       }
       case 'usage':
         this.usage = mergeIrUsage(this.usage, event.usage);
@@ -58,7 +65,8 @@ export class ChatStreamEncoder implements StreamEncoder {
   end(): string {
     let out = this.begin();
     out += this.chunk({}, chatFinishReason(this.stop ?? 'end'));
-    if (this.context.request.streamUsage) out += sse({ ...this.frame(), choices: [], usage: chatUsageOut(this.usage) });
+    if (this.context.request.streamUsage)
+      out += sse({ ...this.frame(), choices: [], usage: chatUsageOut(this.usage) });
     return `${out}data: [DONE]\n\n`;
   }
 

@@ -33,7 +33,9 @@ function irOf(ctx: RequestContext, codec: Codec): { request: IrRequest; estimate
 /** Headers of one API family that mean nothing (or something wrong) to another. */
 function foreignHeader(lower: string, target: Codec, client: Codec): boolean {
   if (target === client) return false;
-  return lower.startsWith('anthropic-') || lower.startsWith('openai-') || lower === 'x-stainless-helper-method';
+  return (
+    lower.startsWith('anthropic-') || lower.startsWith('openai-') || lower === 'x-stainless-helper-method'
+  );
 }
 
 function translatedHeaders(headers: FlatHeaders, target: Codec, client: Codec): string[] {
@@ -50,11 +52,17 @@ function translatedHeaders(headers: FlatHeaders, target: Codec, client: Codec): 
  * from the client's format and encoded in the upstream's, sent to the upstream's own endpoint,
  * with a translator for the answer. Per attempt, so a failover may cross formats.
  */
-export function prepareTranslated(input: AttemptInput, api: Exclude<ClientApi, 'anthropic-count'>): PreparedAttempt {
+export function prepareTranslated(
+  input: AttemptInput,
+  api: Exclude<ClientApi, 'anthropic-count'>,
+): PreparedAttempt {
   const { ctx, upstream, key } = input;
   const { provider, timeouts } = upstream;
   const target = upstreamCodec(upstream.format);
-  if (!target) throw new UntranslatableError(`upstream "${upstream.name}" speaks format "${upstream.format}", which this gateway cannot translate to yet`);
+  if (!target)
+    throw new UntranslatableError(
+      `upstream "${upstream.name}" speaks format "${upstream.format}", which this gateway cannot translate to yet`,
+    );
   const client = clientCodec(api);
   const { request, estimatedInput } = irOf(ctx, client);
   const body = utf8(JSON.stringify(target.buildRequest(request)));

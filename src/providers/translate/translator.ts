@@ -29,7 +29,8 @@ export class ResponseTranslator {
   /** The head of a successful stream or answer, as the client's format has it. */
   head(headers: HeaderRecord, stream: boolean): HeaderRecord {
     const out: Record<string, string | string[] | undefined> = {};
-    for (const name in headers) if (name !== 'content-length' && name !== 'content-type') out[name] = headers[name];
+    for (const name in headers)
+      if (name !== 'content-length' && name !== 'content-type') out[name] = headers[name];
     out['content-type'] = stream ? 'text/event-stream; charset=utf-8' : 'application/json';
     if (stream) {
       this.parser = new SseParser();
@@ -67,7 +68,12 @@ export class ResponseTranslator {
   /** A held successful JSON answer. */
   body(bytes: Uint8Array): Uint8Array {
     const parsed = parseObject(text(bytes));
-    if (!parsed) return utf8(JSON.stringify(this.client.encodeError({ kind: 'server', message: 'the upstream answer was not JSON' })));
+    if (!parsed)
+      return utf8(
+        JSON.stringify(
+          this.client.encodeError({ kind: 'server', message: 'the upstream answer was not JSON' }),
+        ),
+      );
     const response = this.upstream.decodeResponse(parsed);
     this.usage = response.usage;
     return utf8(JSON.stringify(this.client.encodeResponse(response, this.context)));
@@ -90,7 +96,8 @@ export class ResponseTranslator {
     for (const event of events) {
       if (this.ended) break;
       if (event.type === 'usage') this.usage = mergeIrUsage(this.usage ?? ZERO_USAGE, event.usage);
-      if (event.type === 'start' && event.usage) this.usage = mergeIrUsage(this.usage ?? ZERO_USAGE, event.usage);
+      if (event.type === 'start' && event.usage)
+        this.usage = mergeIrUsage(this.usage ?? ZERO_USAGE, event.usage);
       out += this.encoder?.encode(event) ?? '';
       if (event.type === 'error') this.ended = true;
     }

@@ -8,6 +8,7 @@ import type { AttemptRecord, HealthTracker } from '../health/tracker';
 import type { ClientSink, FlatHeaders, HeaderRecord } from '../http/types';
 import { headerValue } from '../http/types';
 import { maskHeaders, scrubHeldBody } from '../observe/scrub';
+import { clientApiOf } from '../providers/translate/formats';
 import { UntranslatableError } from '../providers/translate/prepare';
 import type { PreparedAttempt } from '../providers/types';
 import type { UpstreamKey } from '../routing/key-pool';
@@ -24,7 +25,7 @@ import {
 } from './failures';
 import { asNotSent, gatewayAnswerFor } from './gateway-answer';
 import { clientResponseHeaders } from './headers';
-import { sseErrorEvent } from './respond';
+import { anthropicErrorEvent, sseErrorEvent } from './respond';
 import { RetryBudget } from './retry-budget';
 import { retryScope } from './retry-policy';
 import type { Transport } from './transport';
@@ -137,7 +138,9 @@ export class ProxyExchange implements AttemptReport {
       if (ending && ending.length > 0) this.sink.end(ending);
       else if (this.sse) {
         const message = ERROR_TABLE.upstream_stream_interrupted.message;
-        this.sink.end(sseErrorEvent(message, !this.endsOnEventBoundary));
+        const anthropic = clientApiOf(this.ctx.path) === 'anthropic';
+        const end = anthropic ? anthropicErrorEvent : sseErrorEvent;
+        this.sink.end(end(message, !this.endsOnEventBoundary));
       } else this.sink.abort(err);
     }
     this.complete();

@@ -18,6 +18,11 @@ describe('same format passes through; failover crosses formats', () => {
         return;
       }
       startSse(res);
+      if (req.body.includes('CUT')) {
+        for (const part of ANTHROPIC_THINKING.slice(0, 4)) res.write(part);
+        setTimeout(() => res.destroy(), 20);
+        return;
+      }
       for (const part of ANTHROPIC_THINKING) res.write(part);
       res.end();
     });
@@ -73,6 +78,22 @@ describe('same format passes through; failover crosses formats', () => {
     expect(seen.body.toString('utf8')).toBe(body);
     expect(seen.headers['anthropic-beta']).toBe('interleaved-thinking-2025-05-14');
     expect(seen.headers['x-api-key']).toBe('sk-ant-0001');
+  });
+
+  it('ends a cut pass-through stream with an Anthropic error event', async () => {
+    const body = JSON.stringify({
+      model: 'claude-native',
+      max_tokens: 9,
+      stream: true,
+      messages: [{ role: 'user', content: 'CUT' }],
+    });
+    const text = await (await post('/v1/messages', body)).text();
+    expect(text.startsWith(ANTHROPIC_THINKING.slice(0, 4).join(''))).toBe(true);
+    const events = validateAnthropicStream(text, { endsWithError: true });
+    expect(events.at(-1)).toEqual({
+      type: 'error',
+      error: { type: 'api_error', message: expect.stringContaining('interrupted') },
+    });
   });
 
   it('asks an Anthropic upstream to count tokens', async () => {

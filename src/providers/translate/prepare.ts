@@ -10,11 +10,12 @@ import { estimateInputTokens } from './estimate';
 import { type ClientApi, clientCodec, upstreamCodec } from './formats';
 import { ResponseTranslator } from './translator';
 
-/** A request the upstream's format cannot carry (no codec yet): nothing is sent, another upstream may be. */
+/**
+ * A request the upstream's format cannot carry (no codec yet): nothing is sent to it, and the
+ * exchange tries another upstream of the route.
+ */
 export class UntranslatableError extends Error {
   override name = 'UntranslatableError';
-  /** Classified like a request refused before sending (`not_sent`): retried elsewhere. */
-  readonly code = 'UND_ERR_NOT_SENT';
 }
 
 /** The client request in IR, parsed once per request (every attempt reuses it). */

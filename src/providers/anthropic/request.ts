@@ -139,9 +139,10 @@ const EFFORT_BUDGET = { low: 1024, medium: 8192, high: 24576 } as const;
  * made (never one invented); thinking from another family is dropped.
  */
 export function buildMessagesRequest(ir: IrRequest): Json {
-  const budget = ir.reasoning
+  const asked = ir.reasoning
     ? (ir.reasoning.budget ?? EFFORT_BUDGET[ir.reasoning.effort ?? 'medium'])
     : undefined;
+  const budget = asked !== undefined && thinkingFits(ir.messages) ? asked : undefined;
   let maxTokens = ir.maxTokens ?? DEFAULT_MAX_TOKENS;
   if (budget !== undefined && budget >= maxTokens) maxTokens = budget + DEFAULT_MAX_TOKENS;
   return defined({
@@ -162,6 +163,19 @@ export function buildMessagesRequest(ir: IrRequest): Json {
     metadata: ir.user ? { user_id: ir.user } : undefined,
     stream: ir.stream ? true : undefined,
   });
+}
+
+/**
+ * With thinking on, Anthropic requires the last assistant turn that called tools to start with
+ * its signed thinking block. History from a client that cannot carry signatures (OpenAI Chat)
+ * has none, and one is never invented: such a request is sent without thinking.
+ */
+function thinkingFits(messages: readonly IrMessage[]): boolean {
+  const last = [...messages].reverse().find((m) => m.role === 'assistant');
+  if (!last || !last.parts.some((p) => p.type === 'tool_call')) return true;
+  const first = last.parts[0];
+  if (first?.type === 'redacted_thinking') return first.origin === 'anthropic';
+  return first?.type === 'thinking' && first.origin === 'anthropic' && Boolean(first.signature);
 }
 
 /** Consecutive messages of one role as one; a user turn's tool results first. */

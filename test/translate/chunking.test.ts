@@ -73,3 +73,42 @@ describe('translated streams do not depend on how the upstream chunks its bytes'
     });
   });
 });
+
+describe('OpenAI tool-call streams as servers really send them', () => {
+  const frame = (calls: object[], finish: string | null = null) =>
+    `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { tool_calls: calls }, finish_reason: finish }] })}\n\n`;
+
+  function toolUses(parts: string[]): { id: string; name: string; input: string }[] {
+    const events = validateAnthropicStream(translate(OPENAI_CHAT_CODEC, ANTHROPIC_CODEC, parts, 1 << 20));
+    const out: { id: string; name: string; input: string }[] = [];
+    for (const event of events) {
+      const block = event.content_block;
+      if (event.type === 'content_block_start' && block?.type === 'tool_use')
+        out.push({ id: String(block.id), name: String(block.name), input: '' });
+      if (event.delta?.type === 'input_json_delta') out[out.length - 1]!.input += event.delta.partial_json;
+    }
+    return out;
+  }
+
+  it('tells parallel calls apart by id when every call comes at index 0', () => {
+    const parts = [
+      frame([{ index: 0, id: 'call_a', type: 'function', function: { name: 'f', arguments: '{"x":1}' } }]),
+      frame([{ index: 0, id: 'call_b', type: 'function', function: { name: 'g', arguments: '{"y":' } }]),
+      frame([{ index: 0, function: { arguments: '2}' } }], 'tool_calls'),
+      'data: [DONE]\n\n',
+    ];
+    expect(toolUses(parts)).toEqual([
+      { id: 'call_a', name: 'f', input: '{"x":1}' },
+      { id: 'call_b', name: 'g', input: '{"y":2}' },
+    ]);
+  });
+
+  it('keeps a call that comes without an id, and one that repeats its name on every fragment', () => {
+    const parts = [
+      frame([{ index: 0, function: { name: 'f', arguments: '{"x"' } }]),
+      frame([{ index: 0, function: { name: 'f', arguments: ':1}' } }], 'tool_calls'),
+      'data: [DONE]\n\n',
+    ];
+    expect(toolUses(parts)).toEqual([{ id: 'call_0', name: 'f', input: '{"x":1}' }]);
+  });
+});

@@ -15,6 +15,9 @@ export class ChatStreamDecoder implements StreamDecoder {
   private started = false;
   private stop: IrStop | undefined;
   private sawCalls = false;
+  /** The id of the call last seen at each tool-call index, and how many calls were opened. */
+  private readonly callIds = new Map<number, string>();
+  private calls = 0;
 
   decode(event: SseEvent): IrEvent[] {
     if (event.data === '[DONE]') return [];
@@ -62,13 +65,24 @@ export class ChatStreamDecoder implements StreamDecoder {
   }
 
   private toolCall(call: Record<string, unknown>, out: IrEvent[]): void {
-    const key = `tool:${typeof call.index === 'number' ? call.index : 0}`;
+    const position = typeof call.index === 'number' ? call.index : 0;
     const fn = obj(call.function) ?? {};
     const id = str(call.id);
-    let index = this.blocks.indexOf(key);
-    if (index === undefined && id !== undefined) {
+    const name = str(fn.name);
+    // A new id at a known index is a new call (servers that send every call at index 0); a call
+    // without any id is one per index.
+    const known = this.callIds.get(position);
+    const fresh = id !== undefined ? id !== known : known === undefined;
+    let index = this.blocks.indexOf(`tool:${position}:${known}`);
+    if (fresh) {
+      const callId = id ?? `call_${this.calls}`;
+      this.calls++;
       this.sawCalls = true;
-      index = this.blocks.ensure(out, key, 'tool_call', { id, name: str(fn.name) ?? '' });
+      this.callIds.set(position, callId);
+      index = this.blocks.ensure(out, `tool:${position}:${callId}`, 'tool_call', {
+        id: callId,
+        name: name ?? '',
+      });
     }
     const args = str(fn.arguments);
     // Fragments of a call whose block is no longer open cannot be placed: they are dropped.

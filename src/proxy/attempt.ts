@@ -207,6 +207,7 @@ export class Attempt implements UpstreamHandler {
       ttfbMs: this.headersAt > 0 ? this.headersAt - this.startedAt : undefined,
       retryAfterMs: limited ? retryAfterMs(this.headers, this.report.now()) : undefined,
       error: verdict === 'success' ? undefined : error,
+      format: this.prepared.translator ? this.upstream.format : undefined,
     };
   }
 

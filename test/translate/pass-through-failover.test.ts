@@ -5,6 +5,14 @@ import { type MockUpstream, sendJson, startMock, startSse } from '../helpers/moc
 import { ANTHROPIC_THINKING, OPENAI_TEXT } from '../helpers/provider-streams';
 import { validateAnthropicStream } from '../helpers/stream-validators';
 
+const ADMIN = 'sk-admin-key-for-translate-02';
+
+interface Attempt {
+  readonly upstream: string;
+  readonly status: number;
+  readonly format: string | null;
+}
+
 describe('same format passes through; failover crosses formats', () => {
   let anthropic: MockUpstream;
   let failing: MockUpstream;
@@ -35,6 +43,7 @@ describe('same format passes through; failover crosses formats', () => {
       res.end();
     });
     gw = await startTestGateway({
+      admin: { key: ADMIN },
       upstreams: [
         { name: 'ant', url: anthropic.url, provider: 'anthropic', keys: ['sk-ant-0001'] },
         { name: 'ant-down', url: failing.url, provider: 'anthropic', keys: ['sk-ant-0002'] },
@@ -134,6 +143,15 @@ describe('same format passes through; failover crosses formats', () => {
     expect(failing.requests.at(-1)!.url).toBe('/v1/messages');
     expect(openai.requests.at(-1)!.url).toBe('/v1/chat/completions');
     expect(openai.requests.at(-1)!.headers['anthropic-beta']).toBeUndefined();
+    const row = await fetch(`${gw.url}/admin/requests/${response.headers.get('x-request-id')}`, {
+      headers: { authorization: `Bearer ${ADMIN}` },
+    }).then((r) => r.json() as Promise<{ path: string; attempts: Attempt[] }>);
+    expect(row.path).toBe('/v1/messages');
+    const attempts = row.attempts;
+    expect(attempts.map(({ upstream, status, format }) => ({ upstream, status, format }))).toEqual([
+      { upstream: 'ant-down', status: 529, format: null },
+      { upstream: 'oai', status: 200, format: 'openai' },
+    ]);
   });
 
   it('skips an upstream whose format cannot carry the request, without sending to it', async () => {

@@ -49,7 +49,8 @@ export async function handleApiRequest(
     deps.access.identify(ctx, req);
     if (ctx.method === 'GET' && ctx.path.startsWith('/v1/models')) {
       const allow = (model: string) => deps.access.allowsModel(ctx, model);
-      if (serveModelList(ctx, sink, runtime.router.models, allow)) return deps.account(ctx);
+      const anthropic = req.header('anthropic-version') !== undefined;
+      if (serveModelList(ctx, sink, runtime.router.models, allow, anthropic)) return deps.account(ctx);
     }
     const { max_body_size: maxBody, timeouts } = runtime.config.server;
     ctx.body = await req.readBody(maxBody, {

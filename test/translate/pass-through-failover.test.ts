@@ -169,3 +169,23 @@ describe('same format passes through; failover crosses formats', () => {
     expect(failing.requests.length).toBe(before);
   });
 });
+
+describe('the model list for Anthropic clients', () => {
+  it('takes Anthropic’s shape when the request has an anthropic-version header', async () => {
+    const gw = await startTestGateway({
+      upstreams: [{ name: 'u', url: 'http://127.0.0.1:9', models: ['claude-sonnet-4-5', 'gpt-4o'] }],
+    });
+    try {
+      const client = new Anthropic({ apiKey: 'sk-client-unused', baseURL: gw.url, maxRetries: 0 });
+      const ids: string[] = [];
+      for await (const model of client.models.list()) ids.push(model.id);
+      expect(ids).toEqual(['claude-sonnet-4-5', 'gpt-4o']);
+      const one = await client.models.retrieve('gpt-4o');
+      expect(one).toMatchObject({ type: 'model', id: 'gpt-4o', display_name: 'gpt-4o' });
+      const openai = (await gw.client().models.list()).data.map((m) => m.object);
+      expect(openai).toEqual(['model', 'model']);
+    } finally {
+      await gw.stop(100);
+    }
+  });
+});

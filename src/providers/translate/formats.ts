@@ -6,11 +6,14 @@ import { OPENAI_CHAT_CODEC } from '../openai/codec';
 /** The API families a client request can be translated from, by path. */
 export type ClientApi = 'openai-chat' | 'anthropic' | 'anthropic-count';
 
-/** The family of a client request's path (after any prefix), or undefined (never translated). */
+/**
+ * The family of a client request's path (after any prefix), or undefined (never translated).
+ * Anthropic's paths must end in `/v1/messages…`: OpenAI's Assistants API has `/threads/{id}/messages`.
+ */
 export function clientApiOf(path: string): ClientApi | undefined {
   if (path.endsWith('/chat/completions')) return 'openai-chat';
-  if (path.endsWith('/messages/count_tokens')) return 'anthropic-count';
-  if (path.endsWith('/messages')) return 'anthropic';
+  if (path.endsWith('/v1/messages/count_tokens')) return 'anthropic-count';
+  if (path.endsWith('/v1/messages')) return 'anthropic';
   return undefined;
 }
 

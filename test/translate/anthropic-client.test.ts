@@ -24,6 +24,30 @@ function openAiUpstream(req: SeenRequest, res: ServerResponse): void {
     });
     return;
   }
+  if (!body.stream && said.includes('HELDTOOL')) {
+    sendJson(res, 200, {
+      id: 'chatcmpl-tool',
+      object: 'chat.completion',
+      created: 1_700_000_000,
+      model: 'gpt-4o-2024-08-06',
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: null,
+            tool_calls: [
+              { id: 'call_9', type: 'function', function: { name: 'lookup', arguments: '{"q":"x"}' } },
+            ],
+          },
+          finish_reason: 'tool_calls',
+          logprobs: null,
+        },
+      ],
+      usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 },
+    });
+    return;
+  }
   if (!body.stream) {
     sendJson(res, 200, {
       id: 'chatcmpl-held',
@@ -130,6 +154,18 @@ describe('an Anthropic Messages client on an OpenAI-compatible upstream', () => 
     expect(message.content).toEqual([{ type: 'text', text: 'Bonjour' }]);
     expect(message.stop_reason).toBe('max_tokens');
     expect(message.usage).toMatchObject({ input_tokens: 10, cache_read_input_tokens: 40, output_tokens: 3 });
+  });
+
+  it('translates a held tool call to a tool_use block', async () => {
+    const message = await client.messages.create({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 50,
+      tools: [{ name: 'lookup', input_schema: { type: 'object', properties: { q: { type: 'string' } } } }],
+      messages: [{ role: 'user', content: 'HELDTOOL' }],
+    });
+    expect(message.content).toEqual([{ type: 'tool_use', id: 'call_9', name: 'lookup', input: { q: 'x' } }]);
+    expect(message.stop_reason).toBe('tool_use');
+    expect(message.usage).toMatchObject({ input_tokens: 9, output_tokens: 4 });
   });
 
   it('streams text as a strict Anthropic stream with real input_tokens', async () => {

@@ -154,6 +154,7 @@ describe('an OpenAI Chat client on an Anthropic upstream', () => {
     const choice = completion.choices[0]!;
     expect(choice.finish_reason).toBe('tool_calls');
     expect(choice.message.content).toBe('Calling.');
+    expect((choice.message as unknown as { reasoning_content: string }).reasoning_content).toBe('Plan.');
     expect(choice.message.tool_calls).toEqual([
       { id: 'toolu_9', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } },
     ]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMessagesRequest, parseMessagesRequest } from '../../src/providers/anthropic/request';
-import { parseChatRequest } from '../../src/providers/openai/request';
+import { buildChatRequest, parseChatRequest } from '../../src/providers/openai/request';
 
 describe('the request codecs', () => {
   it('turns reasoning_effort into a thinking budget, without temperature and with room above the budget', () => {
@@ -62,5 +62,19 @@ describe('the request codecs', () => {
       { type: 'thinking', thinking: 'call it', signature: 'sig-1' },
       { type: 'tool_use', id: 'toolu_1', name: 'w', input: {} },
     ]);
+  });
+
+  it("does not send Claude Code's long metadata.user_id as OpenAI's user", () => {
+    const ir = parseMessagesRequest({
+      model: 'm',
+      max_tokens: 5,
+      metadata: { user_id: `user_${'a'.repeat(64)}_account__session_${'b'.repeat(36)}` },
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(buildChatRequest(ir)).toEqual({
+      model: 'm',
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+      max_tokens: 5,
+    });
   });
 });

@@ -29,7 +29,7 @@ export function parseMessagesRequest(body: Json): IrRequest {
     stream: body.stream === true,
     streamUsage: true,
     reasoning: reasoningOf(budget, effort, thinking?.type === 'adaptive'),
-    user: str(obj(body.metadata)?.user_id),
+    // `metadata.user_id` is not carried: Claude Code's is longer than OpenAI's `user` allows.
   };
 }
 

@@ -146,7 +146,7 @@ describe('an Anthropic Messages client on an OpenAI-compatible upstream', () => 
         { role: 'assistant', content: 'Sure.' },
         { role: 'user', content: [{ type: 'text', text: 'Go' }] },
       ],
-      max_tokens: 256,
+      max_completion_tokens: 256,
       temperature: 0.2,
       stop: ['END'],
     });

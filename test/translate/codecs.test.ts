@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildMessagesRequest, parseMessagesRequest } from '../../src/providers/anthropic/request';
 import { buildChatRequest, parseChatRequest } from '../../src/providers/openai/request';
+import { upstreamCodec } from '../../src/providers/translate/formats';
 
 describe('the request codecs', () => {
   it('turns reasoning_effort into a thinking budget, without temperature and with room above the budget', () => {
@@ -76,5 +77,19 @@ describe('the request codecs', () => {
       messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
       max_tokens: 5,
     });
+  });
+
+  it('limits the answer in max_completion_tokens for OpenAI itself, max_tokens for compatible servers', () => {
+    const ir = parseMessagesRequest({
+      model: 'gpt-5',
+      max_tokens: 77,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const limit = (format: 'openai' | 'openai-chat') => {
+      const built = upstreamCodec(format)!.buildRequest(ir);
+      return { max_tokens: built.max_tokens, max_completion_tokens: built.max_completion_tokens };
+    };
+    expect(limit('openai')).toEqual({ max_tokens: undefined, max_completion_tokens: 77 });
+    expect(limit('openai-chat')).toEqual({ max_tokens: 77, max_completion_tokens: undefined });
   });
 });

@@ -124,8 +124,14 @@ export function effortForBudget(budget: number): 'low' | 'medium' | 'high' {
   return 'high';
 }
 
+/**
+ * The field that limits the answer: OpenAI's own API wants `max_completion_tokens` (its reasoning
+ * models refuse `max_tokens`); many compatible servers know only `max_tokens`.
+ */
+export type TokenLimitField = 'max_completion_tokens' | 'max_tokens';
+
 /** IR → OpenAI Chat Completions request. Thinking from history is not sent (Chat takes none). */
-export function buildChatRequest(ir: IrRequest): Json {
+export function buildChatRequest(ir: IrRequest, limitField: TokenLimitField = 'max_tokens'): Json {
   const messages: Json[] = ir.system.map((content) => ({ role: 'system', content }));
   for (const message of ir.messages) messages.push(...chatMessages(message));
   const effort =
@@ -136,7 +142,7 @@ export function buildChatRequest(ir: IrRequest): Json {
     tools: ir.tools.length > 0 ? ir.tools.map(chatTool) : undefined,
     tool_choice: chatToolChoice(ir.toolChoice),
     parallel_tool_calls: ir.tools.length > 0 ? ir.parallelToolCalls : undefined,
-    max_tokens: ir.maxTokens,
+    [limitField]: ir.maxTokens,
     temperature: ir.temperature,
     top_p: ir.topP,
     stop: ir.stop.length > 0 ? ir.stop : undefined,

@@ -1,7 +1,7 @@
 import type { WireFormat } from '../../config/schema/upstream';
 import { ANTHROPIC_CODEC } from '../anthropic/codec';
 import type { Codec } from '../codec';
-import { OPENAI_CHAT_CODEC } from '../openai/codec';
+import { OPENAI_CHAT_CODEC, OPENAI_CODEC } from '../openai/codec';
 
 /** The API families a client request can be translated from, by path. */
 export type ClientApi = 'openai-chat' | 'anthropic' | 'anthropic-count';
@@ -25,7 +25,8 @@ export function clientCodec(api: Exclude<ClientApi, 'anthropic-count'>): Codec {
 /** The codec an upstream's format is spoken with; undefined while it has none (Gemini). */
 export function upstreamCodec(format: WireFormat): Codec | undefined {
   if (format === 'anthropic') return ANTHROPIC_CODEC;
-  if (format === 'openai' || format === 'openai-chat') return OPENAI_CHAT_CODEC;
+  if (format === 'openai') return OPENAI_CODEC;
+  if (format === 'openai-chat') return OPENAI_CHAT_CODEC;
   return undefined;
 }
 

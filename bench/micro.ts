@@ -11,6 +11,10 @@ import { configSchema } from '../src/config/schema/index';
 import { RequestContext } from '../src/core/context';
 import { logRequest } from '../src/gateway/request-line';
 import { Redactor } from '../src/observe/redact';
+import { ANTHROPIC_CODEC } from '../src/providers/anthropic/codec';
+import { OPENAI_CHAT_CODEC } from '../src/providers/openai/codec';
+import { estimateInputTokens } from '../src/providers/translate/estimate';
+import { ResponseTranslator } from '../src/providers/translate/translator';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../src/proxy/headers';
 import { parsedJson } from '../src/proxy/json-body';
 import { benchKeys, CLIENT_KEY } from './config/keys';
@@ -75,6 +79,32 @@ const upstreamHead = {
   connection: 'keep-alive',
 };
 
+/** A Claude Code-like request and a ten-event OpenAI stream, for the translation rows. */
+const messages = {
+  model: 'claude-sonnet-4-5',
+  max_tokens: 1024,
+  stream: true,
+  system: [{ type: 'text', text: 'You are a coding assistant. Answer briefly.' }],
+  tools: [
+    {
+      name: 'read_file',
+      description: 'Read a file',
+      input_schema: { type: 'object', properties: { path: { type: 'string' } } },
+    },
+  ],
+  messages: [{ role: 'user', content: 'Explain what this gateway does in one sentence.' }],
+};
+const messagesIr = ANTHROPIC_CODEC.parseRequest(messages);
+const openAiChunk = (content: string) =>
+  `data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"finish_reason":null}]}\n\n`;
+const upstreamStream = Buffer.from(
+  [
+    ...Array.from({ length: 8 }, (_, i) => openAiChunk(`word${i} `)),
+    'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[],"usage":{"prompt_tokens":40,"completion_tokens":8,"total_tokens":48}}\n\n',
+    'data: [DONE]\n\n',
+  ].join(''),
+);
+
 const rows: [string, number][] = [
   ['request log line (pino + redactor, to /dev/null)', time(() => logRequest(logger, ctx))],
   ['  the same without the redactor hook', time(() => logRequest(plain, ctx))],
@@ -117,5 +147,22 @@ const rows: [string, number][] = [
     ),
   ],
   ['request id (randomUUID)', time(() => randomUUID())],
+  [
+    'translate a request: Anthropic → IR → OpenAI Chat, serialised',
+    time(() => JSON.stringify(OPENAI_CHAT_CODEC.buildRequest(ANTHROPIC_CODEC.parseRequest(messages)))),
+  ],
+  ['  local input-token estimate for message_start', time(() => estimateInputTokens(messagesIr))],
+  [
+    'translate a 10-event OpenAI stream to Anthropic SSE',
+    time(() => {
+      const translator = new ResponseTranslator(OPENAI_CHAT_CODEC, ANTHROPIC_CODEC, {
+        request: messagesIr,
+        estimatedInput: 20,
+      });
+      translator.head({ 'content-type': 'text/event-stream' }, true);
+      translator.chunk(upstreamStream);
+      translator.end();
+    }),
+  ],
 ];
 process.stdout.write(`${markdownTable(['step', 'µs per call'], rows)}\n`);

@@ -58,6 +58,10 @@ export class CacheRecorder implements ResponseObserver {
     this.keep(body);
   }
 
+  onUsage(usage: { promptTokens: number; completionTokens: number; cachedTokens: number }): void {
+    this.inner?.onUsage?.(usage);
+  }
+
   onEnd(interrupted: boolean): void {
     this.inner?.onEnd?.(interrupted);
     this.complete = !interrupted;

@@ -23,6 +23,11 @@ export interface ResponseObserver {
   rewritesBody?(): boolean;
   /** A complete held body (plain JSON answers). */
   onBody?(body: Uint8Array): void;
+  /**
+   * The answer was translated from another API: its usage, normalised once by the translator
+   * (prompt tokens include cache reads and writes). It wins over what the client's bytes say.
+   */
+  onUsage?(usage: { promptTokens: number; completionTokens: number; cachedTokens: number }): void;
   onEnd?(interrupted: boolean): void;
 }
 

@@ -4,15 +4,18 @@ import type { BodyDecoder } from '../core/body-decoder';
 import type { RequestContext } from '../core/context';
 import type { EdgeCounters } from '../core/edge-counters';
 import { GatewayError, isGatewayError } from '../core/errors';
-import { sendError } from '../core/reply';
+import { sendError, sendJson } from '../core/reply';
 import { utf8 } from '../http/bytes';
 import type { ClientRequest, ClientSink } from '../http/types';
 import type { Logger } from '../observe/logger';
+import { clientApiOf } from '../providers/translate/formats';
+import { estimateCount } from '../providers/translate/prepare';
 import { type ProxyDeps, ProxyExchange } from '../proxy/exchange';
 import { parsedJson } from '../proxy/json-body';
 import { applyRoute } from '../routing/apply-route';
 import type { ConfigSnapshot } from '../routing/config-snapshot';
 import { serveModelList } from '../routing/model-list';
+import type { Route } from '../routing/route';
 import type { RouteInput } from '../routing/router';
 
 /** What the lifecycle needs from the gateway assembled around it. */
@@ -46,7 +49,8 @@ export async function handleApiRequest(
     deps.access.identify(ctx, req);
     if (ctx.method === 'GET' && ctx.path.startsWith('/v1/models')) {
       const allow = (model: string) => deps.access.allowsModel(ctx, model);
-      if (serveModelList(ctx, sink, runtime.router.models, allow)) return deps.account(ctx);
+      const anthropic = req.header('anthropic-version') !== undefined;
+      if (serveModelList(ctx, sink, runtime.router.models, allow, anthropic)) return deps.account(ctx);
     }
     const { max_body_size: maxBody, timeouts } = runtime.config.server;
     ctx.body = await req.readBody(maxBody, {
@@ -65,6 +69,10 @@ export async function handleApiRequest(
     deps.cache?.prepare(ctx, req, route);
     const admitted = deps.access.admit(ctx);
     if (admitted) await admitted;
+    if (countsLocally(ctx, pool)) {
+      sendJson(sink, ctx, 200, estimateCount(ctx));
+      return deps.account(ctx);
+    }
     const cached = deps.cache?.serve(ctx, sink);
     if (cached && (await cached)) return deps.account(ctx);
     if (ctx.bodyDirty && ctx.json) ctx.body = utf8(JSON.stringify(ctx.json));
@@ -82,6 +90,15 @@ export async function handleApiRequest(
     }
     deps.account(ctx);
   }
+}
+
+/**
+ * Anthropic's `count_tokens` on a route without an Anthropic upstream to ask: answered with a
+ * local count (system prompt, messages and tools), never a 404.
+ */
+function countsLocally(ctx: RequestContext, pool: Route): boolean {
+  if (ctx.method !== 'POST' || clientApiOf(ctx.path) !== 'anthropic-count') return false;
+  return !pool.members.some((upstream) => upstream.format === 'anthropic');
 }
 
 /** A compressed request body is decoded (size limit after decoding) and forwarded decoded. */

@@ -17,6 +17,8 @@ export interface AttemptRecord {
   readonly retryAfterMs?: number;
   /** The provider error marker that decided the verdict, when one did. */
   readonly marker?: string;
+  /** The API the request was translated to for this attempt; undefined when passed through. */
+  readonly format?: string;
 }
 
 /** Why nothing could take a request, and when something will again. */

@@ -28,7 +28,7 @@ export interface RequestRecord {
   readonly client_ip: string;
   readonly user_agent: string | null;
   readonly error: string | null;
-  /** JSON: `[{upstream, key_fp, status, verdict, duration_ms, ttfb_ms, error}]`. */
+  /** JSON: `[{upstream, key_fp, status, verdict, duration_ms, ttfb_ms, error, format}]`. */
   readonly attempts: string;
   /** `hit`, `miss` or `bypass` on routes with the response cache; null elsewhere. */
   readonly cache: string | null;
@@ -84,6 +84,7 @@ export function requestRecord(
         duration_ms: round(attempt.durationMs),
         ttfb_ms: attempt.ttfbMs === undefined ? null : round(attempt.ttfbMs),
         error: attempt.error === undefined ? null : redact(attempt.error).slice(0, 500),
+        format: attempt.format ?? null,
       })),
     ),
     cache: ctx.cache?.result ?? null,

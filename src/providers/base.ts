@@ -1,5 +1,5 @@
 import { OPENAI_MARKERS } from './markers';
-import { prepareOpenAiCompatible } from './prepare';
+import { prepareByFormat } from './prepare';
 import type { Provider, ProviderOptions } from './types';
 
 const bearer = (key: string): string => `Bearer ${key}`;
@@ -12,6 +12,6 @@ export function defineProvider(options: ProviderOptions): Provider {
     authValue: options.authValue ?? bearer,
     errorMarkers: options.errorMarkers ?? OPENAI_MARKERS,
     defaultHeaders: options.defaultHeaders ?? {},
-    prepare: options.prepare ?? prepareOpenAiCompatible,
+    prepare: options.prepare ?? prepareByFormat,
   };
 }

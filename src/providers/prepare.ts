@@ -5,6 +5,8 @@ import { upstreamRequestHeaders } from '../proxy/headers';
 import type { UpstreamKey } from '../routing/key-pool';
 import type { Upstream } from '../routing/upstream';
 import { withStreamUsage } from './openai/stream-usage';
+import { clientApiOf, speaksNatively } from './translate/formats';
+import { prepareTranslated, UntranslatableError } from './translate/prepare';
 import type { PreparedAttempt } from './types';
 
 /** What one attempt's request is made from. */
@@ -48,4 +50,17 @@ export function prepareOpenAiCompatible(input: AttemptInput): PreparedAttempt {
     },
     addedStreamUsage: withUsage !== undefined,
   };
+}
+
+/**
+ * The default `prepare`: a request the upstream speaks natively (same API family on both sides,
+ * or an endpoint the gateway does not translate) passes through as the client sent it, byte for
+ * byte; one it does not is translated through the IR (docs/translation.md).
+ */
+export function prepareByFormat(input: AttemptInput): PreparedAttempt {
+  const api = clientApiOf(input.ctx.path);
+  if (!api || speaksNatively(api, input.upstream.format)) return prepareOpenAiCompatible(input);
+  if (api === 'anthropic-count')
+    throw new UntranslatableError(`upstream "${input.upstream.name}" cannot count Anthropic tokens`);
+  return prepareTranslated(input, api);
 }

@@ -1,6 +1,7 @@
 import type { Verdict } from '../health/verdict';
 import type { UpstreamRequest } from '../proxy/transport';
 import type { AttemptInput } from './prepare';
+import type { ResponseTranslator } from './translate/translator';
 
 /** A field of the parsed error object a marker reads (see `src/health/error-fields.ts`). */
 export type ErrorField = 'code' | 'type' | 'status' | 'reason' | 'message';
@@ -44,6 +45,11 @@ export interface PreparedAttempt {
   readonly request: UpstreamRequest;
   /** The gateway asked the upstream for stream usage the client did not ask for (strip it). */
   readonly addedStreamUsage: boolean;
+  /**
+   * The upstream speaks another API than the client: its answer (stream, held JSON or error
+   * body) is translated to the client's format on its way. Absent: passed through untouched.
+   */
+  readonly translator?: ResponseTranslator;
 }
 
 export interface ProviderOptions {

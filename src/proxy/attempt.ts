@@ -1,3 +1,4 @@
+import { ERROR_TABLE } from '../core/errors';
 import { type Classification, classifyError, classifyResponse, mayNeedBody } from '../health/classify';
 import { retryAfterMs } from '../health/retry-after';
 import type { AttemptRecord } from '../health/tracker';
@@ -45,8 +46,11 @@ export interface AttemptReport {
   pipe(attempt: Attempt, chunk: Uint8Array): void;
   /** A committed stream ended cleanly. */
   streamEnded(attempt: Attempt, record: AttemptRecord): void;
-  /** A committed stream broke: the client's response ends with an explicit error. */
-  streamBroke(attempt: Attempt, record: AttemptRecord, err: Error): void;
+  /**
+   * A committed stream broke: the client's response ends with an explicit error (`ending`: the
+   * client format's own error event, when the answer is translated).
+   */
+  streamBroke(attempt: Attempt, record: AttemptRecord, err: Error, ending?: Uint8Array): void;
   /** A complete held answer (plain JSON success), committed whole. */
   answered(
     attempt: Attempt,
@@ -118,21 +122,31 @@ export class Attempt implements UpstreamHandler {
     this.headers = headers;
     this.headersAt = performance.now();
     const contentType = headerValue(headers, 'content-type') ?? '';
+    const { translator } = this.prepared;
     if (mayNeedBody(status)) this.mode = 'collect';
-    else if (this.holdable(status, contentType)) this.mode = 'buffer';
-    else this.commit();
+    else if (this.holdable(status, contentType)) {
+      this.mode = 'buffer';
+      if (translator) this.headers = translator.head(headers, false);
+    } else {
+      if (translator) this.headers = translator.head(headers, true);
+      this.commit();
+    }
   }
 
   onData(chunk: Uint8Array): void {
     if (this.mode === 'pipe') {
-      this.report.pipe(this, chunk);
+      const out = this.prepared.translator ? this.prepared.translator.chunk(chunk) : chunk;
+      if (out.length > 0) this.report.pipe(this, out);
       return;
     }
     if (this.oversized) return;
     this.chunks.push(chunk);
     this.bytes += chunk.length;
     if (this.bytes <= BUFFER_LIMIT) return;
-    if (this.mode === 'buffer') this.overflow();
+    // A translated answer is only readable whole: too large to hold, it fails like a cut body.
+    if (this.mode === 'buffer' && this.prepared.translator)
+      this.abort(new Error(`a translated answer over ${BUFFER_LIMIT} bytes`));
+    else if (this.mode === 'buffer') this.overflow();
     else {
       this.oversized = true;
       this.chunks = [];
@@ -140,22 +154,26 @@ export class Attempt implements UpstreamHandler {
   }
 
   onEnd(): void {
+    const { translator } = this.prepared;
     if (this.mode === 'pipe') {
+      const tail = translator?.end();
+      if (tail && tail.length > 0) this.report.pipe(this, tail);
       this.report.streamEnded(this, this.record(this.classify(undefined)));
       return;
     }
     const body = concat(this.chunks, this.bytes);
     this.chunks = [];
     if (this.mode === 'buffer') {
-      this.report.answered(this, this.record(this.classify(undefined)), this.status, this.headers, body);
+      const answer = translator ? translator.body(body) : body;
+      this.report.answered(this, this.record(this.classify(undefined)), this.status, this.headers, answer);
       return;
     }
     const classification = this.classify(this.oversized ? undefined : text(body));
     const failure: Failure = {
       kind: 'response',
       status: this.status,
-      headers: this.headers,
-      body,
+      headers: translator ? translator.head(this.headers, false) : this.headers,
+      body: translator && !this.oversized ? translator.error(this.status, body) : body,
       verdict: classification.verdict,
       oversized: this.oversized,
     };
@@ -165,8 +183,10 @@ export class Attempt implements UpstreamHandler {
 
   onError(err: Error): void {
     const record = this.record(classifyError(err), describeFailure(err));
-    if (this.committed) this.report.streamBroke(this, record, err);
-    else this.report.failed(this, record, { kind: 'error', error: err, cutShort: this.status > 0 });
+    if (this.committed) {
+      const ending = this.prepared.translator?.fail(ERROR_TABLE.upstream_stream_interrupted.message);
+      this.report.streamBroke(this, record, err, ending);
+    } else this.report.failed(this, record, { kind: 'error', error: err, cutShort: this.status > 0 });
   }
 
   private classify(body: string | undefined): Classification {
@@ -187,6 +207,7 @@ export class Attempt implements UpstreamHandler {
       ttfbMs: this.headersAt > 0 ? this.headersAt - this.startedAt : undefined,
       retryAfterMs: limited ? retryAfterMs(this.headers, this.report.now()) : undefined,
       error: verdict === 'success' ? undefined : error,
+      format: this.prepared.translator ? this.upstream.format : undefined,
     };
   }
 

@@ -8,6 +8,9 @@ import type { AttemptRecord, HealthTracker } from '../health/tracker';
 import type { ClientSink, FlatHeaders, HeaderRecord } from '../http/types';
 import { headerValue } from '../http/types';
 import { maskHeaders, scrubHeldBody } from '../observe/scrub';
+import { clientApiOf } from '../providers/translate/formats';
+import { UntranslatableError } from '../providers/translate/prepare';
+import type { PreparedAttempt } from '../providers/types';
 import type { UpstreamKey } from '../routing/key-pool';
 import type { Route } from '../routing/route';
 import { selectTarget, type Target } from '../routing/select';
@@ -22,7 +25,7 @@ import {
 } from './failures';
 import { asNotSent, gatewayAnswerFor } from './gateway-answer';
 import { clientResponseHeaders } from './headers';
-import { sseErrorEvent } from './respond';
+import { anthropicErrorEvent, sseErrorEvent } from './respond';
 import { RetryBudget } from './retry-budget';
 import { retryScope } from './retry-policy';
 import type { Transport } from './transport';
@@ -121,18 +124,23 @@ export class ProxyExchange implements AttemptReport {
     const held = this.observer?.flush?.();
     if (held && held.length > 0) this.sink.write(held);
     this.sink.end();
+    this.reportUsage(attempt);
     this.observer?.onEnd?.(false);
     this.record(attempt, record);
     this.complete();
   }
 
-  streamBroke(attempt: Attempt, record: AttemptRecord, err: Error): void {
+  streamBroke(attempt: Attempt, record: AttemptRecord, err: Error, ending?: Uint8Array): void {
     this.record(attempt, record);
+    this.reportUsage(attempt);
     this.observer?.onEnd?.(true);
     if (!this.sink.closed) {
-      if (this.sse) {
+      if (ending && ending.length > 0) this.sink.end(ending);
+      else if (this.sse) {
         const message = ERROR_TABLE.upstream_stream_interrupted.message;
-        this.sink.end(sseErrorEvent(message, !this.endsOnEventBoundary));
+        const anthropic = clientApiOf(this.ctx.path) === 'anthropic';
+        const end = anthropic ? anthropicErrorEvent : sseErrorEvent;
+        this.sink.end(end(message, !this.endsOnEventBoundary));
       } else this.sink.abort(err);
     }
     this.complete();
@@ -150,6 +158,7 @@ export class ProxyExchange implements AttemptReport {
     this.commit(attempt, status, headers, body.length);
     if (this.observer) {
       this.observer.onBody?.(body);
+      this.reportUsage(attempt);
       this.observer.onEnd?.(false);
     }
     this.sink.end(body);
@@ -197,6 +206,18 @@ export class ProxyExchange implements AttemptReport {
     const rewritesBody = contentLength === null && observer?.rewritesBody?.() === true;
     const shown = maskHeaders(headers, this.deps.redact);
     this.sink.writeHead(status, clientResponseHeaders(shown, own, contentLength, rewritesBody));
+  }
+
+  /** A translated answer's usage, normalised by the translator, for accounting. */
+  private reportUsage(attempt: Attempt): void {
+    const usage = attempt.prepared.translator?.usage;
+    if (!usage || !this.observer?.onUsage) return;
+    const prompt = usage.inputUncached + usage.cacheRead + usage.cacheWrite;
+    this.observer.onUsage({
+      promptTokens: prompt,
+      completionTokens: usage.output,
+      cachedTokens: usage.cacheRead,
+    });
   }
 
   private complete(): void {
@@ -249,13 +270,8 @@ export class ProxyExchange implements AttemptReport {
   private dispatch(target: Target): void {
     const { upstream, key } = target;
     this.budget.attempts++;
-    const prepared = upstream.provider.prepare({
-      ctx: this.ctx,
-      upstream,
-      key,
-      headers: this.headers,
-      streamUsage: this.ctx.streamUsage,
-    });
+    const prepared = this.prepare(target);
+    if (!prepared) return;
     const attempt = new Attempt(this, upstream, key, prepared);
     this.current = attempt;
     upstream.inFlight++;
@@ -270,6 +286,33 @@ export class ProxyExchange implements AttemptReport {
     } catch (err) {
       // A request the transport refused to build synchronously: nothing reached the upstream.
       attempt.onError(asNotSent(err));
+    }
+  }
+
+  /**
+   * The provider's request for this attempt. An upstream whose format cannot carry the request
+   * is skipped (nothing was sent): the next one is tried, or the request ends.
+   */
+  private prepare({ upstream, key }: Target): PreparedAttempt | undefined {
+    try {
+      return upstream.provider.prepare({
+        ctx: this.ctx,
+        upstream,
+        key,
+        headers: this.headers,
+        streamUsage: this.ctx.streamUsage,
+      });
+    } catch (err) {
+      if (!(err instanceof UntranslatableError)) throw err;
+      this.budget.attempts--;
+      this.triedUpstreams.add(upstream.name);
+      if (this.tryNext()) return undefined;
+      if (this.lastFailure) this.sendFailure(this.lastFailure.attempt, this.lastFailure.failure);
+      else {
+        sendError(this.sink, this.ctx, new GatewayError('request_not_forwardable', { message: err.message }));
+        this.complete();
+      }
+      return undefined;
     }
   }
 

@@ -8,3 +8,9 @@ export function sseErrorEvent(message: string, partialEvent: boolean): string {
   });
   return `${partialEvent ? '\n\n' : ''}data: ${payload}\n\n`;
 }
+
+/** The same end for an Anthropic Messages client: Anthropic's own `error` event. */
+export function anthropicErrorEvent(message: string, partialEvent: boolean): string {
+  const payload = JSON.stringify({ type: 'error', error: { type: 'api_error', message } });
+  return `${partialEvent ? '\n\n' : ''}event: error\ndata: ${payload}\n\n`;
+}

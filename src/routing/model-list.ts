@@ -43,32 +43,51 @@ export function modelListBody(catalog: ModelCatalog, allow: ModelFilter = () => 
   };
 }
 
-function modelEntry(catalog: ModelCatalog, id: string) {
+/** Anthropic's model list shape (asked for with an `anthropic-version` header). */
+export function anthropicModelListBody(catalog: ModelCatalog, allow: ModelFilter = () => true) {
+  const data = catalog.ids.filter(allow).map((id) => anthropicModelEntry(catalog, id));
+  return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null };
+}
+
+function modelEntry(catalog: ModelCatalog, id: string, anthropic = false) {
+  if (anthropic) return anthropicModelEntry(catalog, id);
   return { id, object: 'model' as const, created: catalog.created, owned_by: 'switchyard' };
+}
+
+function anthropicModelEntry(catalog: ModelCatalog, id: string) {
+  const createdAt = new Date(catalog.created * 1000).toISOString();
+  return { type: 'model' as const, id, display_name: id, created_at: createdAt };
 }
 
 const LIST_PATH = '/v1/models';
 
 /**
- * Answers `GET /v1/models` and `GET /v1/models/{id}` from the configuration. Returns false
- * (the request goes on to the routes, and so to an upstream) when the configuration names no
- * model at all, as in quick mode.
+ * Answers `GET /v1/models` and `GET /v1/models/{id}` from the configuration, in Anthropic's
+ * shape for a client that sent `anthropic-version` (`anthropic`). Returns false (the request
+ * goes on to the routes, and so to an upstream) when the configuration names no model at all,
+ * as in quick mode.
  */
 export function serveModelList(
   ctx: RequestContext,
   sink: ClientSink,
   catalog: ModelCatalog,
   allow: ModelFilter = () => true,
+  anthropic = false,
 ): boolean {
   if (ctx.method !== 'GET' || catalog.ids.length === 0) return false;
   const path = ctx.path;
   if (path === LIST_PATH || path === `${LIST_PATH}/`) {
-    sendJson(sink, ctx, 200, modelListBody(catalog, allow));
+    sendJson(
+      sink,
+      ctx,
+      200,
+      anthropic ? anthropicModelListBody(catalog, allow) : modelListBody(catalog, allow),
+    );
     return true;
   }
   if (!path.startsWith(`${LIST_PATH}/`)) return false;
   const id = decodeURIComponent(path.slice(LIST_PATH.length + 1));
-  if (catalog.ids.includes(id) && allow(id)) sendJson(sink, ctx, 200, modelEntry(catalog, id));
+  if (catalog.ids.includes(id) && allow(id)) sendJson(sink, ctx, 200, modelEntry(catalog, id, anthropic));
   else {
     sendError(
       sink,

@@ -1,5 +1,6 @@
 import { resolveHealthPolicy } from '../config/schema/health';
 import type { HealthPolicy, UpstreamConfig, UpstreamTimeouts } from '../config/schema/index';
+import { upstreamFormat, type WireFormat } from '../config/schema/upstream';
 import { PROVIDERS } from '../providers/catalog';
 import type { Provider } from '../providers/types';
 import { KeyPool } from './key-pool';
@@ -13,6 +14,8 @@ export interface Upstream {
   /** The URL's path prefix without a trailing slash ('' for none); the request path is appended. */
   readonly basePath: string;
   readonly provider: Provider;
+  /** The wire format the upstream speaks (`format`, or what `provider` implies). */
+  readonly format: WireFormat;
   readonly keys: KeyPool;
   readonly weight: number;
   readonly priority: number;
@@ -36,6 +39,7 @@ export function createUpstream(
     origin: url.origin,
     basePath: url.pathname.replace(/\/+$/, ''),
     provider: PROVIDERS[config.provider],
+    format: upstreamFormat(config),
     keys: new KeyPool(config.keys, config.key_rotation, config.key_start_index, random, previous?.keys),
     weight: config.weight,
     priority: config.priority,

@@ -15,6 +15,8 @@ export class UsageMeter implements ResponseObserver {
   private reader: SseUsageReader | undefined;
   private bodyUsage: Usage | undefined;
   private bodyText: string[] | undefined;
+  /** A translated answer's usage, normalised by its translator. */
+  private translatedUsage: Usage | undefined;
 
   /** The committed attempt asked for stream usage the client did not ask for: remove it. */
   private stripStreamUsage = false;
@@ -49,6 +51,11 @@ export class UsageMeter implements ResponseObserver {
     if (!this.bodyUsage) this.bodyText = answerText(body);
   }
 
+  onUsage(usage: { promptTokens: number; completionTokens: number; cachedTokens: number }): void {
+    const total = usage.promptTokens + usage.completionTokens;
+    this.translatedUsage = { ...usage, totalTokens: total, estimated: false };
+  }
+
   /** The model the upstream said it served, when it said. */
   get servedModel(): string | undefined {
     return this.reader?.model;
@@ -56,7 +63,7 @@ export class UsageMeter implements ResponseObserver {
 
   /** The request's usage once it is over: reported, else counted (estimated), else none. */
   finish(ctx: RequestContext): Usage {
-    const reported = this.reader?.usage ?? this.bodyUsage;
+    const reported = this.translatedUsage ?? this.reader?.usage ?? this.bodyUsage;
     if (reported) return reported;
     const sent = ctx.attempts.length > 0;
     const answered = ctx.status >= 200 && ctx.status < 300;

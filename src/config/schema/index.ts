@@ -8,7 +8,7 @@ import { type RouteConfig, routeSchema, routeUpstreamReferences } from './route'
 import { serverSchema } from './server';
 import { stateSchema } from './state';
 import { checkUnique } from './unique';
-import { upstreamSchema } from './upstream';
+import { formatContradiction, upstreamSchema } from './upstream';
 
 const storeSchema = z
   .object({
@@ -45,6 +45,10 @@ export const configSchema = z
       );
       checkRouteReferences(config.routes, new Set(config.upstreams.map((u) => u.name)), ctx);
     }
+    config.upstreams.forEach((upstream, index) => {
+      const message = formatContradiction(upstream);
+      if (message) ctx.addIssue({ code: 'custom', path: ['upstreams', index, 'format'], message });
+    });
     checkAccessConfig(config, ctx);
   });
 

@@ -2,7 +2,7 @@ import type { ReloadResult } from '../config/manager';
 import type { Config } from '../config/schema/index';
 import { maskSecret } from '../observe/mask';
 import type { ConfigService } from './config-service';
-import { presentRouteConfig, presentUpstreamConfig } from './present';
+import { maskUrl, presentRouteConfig, presentUpstreamConfig } from './present';
 import type { AdminRouter } from './router';
 import { invalid } from './validate';
 
@@ -40,7 +40,7 @@ function effectiveConfig(service: ConfigService): Record<string, unknown> {
     source: service.manager.configSource.name,
     server: { ...config.server, auth_keys: config.server.auth_keys.map(maskSecret) },
     admin: { ...config.admin, key: config.admin.key ? maskSecret(config.admin.key) : undefined },
-    store: config.store,
+    store: { ...config.store, url: config.store.url ? maskUrl(config.store.url) : undefined },
     upstreams: config.upstreams.map((u) => ({ ...presentUpstreamConfig(u), keys: u.keys.length })),
     routes: config.routes?.map(presentRouteConfig) ?? null,
     shadowed_api_objects: shadowed,

@@ -3,8 +3,10 @@ import { MemoryClientStore } from '../../src/access/clients/memory-client-store'
 import { ACCESS_MIGRATIONS } from '../../src/store/access-migrations';
 import { SqliteClientStore } from '../../src/store/client-store-sqlite';
 import { migrate, openSqlite, type SqliteDatabase } from '../../src/store/sqlite';
+import { postgresAvailable } from '../helpers/postgres';
 import { clientStoreContract } from './client-store';
 import { tempDir } from './driver';
+import { postgresDriver } from './postgres-drivers';
 
 clientStoreContract('memory', () => ({ store: new MemoryClientStore(), close: () => {} }));
 
@@ -27,3 +29,10 @@ clientStoreContract('SQLite', () => {
     },
   };
 });
+
+if (await postgresAvailable()) {
+  clientStoreContract(
+    'PostgreSQL',
+    postgresDriver((store) => store.clients),
+  );
+}

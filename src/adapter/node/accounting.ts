@@ -7,15 +7,12 @@ import type { Gateway } from '../../gateway/gateway';
 import type { Logger } from '../../observe/logger';
 import type { Redactor } from '../../observe/redact';
 import { requestRecord } from '../../observe/request-record';
-import { ACCESS_MIGRATIONS } from '../../store/access-migrations';
-import { SqliteClientStore } from '../../store/client-store-sqlite';
-import { retentionStep } from '../../store/request-log/retention';
 import type { UsageQuery } from '../../store/request-log/rollups';
-import { clientUsageSince, queryUsage } from '../../store/request-log/rollups-sqlite';
-import { SqliteRequestLog } from '../../store/request-log/sqlite-request-log';
 import { RequestLogWriter } from '../../store/request-log/writer';
-import { checkSecret, gatewaySecret } from '../../store/secret';
-import { migrate, openSqlite, type SqliteDatabase } from '../../store/sqlite';
+import { gatewaySecret } from '../../store/secret';
+import { openSqlite, type SqliteDatabase } from '../../store/sqlite';
+import type { RequestLogSink } from '../../store/types';
+import { type AccountingStore, sqliteAccountingStore } from './accounting-store';
 
 const RETENTION_EVERY_MS = 3_600_000;
 
@@ -26,18 +23,22 @@ export interface AccountingOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** A database already open at `store.path` (shared with the admin plane); closed by its owner. */
   readonly db?: SqliteDatabase;
+  /** Another store (PostgreSQL with `store.url`) in place of the SQLite file; closed by its owner. */
+  readonly store?: AccountingStore;
 }
 
 /**
- * Access control and accounting with durable state, for the Node adapter: the SQLite store
- * (`store.path`), the persistent token secret, API-made clients, the request log writer and
+ * Access control and accounting with durable state, for the Node adapter: the store (the SQLite
+ * file at `store.path`, or PostgreSQL at `store.url`), the persistent token secret, API-made clients, the request log writer and
  * its retention, and the admin routes for clients, requests and usage.
  */
 export class Accounting {
-  readonly db: SqliteDatabase;
+  /** The SQLite database, when the store is the SQLite file. */
+  readonly db: SqliteDatabase | undefined;
+  readonly store: AccountingStore;
   readonly access: GatewayAccess;
   readonly writer: RequestLogWriter | undefined;
-  readonly requestLog: SqliteRequestLog;
+  readonly requestLog: RequestLogSink;
   private readonly retention: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   private readonly ownsDb: boolean;
@@ -48,23 +49,18 @@ export class Accounting {
   ) {
     const { logger } = options;
     this.now = options.now ?? Date.now;
-    this.ownsDb = options.db === undefined;
-    this.db = options.db ?? openSqlite(config.store.path);
-    migrate(this.db, ACCESS_MIGRATIONS);
+    this.ownsDb = options.db === undefined && options.store === undefined;
     const secret = gatewaySecret(options.env ?? process.env, config.store.path);
-    if (!checkSecret(this.db, secret)) {
-      logger.error(
-        'the gateway secret differs from the one this database was written with: client tokens made with the admin API will not match (restore SWITCHYARD_SECRET or secret.key)',
-      );
-    }
+    this.db = options.store ? undefined : (options.db ?? openSqlite(config.store.path));
+    this.store = options.store ?? sqliteAccountingStore(this.db!, secret, logger);
     this.access = new GatewayAccess(config, {
       now: this.now,
-      clientStore: new SqliteClientStore(this.db),
-      usageSource: clientUsageSince(this.db),
+      clientStore: this.store.clients,
+      usageSource: this.store.usageSince,
       hmacKey: secret,
       warn: (message) => logger.warn(message),
     });
-    this.requestLog = new SqliteRequestLog(this.db);
+    this.requestLog = this.store.requestLog;
     const log = config.request_log;
     if (log.enabled) {
       this.writer = new RequestLogWriter(this.requestLog, {
@@ -101,33 +97,31 @@ export class Accounting {
     if (writer) {
       const redact = (text: string) => this.options.redactor.redact(text);
       gateway.requestListeners.push((ctx) => writer.enqueue(requestRecord(ctx, this.now(), redact)));
-      const db = this.db;
-      const usage = (query: UsageQuery) => queryUsage(db, query);
+      const usage = (query: UsageQuery) => this.store.usage(query);
       registerRequestLogRoutes(gateway.admin, this.requestLog, usage, () => writer.drain());
     }
     registerClientRoutes(gateway.admin, new ClientAdmin(this.access));
   }
 
   /** Writes what the request log still holds and closes the database (graceful stop). */
-  close(): void {
+  async close(): Promise<void> {
     if (this.retention) clearInterval(this.retention);
-    void this.writer?.close();
-    if (this.ownsDb) this.db.close();
+    const written = this.writer?.close();
+    if (this.ownsDb) this.db?.close();
+    await written;
   }
 
   /** Deletes old rows a chunk at a time, one event-loop turn apart, so traffic is never held up. */
   private runRetention(): void {
     const log = this.config.request_log;
     const now = this.now();
-    const step = (): void => {
-      if (!this.db.open) return;
-      try {
-        if (retentionStep(this.db, now, log.retention_days, log.rollup_retention_days).more)
-          setImmediate(step);
-      } catch (err) {
-        this.options.logger.error({ err }, 'request log retention failed');
-      }
+    const failed = (err: unknown) => this.options.logger.error({ err }, 'request log retention failed');
+    const step = async (): Promise<void> => {
+      if (!this.store.open) return;
+      if ((await this.store.retentionStep(now, log.retention_days, log.rollup_retention_days)).more)
+        setImmediate(() => void step().catch(failed));
     };
-    step();
+    // The SQLite step runs now (synchronously), as before; a remote store's answers come later.
+    step().catch(failed);
   }
 }

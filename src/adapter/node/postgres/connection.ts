@@ -42,6 +42,7 @@ export class PgConnection {
   private connecting: Promise<boolean> | undefined;
   readonly upListeners: (() => Promise<void> | void)[] = [];
   readonly downListeners: ((err: unknown) => void)[] = [];
+  readonly closeListeners: (() => void)[] = [];
   /** Why the store is down, for `/health` (redacted). */
   lastError: string | undefined = 'not connected yet';
 
@@ -123,6 +124,7 @@ export class PgConnection {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const listener of this.closeListeners) listener();
     if (this.retry) clearTimeout(this.retry);
     await this.connecting?.catch(() => false);
     await this.pool.end().catch(() => {});

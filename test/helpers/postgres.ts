@@ -19,19 +19,25 @@ export async function postgresAvailable(): Promise<boolean> {
   }
 }
 
-/** A schema of its own for one test (parallel runs never meet); `drop` removes it with its tables. */
-export function testSchema(): { name: string; drop(): Promise<void> } {
+/**
+ * A schema of its own for one test (parallel runs never meet): `create` makes it (for a store
+ * that names it in its URL), `drop` removes it with its tables.
+ */
+export function testSchema(): { name: string; create(): Promise<void>; drop(): Promise<void> } {
   const name = `sy_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   return {
     name,
-    async drop() {
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
-      } finally {
-        await client.end();
-      }
-    },
+    create: () => run(`CREATE SCHEMA "${name}"`),
+    drop: () => run(`DROP SCHEMA IF EXISTS "${name}" CASCADE`),
   };
+}
+
+async function run(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }

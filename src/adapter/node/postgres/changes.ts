@@ -19,8 +19,8 @@ interface Payload {
  * with LISTEN/NOTIFY: a writer adds `pg_notify` to its transaction (delivered on commit, never
  * for a rolled-back write), and every other instance's listener reloads that part. Notifications
  * are not queued for a listener that is not connected, so the listener's connection coming back
- * counts as "everything may have changed". `scope` (the schema) keeps stores that share a
- * database apart; an instance ignores its own notifications.
+ * counts as "everything may have changed". `scope` (the current schema) keeps stores that share
+ * a database apart; an instance ignores its own notifications.
  */
 export class PgChanges {
   readonly instance = randomUUID();
@@ -28,6 +28,8 @@ export class PgChanges {
   private client: pg.Client | undefined;
   private closed = false;
   private reconnect: NodeJS.Timeout | undefined;
+  /** The schema the store's tables are in (`search_path`): stores in one database stay apart. */
+  private scope = '';
 
   constructor(
     private readonly connection: PgConnection,
@@ -43,7 +45,7 @@ export class PgChanges {
 
   /** Adds the notification to the writer's transaction. */
   async notify(tx: Queryable, topic: ChangeTopic): Promise<void> {
-    const payload: Payload = { scope: this.options.schema ?? '', from: this.instance, topic };
+    const payload: Payload = { scope: this.scope, from: this.instance, topic };
     await tx.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(payload)]);
   }
 
@@ -62,6 +64,8 @@ export class PgChanges {
     client.on('end', () => this.dropped(client));
     client.on('notification', (message) => this.received(message.payload));
     try {
+      const current = await this.connection.query<{ schema: string | null }>('SELECT current_schema() AS schema');
+      this.scope = current.rows[0]?.schema ?? '';
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
     } catch (err) {
@@ -98,7 +102,7 @@ export class PgChanges {
     } catch {
       return;
     }
-    if (payload.scope !== (this.options.schema ?? '') || payload.from === this.instance) return;
+    if (payload.scope !== this.scope || payload.from === this.instance) return;
     for (const listener of this.listeners) listener(payload.topic);
   }
 }

@@ -82,7 +82,14 @@ export class Accounting {
    */
   static async open(config: Config, options: AccountingOptions): Promise<Accounting> {
     const accounting = new Accounting(config, options);
-    await accounting.access.ready;
+    await accounting.access.ready.catch((err: unknown) => {
+      // A remote store that does not answer yet: its clients load when it connects.
+      if (!options.store) throw err;
+      options.logger.warn(
+        { err },
+        'stored clients not loaded (store unreachable): only keys from the configuration are accepted until it answers',
+      );
+    });
     if (config.usage.tokenizer) {
       await loadTokenizer().catch((err: unknown) =>
         options.logger.warn({ err }, 'tokenizer not loaded: estimates count 4 characters a token'),

@@ -64,7 +64,9 @@ export class PgChanges {
     client.on('end', () => this.dropped(client));
     client.on('notification', (message) => this.received(message.payload));
     try {
-      const current = await this.connection.query<{ schema: string | null }>('SELECT current_schema() AS schema');
+      const current = await this.connection.query<{ schema: string | null }>(
+        'SELECT current_schema() AS schema',
+      );
       this.scope = current.rows[0]?.schema ?? '';
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);

@@ -5,7 +5,7 @@ import type { SecretBox } from '../../../store/secret-box';
 import type { ConfigRepository, KeyImport } from '../../../store/types';
 import type { PgChanges } from './changes';
 import type { PgConnection, Queryable } from './connection';
-import { StoreUnavailableError } from './errors';
+import { storeUnavailable } from './errors';
 
 /** The sentinel that tells, at open, whether the master key is the one the keys were sealed with. */
 const KEY_CHECK = 'switchyard key check';
@@ -199,7 +199,7 @@ export class PgConfigRepository extends MemoryConfigRepository implements Config
   }
 
   private writable(): void {
-    if (!this.db.up) throw new StoreUnavailableError(this.db.lastError);
+    if (!this.db.up) throw storeUnavailable(this.db.lastError);
   }
 
   /** One transaction with the change notification; the mirror is read again if it fails. */

@@ -18,7 +18,7 @@ export interface PgConnectionOptions {
   readonly logger?: Logger;
   /** Connections in the pool (default 10). */
   readonly max?: number;
-  /** First and longest wait between reconnection attempts (default 250 ms and 10 s). */
+  /** First and longest wait between reconnection attempts (default 250 ms and 5 s). */
   readonly backoffMs?: readonly [number, number];
   /** Masks secrets (the URL's password) in what is logged. */
   readonly redact?: (text: string) => string;
@@ -68,9 +68,17 @@ export class PgConnection {
 
   /** Connects and migrates; false (and reconnecting in the background) when the server is not there. */
   connect(): Promise<boolean> {
-    this.connecting ??= this.attempt().finally(() => {
-      this.connecting = undefined;
-    });
+    this.connecting ??= this.attempt().then(
+      (up) => {
+        this.connecting = undefined;
+        if (!up) this.schedule();
+        return up;
+      },
+      (err: unknown) => {
+        this.connecting = undefined;
+        throw err;
+      },
+    );
     return this.connecting;
   }
 
@@ -138,7 +146,6 @@ export class PgConnection {
       if (!isConnectionError(err)) throw err;
       this.lastError = this.describe(err);
       this.options.logger?.warn({ store: this.lastError }, 'store: PostgreSQL not reachable, retrying');
-      this.schedule();
       return false;
     }
     this.state = 'up';
@@ -157,7 +164,7 @@ export class PgConnection {
   private schedule(): void {
     if (this.closed || this.retry || this.connecting) return;
     const wait = this.delay;
-    this.delay = Math.min(this.delay * 2, this.options.backoffMs?.[1] ?? 10_000);
+    this.delay = Math.min(this.delay * 2, this.options.backoffMs?.[1] ?? 5_000);
     this.retry = setTimeout(() => {
       this.retry = undefined;
       void this.connect().catch((err: unknown) =>

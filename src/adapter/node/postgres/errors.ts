@@ -1,9 +1,8 @@
-/** A write refused because the PostgreSQL store is unreachable (it reconnects in the background). */
-export class StoreUnavailableError extends Error {
-  readonly code = 'store_unavailable';
+import { GatewayError } from '../../../core/errors';
 
-  constructor(reason: string | undefined) {
-    super(`the store (PostgreSQL) is unreachable${reason ? `: ${reason}` : ''}; try again shortly`);
-    this.name = 'StoreUnavailableError';
-  }
+/** A write refused because the PostgreSQL store is unreachable (it reconnects in the background). */
+export function storeUnavailable(reason: string | undefined): GatewayError {
+  return new GatewayError('store_unavailable', {
+    detail: `PostgreSQL unreachable: ${reason ?? 'not connected'}`,
+  });
 }

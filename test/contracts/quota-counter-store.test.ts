@@ -1,8 +1,11 @@
 import { join } from 'node:path';
+import { PgQuotaCounterStore } from '../../src/adapter/node/postgres/quota-counters';
 import { MemoryQuotaCounterStore } from '../../src/state/memory-quota-counter-store';
 import { SqliteQuotaCounterStore } from '../../src/store/quota-counters-sqlite';
 import { openSqlite, type SqliteDatabase } from '../../src/store/sqlite';
+import { postgresAvailable } from '../helpers/postgres';
 import { tempDir } from './driver';
+import { postgresDriver } from './postgres-drivers';
 import { quotaCounterStoreContract } from './quota-counter-store';
 
 quotaCounterStoreContract('memory', () => ({ store: new MemoryQuotaCounterStore(), close: () => {} }));
@@ -25,3 +28,10 @@ quotaCounterStoreContract('SQLite', () => {
     },
   };
 });
+
+if (await postgresAvailable()) {
+  quotaCounterStoreContract(
+    'PostgreSQL',
+    postgresDriver((store) => new PgQuotaCounterStore(store.connection)),
+  );
+}

@@ -87,6 +87,19 @@ describe.runIf(await postgresAvailable())('the request log in PostgreSQL', () =>
     expect(await clientUsageSincePg(db, 'alice', T0 + HOUR)).toEqual({ tokens: 0, cost: 0 });
   });
 
+  it('writes a record whose model or error holds NUL, with U+FFFD in its place', async () => {
+    await log.append([record({ model: 'a\u0000b', sent_model: 'a\u0000b', error: 'x\u0000' }), record()]);
+    const rows = (await log.query({})).data;
+    expect(rows.map((row) => [row.model, row.error])).toEqual([
+      ['gpt-4o', null],
+      ['a\uFFFDb', 'x\uFFFD'],
+    ]);
+    expect(await queryUsageRollups(db, { groupBy: ['model'] })).toEqual([
+      expect.objectContaining({ model: 'a\uFFFDb', requests: 1 }),
+      expect.objectContaining({ model: 'gpt-4o', requests: 1 }),
+    ]);
+  });
+
   it('writes no row of a batch when one cannot be written', async () => {
     const bad = { ...record(), method: null } as unknown as RequestRecord;
     await expect(log.append([record({ request_id: 'ok' }), bad])).rejects.toThrow(/null value/);

@@ -187,14 +187,20 @@ export class PgRequestLog implements RequestLogSink {
   }
 }
 
+/** TEXT cannot hold NUL (an upstream error message might): it is written as U+FFFD. */
+function storable(value: string | number | null | undefined): string | number | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? value.replace(/\u0000/g, '\uFFFD') : value;
+  return value ?? null;
+}
+
 async function writeBatch(tx: Queryable, records: readonly RequestRecord[]): Promise<void> {
   await tx.query(
     INSERT,
-    COLUMNS.map((column) => records.map((record) => record[column] ?? null)),
+    COLUMNS.map((column) => records.map((record) => storable(record[column]))),
   );
   const rollups = rollUp(records);
   await tx.query(
     UPSERT,
-    ROLLUP_COLUMNS.map((column) => rollups.map((rollup: Rollup) => rollup[column])),
+    ROLLUP_COLUMNS.map((column) => rollups.map((rollup: Rollup) => storable(rollup[column]))),
   );
 }

@@ -119,7 +119,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     name: 'quota-counters',
     up: `
       CREATE TABLE quota_counters (
-        name TEXT PRIMARY KEY,
+        name BYTEA PRIMARY KEY,
         start BIGINT NOT NULL,
         used DOUBLE PRECISION NOT NULL,
         reserved DOUBLE PRECISION NOT NULL,

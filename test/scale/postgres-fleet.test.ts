@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin } from '../helpers/admin';
 import type { TestGateway } from '../helpers/gateway';
 import { keyEcho, type MockUpstream, replyChat, startMock } from '../helpers/mock-upstream';
-import { postgresAvailable, testSchema } from '../helpers/postgres';
+import { PG_URL, postgresAvailable, testSchema } from '../helpers/postgres';
 import { schemaUrl, startFleetGateway, within } from '../helpers/postgres-fleet';
 
 const KEY = 'sk-fleet-key-000000000001';
+const CLIENT_TOKEN = 'sk-client-token-fleet-0000001';
 
 describe.runIf(await postgresAvailable())('three gateways on one PostgreSQL store', () => {
   const schema = testSchema();
@@ -15,7 +16,10 @@ describe.runIf(await postgresAvailable())('three gateways on one PostgreSQL stor
   beforeAll(async () => {
     await schema.create();
     mock = await startMock(replyChat());
-    const url = schemaUrl(schema.name);
+    // Trust auth ignores the password; it is there to be masked.
+    const base = new URL(PG_URL);
+    base.password = 'pw-fleet-secret-0001';
+    const url = schemaUrl(schema.name, base.toString());
     // One after the other would hide a migration race: all three migrate at once.
     fleet = await Promise.all([startFleetGateway(url), startFleetGateway(url), startFleetGateway(url)]);
   });
@@ -63,5 +67,29 @@ describe.runIf(await postgresAvailable())('three gateways on one PostgreSQL stor
       return page.body.data.length === 1;
     });
     expect(found, 'A’s request in C’s log').toBeDefined();
+  });
+
+  it('accepts a client token made through B on A and C, and refuses it there once rotated', async () => {
+    const [a, b, c] = fleet as [TestGateway, TestGateway, TestGateway];
+    await within(1000, async () =>
+      fleet.every((gw) => gw.gateway.runtime.routes.some((r) => r.name === 'fleet')),
+    );
+    const made = await admin(b.url, 'POST', '/admin/clients', { json: { name: 'dana', key: CLIENT_TOKEN } });
+    expect(made.status).toBe(201);
+    const ask = (gw: TestGateway) =>
+      fetch(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${CLIENT_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }),
+      }).then((res) => res.status);
+    for (const gw of [a, c]) expect(await within(1000, async () => (await ask(gw)) === 200)).toBeDefined();
+    expect((await admin(b.url, 'POST', '/admin/clients/dana/rotate')).status).toBe(200);
+    for (const gw of [a, c]) expect(await within(1000, async () => (await ask(gw)) === 401)).toBeDefined();
+  });
+
+  it('masks the URL password in the configuration it shows', async () => {
+    const shown = await admin<{ store: { url: string } }>(fleet[0]!.url, 'GET', '/admin/config');
+    expect(shown.body.store.url).not.toContain('pw-fleet-secret-0001');
+    expect(shown.body.store.url).toMatch(/^postgres:\/\/[^:]+:[^@]+@[^/]+\/[^?]+\?options=/);
   });
 });

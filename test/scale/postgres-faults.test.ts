@@ -57,6 +57,8 @@ describe.runIf(await postgresAvailable())('the PostgreSQL store going away', () 
     expect(refused.status).toBe(503);
     expect(refused.body).toMatchObject({ error: { code: 'store_unavailable' } });
     expect(gw.gateway.runtime.routes.map((r) => r.name)).toEqual(['default']);
+    const log = await admin(gw.url, 'GET', '/admin/requests');
+    expect([log.status, log.body]).toMatchObject([503, { error: { code: 'store_unavailable' } }]);
   });
 
   it('connects when it comes back and writes the request log it held', async () => {

@@ -1,4 +1,5 @@
 import type { AccountingStore } from '../accounting-store';
+import { storeUnavailable } from './errors';
 import { clientUsageSincePg, queryUsageRollups } from './request-query';
 import { pgRetentionStep } from './retention';
 import type { PgStore } from './store';
@@ -14,7 +15,10 @@ export function pgAccountingStore(store: PgStore): AccountingStore {
     clients: store.clients,
     requestLog: store.requestLog,
     usageSince: (client, since) => clientUsageSincePg(db, client, since),
-    usage: (query) => queryUsageRollups(db, query),
+    usage: async (query) => {
+      if (!db.up) throw storeUnavailable(db.lastError);
+      return queryUsageRollups(db, query);
+    },
     retentionStep: async (now, days, rollupDays) =>
       db.up ? pgRetentionStep(db, now, days, rollupDays) : { more: false },
     get open() {

@@ -2,6 +2,7 @@ import type { RequestRecord } from '../../../observe/request-record';
 import { type Rollup, rollUp } from '../../../store/request-log/rollups';
 import type { RequestLogSink, RequestPage, RequestQuery } from '../../../store/types';
 import { isConnectionError, type PgConnection, type Queryable } from './connection';
+import { storeUnavailable } from './errors';
 import { queryRequestLog } from './request-query';
 
 const COLUMNS = [
@@ -150,7 +151,8 @@ export class PgRequestLog implements RequestLogSink {
     }
   }
 
-  query(query: RequestQuery): Promise<RequestPage> {
+  async query(query: RequestQuery): Promise<RequestPage> {
+    if (!this.db.up) throw storeUnavailable(this.db.lastError);
     return queryRequestLog(this.db, query);
   }
 

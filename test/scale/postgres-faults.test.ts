@@ -50,6 +50,9 @@ describe.runIf(await postgresAvailable())('the PostgreSQL store going away', () 
 
   it('starts without it, serves what needs nothing from it, and says it is degraded', async () => {
     expect(await health()).toMatchObject({ status: 'degraded', dependencies: { store: { up: false } } });
+    expect((await admin(gw.url, 'GET', '/metrics')).text).toContain(
+      'switchyard_dependency_up{dependency="store"} 0',
+    );
     expect((await chat('during-start-outage')).model).toBe('during-start-outage');
     const refused = await admin(gw.url, 'POST', '/admin/routes', {
       json: { name: 'r', upstreams: ['file-up'] },
@@ -64,6 +67,9 @@ describe.runIf(await postgresAvailable())('the PostgreSQL store going away', () 
   it('connects when it comes back and writes the request log it held', async () => {
     relay.on();
     expect(await within(6000, async () => (await health()).status === 'ok')).toBeDefined();
+    expect((await admin(gw.url, 'GET', '/metrics')).text).toContain(
+      'switchyard_dependency_up{dependency="store"} 1',
+    );
     expect(await within(2000, async () => (await logged('during-start-outage')) === 1)).toBeDefined();
     const made = await admin(gw.url, 'POST', '/admin/routes', {
       json: { name: 'r', upstreams: ['file-up'] },

@@ -29,8 +29,9 @@ export interface AccountingOptions {
 
 /**
  * Access control and accounting with durable state, for the Node adapter: the store (the SQLite
- * file at `store.path`, or PostgreSQL at `store.url`), the persistent token secret, API-made clients, the request log writer and
- * its retention, and the admin routes for clients, requests and usage.
+ * file at `store.path`, or PostgreSQL at `store.url`), the persistent token secret, API-made
+ * clients, the request log writer and its retention, and the admin routes for clients, requests
+ * and usage.
  */
 export class Accounting {
   /** The SQLite database, when the store is the SQLite file. */

@@ -212,6 +212,9 @@ function stateView(gateway: Gateway, store: ConfigRepository) {
   return {
     inFlight: () => gateway.inFlight,
     edgeEvents: () => gateway.edge.entries(),
+    *dependencies(): Generator<[string, boolean]> {
+      for (const [name, status] of gateway.dependencies) yield [name, status().up];
+    },
     *upstreams(): Generator<UpstreamState> {
       const report = healthReport(gateway.runtime, gateway.health, gateway.proxyDeps.now());
       for (const upstream of report.upstreams) {

@@ -191,7 +191,7 @@ export class PgRequestLog implements RequestLogSink {
 
 /** TEXT cannot hold NUL (an upstream error message might): it is written as U+FFFD. */
 function storable(value: string | number | null | undefined): string | number | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? value.replace(/\u0000/g, '\uFFFD') : value;
+  if (typeof value === 'string') return value.replaceAll('\u0000', '\uFFFD');
   return value ?? null;
 }
 

@@ -83,6 +83,8 @@ export class GatewayAccess implements AccessControl {
   private built = false;
   /** The stored clients as last loaded: the local view `configure` rebuilds the directory from. */
   private stored: readonly StoredClient[] = [];
+  /** False while the store has not answered (the directory then is never open). */
+  private storedKnown = true;
   /** Settles once the stored clients are loaded; the adapter waits for it before it listens. */
   readonly ready: Promise<void>;
   private readonly local: LocalLimiter;
@@ -128,14 +130,27 @@ export class GatewayAccess implements AccessControl {
     return this.loadClients(true);
   }
 
+  /**
+   * A store that does not answer leaves the stored clients unknown: the gateway is then not
+   * open (a request without a key might belong to a stored client's gateway), until they load.
+   */
   private async loadClients(warnClosing: boolean): Promise<void> {
-    this.stored = await this.clientStore.list();
+    try {
+      this.stored = await this.clientStore.list();
+    } catch (err) {
+      if (this.storedKnown && this.stored.length === 0) {
+        this.storedKnown = false;
+        this.rebuildDirectory(false);
+      }
+      throw err;
+    }
+    this.storedKnown = true;
     this.rebuildDirectory(warnClosing);
   }
 
   private rebuildDirectory(warnClosing: boolean): void {
     const wasOpen = this.built && this.directory.open;
-    const shadowed = this.directory.rebuild(this.config, this.stored);
+    const shadowed = this.directory.rebuild(this.config, this.stored, this.storedKnown);
     if (warnClosing && wasOpen && !this.directory.open) {
       this.warn('the gateway is no longer open: a client was added, so requests without a key now get 401');
     }

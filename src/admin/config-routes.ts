@@ -40,7 +40,7 @@ function effectiveConfig(service: ConfigService): Record<string, unknown> {
     source: service.manager.configSource.name,
     server: { ...config.server, auth_keys: config.server.auth_keys.map(maskSecret) },
     admin: { ...config.admin, key: config.admin.key ? maskSecret(config.admin.key) : undefined },
-    store: config.store,
+    store: { ...config.store, url: config.store.url ? maskUrl(config.store.url) : undefined },
     state: { ...config.state, url: config.state.url ? maskUrl(config.state.url) : undefined },
     upstreams: config.upstreams.map((u) => ({ ...presentUpstreamConfig(u), keys: u.keys.length })),
     routes: config.routes?.map(presentRouteConfig) ?? null,

@@ -73,15 +73,30 @@ export function validateConfigInput(
   });
   if (problems.length > 0) throw new ConfigError(source, problems);
   applyListenOverrides(config, env);
-  if (env.SWITCHYARD_STORE_PATH && !setsStorePath(input)) config.store.path = env.SWITCHYARD_STORE_PATH;
+  if (env.SWITCHYARD_STORE_PATH && !setsStore(input, 'path')) config.store.path = env.SWITCHYARD_STORE_PATH;
+  applyStoreUrl(config, env, input);
   applyStateUrl(config, input, env);
   return config;
 }
 
-/** Whether the input names `store.path` (the file wins over `SWITCHYARD_STORE_PATH`, which is a default). */
-function setsStorePath(input: unknown): boolean {
+/** `SWITCHYARD_STORE_URL` is `store.url` when the file does not set it (a default, like the path). */
+function applyStoreUrl(config: Config, env: Env, input: unknown): void {
+  const url = env.SWITCHYARD_STORE_URL;
+  if (!url || setsStore(input, 'url')) return;
+  if (!/^postgres(?:ql)?:\/\/\S+$/.test(url)) {
+    throw new ConfigError('environment', [
+      'SWITCHYARD_STORE_URL: must be a postgres:// (or postgresql://) URL',
+    ]);
+  }
+  config.store.url = url;
+}
+
+/** Whether the input names `store.<field>` (the file wins over the environment's defaults). */
+function setsStore(input: unknown, field: 'path' | 'url'): boolean {
   const store = (input as { store?: unknown } | null)?.store;
-  return store !== null && typeof store === 'object' && (store as { path?: unknown }).path !== undefined;
+  return (
+    store !== null && typeof store === 'object' && (store as Record<string, unknown>)[field] !== undefined
+  );
 }
 
 /** `SWITCHYARD_STATE_URL` is `state.url` when the file does not set it (a default, like the store path). */

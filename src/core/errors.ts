@@ -193,6 +193,12 @@ export const ERROR_TABLE = {
     message: 'Too many open connections; retry later.',
   },
   shutting_down: { status: 503, type: 'service_unavailable', message: 'The gateway is shutting down.' },
+  store_unavailable: {
+    status: 503,
+    type: 'service_unavailable',
+    message:
+      'The store (PostgreSQL) is unreachable, so nothing was changed; the gateway reconnects, retry shortly.',
+  },
   upstream_timeout: { status: 504, type: 'timeout_error', message: 'The upstream did not answer in time.' },
 } as const satisfies Record<string, ErrorSpec>;
 

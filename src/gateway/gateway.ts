@@ -21,7 +21,7 @@ import { buildSnapshot, type ConfigSnapshot } from '../routing/config-snapshot';
 import { UpstreamStats } from '../routing/upstream-stats';
 import { handleApiRequest, type LifecycleDeps } from './lifecycle';
 import { logRequest } from './request-line';
-import { healthReport } from './status';
+import { type DependencyStatus, healthReport } from './status';
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -73,6 +73,8 @@ export class Gateway implements LifecycleDeps {
   readonly healthDetails: (() => Record<string, unknown>)[] = [];
   /** Called after each configuration swap (active checks and keep-alive pings resync here). */
   readonly reloadListeners: ((runtime: ConfigSnapshot) => void)[] = [];
+  /** Servers the gateway depends on, by name, for `/health` (the Node adapter adds its store). */
+  readonly dependencies = new Map<string, () => DependencyStatus>();
   /** Live latency and error figures per upstream name; survive reloads. */
   readonly upstreamStats: UpstreamStats;
   /** The admin API; features register their routes on it. Off while no admin key is set. */
@@ -157,7 +159,8 @@ export class Gateway implements LifecycleDeps {
     const path = ctx.path;
     if (path === '/health' || path === '/healthz') {
       const details = this.healthDetails.map((detail) => detail());
-      sendJson(sink, ctx, 200, Object.assign(healthReport(runtime, this.health, this.now()), ...details));
+      const report = healthReport(runtime, this.health, this.now(), this.dependencies);
+      sendJson(sink, ctx, 200, Object.assign(report, ...details));
       return;
     }
     if (path.startsWith('/admin/') || path === '/admin' || path === '/metrics') {

@@ -14,5 +14,24 @@ export function configSecrets(config: Config): string[] {
   for (const client of config.clients) secrets.push(client.key);
   secrets.push(...credentialHeaderValues(config));
   secrets.push(...stateUrlSecrets(config.state.url));
+  secrets.push(...urlCredentials(config.store.url));
   return secrets;
+}
+
+/**
+ * The password of a database URL (`postgres://user:password@host/db`), as written and decoded,
+ * so neither form appears in a log line or an error message.
+ */
+export function urlCredentials(url: string | undefined): string[] {
+  if (!url) return [];
+  const match = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i.exec(url);
+  if (!match) return [];
+  const raw = match[1]!;
+  let decoded = raw;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    decoded = raw;
+  }
+  return decoded === raw ? [raw] : [raw, decoded];
 }

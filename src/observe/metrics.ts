@@ -8,6 +8,8 @@ export interface MetricsStateView {
   /** Clients cut off or refused at the edge, by reason (src/core/edge-counters.ts). */
   edgeEvents?(): Iterable<[string, number]>;
   upstreams(): Iterable<UpstreamState>;
+  /** Servers the gateway depends on (the PostgreSQL store…): whether each answers. */
+  dependencies?(): Iterable<[string, boolean]>;
   /** The event loop's delay since the previous read (the Node adapter's monitor); absent elsewhere. */
   eventLoopDelay?(): LoopDelay;
 }
@@ -176,6 +178,16 @@ export class GatewayMetrics {
       registers,
       collect() {
         this.set(state.inFlight());
+      },
+    });
+    new Gauge({
+      name: 'switchyard_dependency_up',
+      help: '1 while a server the gateway depends on (the PostgreSQL store) answers, 0 while it is unreachable',
+      labelNames: ['dependency'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [dependency, up] of state.dependencies?.() ?? []) this.set({ dependency }, up ? 1 : 0);
       },
     });
     new Gauge({

@@ -133,6 +133,19 @@ export class ConfigMirror {
     return this.settingMap.delete(name);
   }
 
+  /** Takes every object of `other` in place of its own (a driver reloaded from its database). */
+  replaceWith(other: ConfigMirror): void {
+    for (const [mine, theirs] of [
+      [this.upstreamMap, other.upstreamMap],
+      [this.secretSets, other.secretSets],
+      [this.routeMap, other.routeMap],
+      [this.settingMap, other.settingMap],
+    ] as const) {
+      mine.clear();
+      for (const [name, value] of theirs as Map<string, never>) (mine as Map<string, never>).set(name, value);
+    }
+  }
+
   mustGet(name: string): StoredUpstream {
     const upstream = this.upstreamMap.get(name);
     if (!upstream) throw new Error(`no stored upstream "${name}"`);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { SqliteRequestLog } from '../../src/store/request-log/sqlite-request-log';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import { type MockUpstream, replyChat, startMock } from '../helpers/mock-upstream';
 
@@ -31,7 +32,7 @@ describe('the request log of a file store', () => {
   });
 
   it('is written by the writer thread, every request in rows and rollups alike', async () => {
-    const onMainThread = vi.spyOn(gw.accounting.requestLog, 'write');
+    const onMainThread = vi.spyOn(gw.accounting.requestLog as SqliteRequestLog, 'write');
     const client = gw.client();
     for (let i = 0; i < SENT; i++) await client.chat.completions.create(CHAT);
     // Accounting runs a turn after each response.

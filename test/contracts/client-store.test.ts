@@ -7,8 +7,10 @@ import type { D1Database } from '../../src/adapter/worker/d1/types';
 import { ACCESS_MIGRATIONS } from '../../src/store/access-migrations';
 import { SqliteClientStore } from '../../src/store/client-store-sqlite';
 import { migrate, openSqlite, type SqliteDatabase } from '../../src/store/sqlite';
+import { postgresAvailable } from '../helpers/postgres';
 import { clientStoreContract } from './client-store';
 import { tempDir } from './driver';
+import { postgresDriver } from './postgres-drivers';
 
 clientStoreContract('memory', () => ({ store: new MemoryClientStore(), close: () => {} }));
 
@@ -45,3 +47,10 @@ clientStoreContract('D1 (Miniflare)', async () => {
   const open = () => new D1ClientStore(db, (err) => console.error(err));
   return { store: open(), reopen: open, close: () => mf.dispose() };
 });
+
+if (await postgresAvailable()) {
+  clientStoreContract(
+    'PostgreSQL',
+    postgresDriver((store) => store.clients),
+  );
+}

@@ -85,7 +85,7 @@ export function clientStoreContract(name: string, makeDriver: MakeDriver<ClientS
     it('keeps its clients for the next store opened on the same state', async (test) => {
       if (!driver.reopen) return test.skip();
       await store.insert(client('alice', 7));
-      const again = driver.reopen!();
+      const again = await driver.reopen!();
       expect((await again.list()).map((c) => c.name)).toEqual(['alice']);
       expect(await again.delete('alice')).toBe(true);
       expect(await store.list()).toEqual([]);

@@ -3,8 +3,10 @@ import { SqliteConfigRepository } from '../../src/store/config-repository-sqlite
 import { MemoryConfigRepository } from '../../src/store/memory-config-repository';
 import { SecretBox } from '../../src/store/secret-box';
 import { openSqlite, type SqliteDatabase } from '../../src/store/sqlite';
+import { postgresAvailable } from '../helpers/postgres';
 import { configRepositoryContract, steppingClock } from './config-repository';
 import { tempDir } from './driver';
+import { postgresDriver } from './postgres-drivers';
 
 configRepositoryContract('memory', () => ({
   store: new MemoryConfigRepository(steppingClock()),
@@ -30,3 +32,10 @@ configRepositoryContract('SQLite', () => {
     },
   };
 });
+
+if (await postgresAvailable()) {
+  configRepositoryContract(
+    'PostgreSQL',
+    postgresDriver((store) => store.config, steppingClock),
+  );
+}

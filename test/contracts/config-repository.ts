@@ -124,7 +124,7 @@ export function configRepositoryContract(name: string, makeDriver: MakeDriver<Co
       await store.putRoute('r2', {});
       await store.putRoute('r1', {});
       await store.putSetting('server.trust_proxy', true);
-      const again = driver.reopen();
+      const again = await driver.reopen();
       expect(again.upstream('a')).toEqual(store.upstream('a'));
       expect(again.upstream('a')!.keys.map((k) => [k.secret, k.enabled])).toEqual([
         [K1, false],

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 export interface Driver<T> {
   readonly store: T;
   close(): Promise<void> | void;
-  reopen?(): T;
+  reopen?(): T | Promise<T>;
 }
 
 export type MakeDriver<T> = () => Promise<Driver<T>> | Driver<T>;

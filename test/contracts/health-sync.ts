@@ -57,7 +57,7 @@ export function healthSyncContract(name: string, makeDriver: MakeDriver<HealthSy
 
     it('delivers a member’s changes to another member, in order, as sent', async (test) => {
       if (!driver.reopen) return test.skip();
-      const peer = inbox(driver.reopen());
+      const peer = inbox(await driver.reopen());
       await sync.publish(cooling);
       await sync.publish(ejected);
       await peer.next(2);
@@ -67,7 +67,7 @@ export function healthSyncContract(name: string, makeDriver: MakeDriver<HealthSy
     it('never hands a member its own changes', async (test) => {
       if (!driver.reopen) return test.skip();
       const own = inbox(sync);
-      const other = driver.reopen();
+      const other = await driver.reopen();
       const peer = inbox(other);
       await sync.publish(cooling);
       await other.publish(ejected);
@@ -79,7 +79,7 @@ export function healthSyncContract(name: string, makeDriver: MakeDriver<HealthSy
 
     it('stops delivering to a listener that unsubscribed, and to a closed member', async (test) => {
       if (!driver.reopen) return test.skip();
-      const other = driver.reopen();
+      const other = await driver.reopen();
       const gone: HealthChange[] = [];
       const unsubscribe = other.subscribe((change) => gone.push(change));
       const kept = inbox(other);
@@ -88,7 +88,7 @@ export function healthSyncContract(name: string, makeDriver: MakeDriver<HealthSy
       await kept.next(1);
       expect(gone).toEqual([]);
       await other.close();
-      const third = inbox(driver.reopen());
+      const third = inbox(await driver.reopen());
       await sync.publish(ejected);
       await third.next(1);
       expect(kept.got).toEqual([cooling]);

@@ -1,9 +1,12 @@
 import { join } from 'node:path';
+import { PgQuotaCounterStore } from '../../src/adapter/node/postgres/quota-counters';
 import { RedisQuotaCounterStore } from '../../src/adapter/node/redis/quota-counter-store';
 import { MemoryQuotaCounterStore } from '../../src/state/memory-quota-counter-store';
 import { SqliteQuotaCounterStore } from '../../src/store/quota-counters-sqlite';
 import { openSqlite, type SqliteDatabase } from '../../src/store/sqlite';
+import { postgresAvailable } from '../helpers/postgres';
 import { tempDir } from './driver';
+import { postgresDriver } from './postgres-drivers';
 import { quotaCounterStoreContract } from './quota-counter-store';
 import { redisDriver } from './redis';
 
@@ -29,3 +32,10 @@ quotaCounterStoreContract('SQLite', () => {
 });
 
 quotaCounterStoreContract('Redis', () => redisDriver((link) => new RedisQuotaCounterStore(link), 1));
+
+if (await postgresAvailable()) {
+  quotaCounterStoreContract(
+    'PostgreSQL',
+    postgresDriver((store) => new PgQuotaCounterStore(store.connection)),
+  );
+}

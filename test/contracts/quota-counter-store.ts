@@ -140,7 +140,7 @@ export function quotaCounterStoreContract(name: string, makeDriver: MakeDriver<Q
     it('shares its counters with the next store opened on the same state', async (test) => {
       if (!driver.reopen) return test.skip();
       await store.seed('tokens\0alice', MARCH, 50);
-      const other = driver.reopen();
+      const other = await driver.reopen();
       expect(await other.reserve('tokens\0alice', MARCH, 100, 30)).toBe('reserved');
       expect(await store.read('tokens\0alice', MARCH)).toEqual({
         start: MARCH,

@@ -4,7 +4,9 @@ import { ACCESS_MIGRATIONS } from '../../src/store/access-migrations';
 import { MemoryRequestLog } from '../../src/store/request-log/memory-request-log';
 import { SqliteRequestLog } from '../../src/store/request-log/sqlite-request-log';
 import { migrate, openSqlite } from '../../src/store/sqlite';
+import { postgresAvailable } from '../helpers/postgres';
 import { tempDir } from './driver';
+import { postgresDriver } from './postgres-drivers';
 import { requestLogSinkContract } from './request-log-sink';
 
 requestLogSinkContract('memory', () => ({ store: new MemoryRequestLog(), close: () => {} }));
@@ -39,3 +41,10 @@ requestLogSinkContract('SQLite on the writer thread', () => {
     },
   };
 });
+
+if (await postgresAvailable()) {
+  requestLogSinkContract(
+    'PostgreSQL',
+    postgresDriver((store) => store.requestLog),
+  );
+}

@@ -95,6 +95,27 @@ export function requestLogSinkContract(name: string, makeDriver: MakeDriver<Requ
       expect((await log.query({ requestId: 'r7' })).data[0]).toMatchObject({ client: 'bob', attempts: [] });
     });
 
+    it('filters by route and verdict, alone and together, across pages', async () => {
+      const records = twentyFive().map((r, i) =>
+        record({
+          ...r,
+          route: i % 3 === 0 ? 'canary' : 'default',
+          verdict: i % 5 === 0 ? 'rate_limited' : 'success',
+        }),
+      );
+      await log.append(records);
+      const first = await log.query({ route: 'canary', limit: 4 });
+      expect(ids(first)).toEqual(['r24', 'r21', 'r18', 'r15']);
+      expect(ids(await log.query({ route: 'canary', limit: 4, cursor: first.next_cursor! }))).toEqual([
+        'r12',
+        'r9',
+        'r6',
+        'r3',
+      ]);
+      expect(ids(await log.query({ verdict: 'rate_limited', route: 'canary' }))).toEqual(['r15', 'r0']);
+      expect(ids(await log.query({ verdict: 'rate_limited' }))).toEqual(['r20', 'r15', 'r10', 'r5', 'r0']);
+    });
+
     it('orders records of the same millisecond by when they were written', async () => {
       await log.append([record({ request_id: 'a' }), record({ request_id: 'b' })]);
       await log.append([record({ request_id: 'c' })]);

@@ -229,8 +229,8 @@ describe('the response cache', () => {
     expect(routes[0]).toMatchObject({ requests: 2, cache_hits: 1 });
     expect(gw!.logs.join('')).not.toContain('listener failed');
     gw!.accounting.writer!.flush();
-    const rows = gw!.accounting.db
-      .prepare(
+    const rows = gw!.accounting
+      .db!.prepare(
         'SELECT cache, total_tokens, cost, saved_tokens, saved_cost, upstream FROM request_log ORDER BY id',
       )
       .all();

@@ -7,12 +7,11 @@ import { buildSnapshot } from '../../src/routing/config-snapshot';
 const COOKBOOK = new URL('../../docs/routing.md', import.meta.url);
 const blocks = [...readFileSync(COOKBOOK, 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
-/** Every variable the recipes use, so interpolation succeeds. */
+/** Every variable the recipes use, so interpolation succeeds (not those that change the listener or store). */
+const UNSET = new Set(['PORT', 'HOST', 'SWITCHYARD_STORE_URL', 'SWITCHYARD_STATE_URL']);
 const env = new Proxy({} as Record<string, string | undefined>, {
   get: (_target, name) =>
-    name === 'PORT' || name === 'HOST' || name === 'SWITCHYARD_STATE_URL'
-      ? undefined
-      : `sk-${String(name).toLowerCase()}-0000000000`,
+    UNSET.has(String(name)) ? undefined : `sk-${String(name).toLowerCase()}-0000000000`,
 });
 
 describe('docs/routing.md', () => {

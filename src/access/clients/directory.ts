@@ -13,13 +13,17 @@ export class ClientDirectory {
   private index: KeyIndex<Principal>;
   private clients = new Map<string, Client>();
   private authKeyCount = 0;
+  private complete = true;
 
   constructor(private readonly hmacKey: Uint8Array) {
     this.index = new KeyIndex(hmacKey);
   }
 
-  /** Rebuilds from the configuration and the stored clients; file clients shadow stored ones. */
-  rebuild(config: Config, stored: readonly StoredClient[]): string[] {
+  /**
+   * Rebuilds from the configuration and the stored clients; file clients shadow stored ones.
+   * `complete` false: the stored clients could not be read, so the gateway is not open.
+   */
+  rebuild(config: Config, stored: readonly StoredClient[], complete = true): string[] {
     const index = new KeyIndex<Principal>(this.hmacKey);
     const clients = new Map<string, Client>();
     for (const key of config.server.auth_keys) index.set(key, { kind: 'auth-key', name: maskSecret(key) });
@@ -46,12 +50,13 @@ export class ClientDirectory {
     this.index = index;
     this.clients = clients;
     this.authKeyCount = config.server.auth_keys.length;
+    this.complete = complete;
     return shadowed;
   }
 
-  /** True when no credential is configured at all: anyone may call the gateway. */
+  /** True when no credential is configured at all (and none may be stored): anyone may call the gateway. */
   get open(): boolean {
-    return this.authKeyCount === 0 && this.clients.size === 0;
+    return this.authKeyCount === 0 && this.clients.size === 0 && this.complete;
   }
 
   get authKeys(): number {

@@ -7,15 +7,13 @@ import type { Gateway } from '../../gateway/gateway';
 import type { Logger } from '../../observe/logger';
 import type { Redactor } from '../../observe/redact';
 import { requestRecord } from '../../observe/request-record';
-import { ACCESS_MIGRATIONS } from '../../store/access-migrations';
-import { SqliteClientStore } from '../../store/client-store-sqlite';
-import { retentionStep } from '../../store/request-log/retention';
 import type { UsageQuery } from '../../store/request-log/rollups';
-import { clientUsageSince, queryUsage } from '../../store/request-log/rollups-sqlite';
-import { SqliteRequestLog } from '../../store/request-log/sqlite-request-log';
+import type { SqliteRequestLog } from '../../store/request-log/sqlite-request-log';
 import { RequestLogWriter } from '../../store/request-log/writer';
-import { checkSecret, gatewaySecret } from '../../store/secret';
-import { migrate, openSqlite, type SqliteDatabase } from '../../store/sqlite';
+import { gatewaySecret } from '../../store/secret';
+import { openSqlite, type SqliteDatabase } from '../../store/sqlite';
+import type { RequestLogSink } from '../../store/types';
+import { type AccountingStore, sqliteAccountingStore } from './accounting-store';
 import { ThreadRequestLogSink } from './request-log-worker';
 
 const RETENTION_EVERY_MS = 3_600_000;
@@ -29,19 +27,24 @@ export interface AccountingOptions {
   readonly db?: SqliteDatabase;
   /** Live state shared between instances (`state.url`); the memory stores when absent. */
   readonly shared?: Pick<AccessOptions, 'limiter' | 'concurrency' | 'quotaCounters'>;
+  /** Another store (PostgreSQL with `store.url`) in place of the SQLite file; closed by its owner. */
+  readonly store?: AccountingStore;
 }
 
 /**
- * Access control and accounting with durable state, for the Node adapter: the SQLite store
- * (`store.path`), the persistent token secret, API-made clients, the request log writer and
- * its retention, and the admin routes for clients, requests and usage.
+ * Access control and accounting with durable state, for the Node adapter: the store (the SQLite
+ * file at `store.path`, or PostgreSQL at `store.url`), the persistent token secret, API-made
+ * clients, the request log writer and its retention, and the admin routes for clients, requests
+ * and usage.
  */
 export class Accounting {
-  readonly db: SqliteDatabase;
+  /** The SQLite database, when the store is the SQLite file. */
+  readonly db: SqliteDatabase | undefined;
+  readonly store: AccountingStore;
   readonly access: GatewayAccess;
   readonly writer: RequestLogWriter | undefined;
-  readonly requestLog: SqliteRequestLog;
-  /** The writer thread (file stores); undefined with `:memory:`, whose batches are written here. */
+  readonly requestLog: RequestLogSink;
+  /** The writer thread (SQLite file stores); undefined with `:memory:` or PostgreSQL. */
   readonly thread: ThreadRequestLogSink | undefined;
   private readonly retention: NodeJS.Timeout | undefined;
   private readonly now: () => number;
@@ -53,27 +56,22 @@ export class Accounting {
   ) {
     const { logger } = options;
     this.now = options.now ?? Date.now;
-    this.ownsDb = options.db === undefined;
-    this.db = options.db ?? openSqlite(config.store.path);
-    migrate(this.db, ACCESS_MIGRATIONS);
+    this.ownsDb = options.db === undefined && options.store === undefined;
     const secret = gatewaySecret(options.env ?? process.env, config.store.path);
-    if (!checkSecret(this.db, secret)) {
-      logger.error(
-        'the gateway secret differs from the one this database was written with: client tokens made with the admin API will not match (restore SWITCHYARD_SECRET or secret.key)',
-      );
-    }
+    this.db = options.store ? undefined : (options.db ?? openSqlite(config.store.path));
+    this.store = options.store ?? sqliteAccountingStore(this.db!, secret, logger);
     this.access = new GatewayAccess(config, {
       now: this.now,
-      clientStore: new SqliteClientStore(this.db),
-      usageSource: clientUsageSince(this.db),
+      clientStore: this.store.clients,
+      usageSource: this.store.usageSince,
       hmacKey: secret,
       warn: (message) => logger.warn(message),
       ...options.shared,
     });
-    this.requestLog = new SqliteRequestLog(this.db);
+    this.requestLog = this.store.requestLog;
     const log = config.request_log;
-    if (log.enabled && config.store.path !== ':memory:') {
-      this.thread = new ThreadRequestLogSink(config.store.path, this.requestLog, (err) =>
+    if (log.enabled && !options.store && config.store.path !== ':memory:') {
+      this.thread = new ThreadRequestLogSink(config.store.path, this.requestLog as SqliteRequestLog, (err) =>
         logger.error(
           { err },
           'request log: the writer thread failed; batches are now written on the main thread',
@@ -100,7 +98,14 @@ export class Accounting {
    */
   static async open(config: Config, options: AccountingOptions): Promise<Accounting> {
     const accounting = new Accounting(config, options);
-    await accounting.access.ready;
+    await accounting.access.ready.catch((err: unknown) => {
+      // A remote store that does not answer yet: its clients load when it connects.
+      if (!options.store) throw err;
+      options.logger.warn(
+        { err },
+        'stored clients not loaded (store unreachable): only keys from the configuration are accepted until it answers',
+      );
+    });
     if (config.usage.tokenizer) {
       await loadTokenizer().catch((err: unknown) =>
         options.logger.warn({ err }, 'tokenizer not loaded: estimates count 4 characters a token'),
@@ -115,8 +120,7 @@ export class Accounting {
     if (writer) {
       const redact = (text: string) => this.options.redactor.redact(text);
       gateway.requestListeners.push((ctx) => writer.enqueue(requestRecord(ctx, this.now(), redact)));
-      const db = this.db;
-      const usage = (query: UsageQuery) => queryUsage(db, query);
+      const usage = (query: UsageQuery) => this.store.usage(query);
       registerRequestLogRoutes(gateway.admin, this.requestLog, usage, () => writer.drain());
     }
     registerClientRoutes(gateway.admin, new ClientAdmin(this.access));
@@ -127,7 +131,7 @@ export class Accounting {
     if (this.retention) clearInterval(this.retention);
     await this.writer?.close();
     await this.thread?.close();
-    if (this.ownsDb) this.db.close();
+    if (this.ownsDb) this.db?.close();
   }
 
   /**
@@ -137,21 +141,17 @@ export class Accounting {
   private runRetention(): void {
     const log = this.config.request_log;
     const now = this.now();
+    const failed = (err: unknown) => this.options.logger.error({ err }, 'request log retention failed');
     if (this.thread) {
-      this.thread
-        .retain(now, log.retention_days, log.rollup_retention_days)
-        .catch((err: unknown) => this.options.logger.error({ err }, 'request log retention failed'));
+      this.thread.retain(now, log.retention_days, log.rollup_retention_days).catch(failed);
       return;
     }
-    const step = (): void => {
-      if (!this.db.open) return;
-      try {
-        if (retentionStep(this.db, now, log.retention_days, log.rollup_retention_days).more)
-          setImmediate(step);
-      } catch (err) {
-        this.options.logger.error({ err }, 'request log retention failed');
-      }
+    const step = async (): Promise<void> => {
+      if (!this.store.open) return;
+      if ((await this.store.retentionStep(now, log.retention_days, log.rollup_retention_days)).more)
+        setImmediate(() => void step().catch(failed));
     };
-    step();
+    // The SQLite step runs now (synchronously), as before; a remote store's answers come later.
+    step().catch(failed);
   }
 }

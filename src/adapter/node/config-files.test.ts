@@ -158,6 +158,22 @@ describe('quick mode and where the config comes from', () => {
     expect(loadConfig(null, {}).config.store.path).toBe('data/switchyard.db');
   });
 
+  it('takes store.url from SWITCHYARD_STORE_URL unless the file sets it', () => {
+    const env = {
+      SWITCHYARD_STORE_URL: 'postgres://sy:pw-secret@db.example:5432/switchyard?sslmode=require',
+    };
+    expect(loadConfig(null, env).config.store.url).toBe(
+      'postgres://sy:pw-secret@db.example:5432/switchyard?sslmode=require',
+    );
+    expect(parseConfigText('store: { url: "postgresql://h/own" }', 'x.yaml', env).store.url).toBe(
+      'postgresql://h/own',
+    );
+    expect(loadConfig(null, {}).config.store.url).toBeUndefined();
+    expect(problemsOf(() => loadConfig(null, { SWITCHYARD_STORE_URL: 'mysql://h/db' }))).toEqual([
+      'SWITCHYARD_STORE_URL: must be a postgres:// (or postgresql://) URL',
+    ]);
+  });
+
   it('rejects a bad PORT', () => {
     expect(problemsOf(() => loadConfig(null, { PORT: 'eighty' }))).toEqual([
       'PORT: "eighty" is not a port number',

@@ -7,6 +7,7 @@ import { registerOpenApiRoute } from '../../admin/openapi';
 import { registerRouteRoutes } from '../../admin/route-routes';
 import { registerSettingsRoutes } from '../../admin/settings-routes';
 import { registerUpstreamRoutes } from '../../admin/upstream-routes';
+import { ConfigError } from '../../config/errors';
 import { ConfigManager, type ConfigTarget, type ReloadResult } from '../../config/manager';
 import type { Env } from '../../config/parse';
 import type { Config } from '../../config/schema/index';
@@ -38,6 +39,8 @@ export interface ControlPlaneOptions {
   readonly env?: Env;
   /** An open store to share; otherwise `store.path` is opened (and closed with the plane). */
   readonly db?: SqliteDatabase;
+  /** The admin-made configuration in another store (PostgreSQL with `store.url`); no SQLite is opened. */
+  readonly repository?: ConfigRepository;
   readonly logger: Logger;
   /** Masks secrets in admin error messages (config problems can quote a path or value). */
   readonly redactor?: Redactor;
@@ -59,7 +62,7 @@ export class ControlPlane {
   readonly store: ConfigRepository;
   readonly manager: ConfigManager;
   private readonly ownsDb: boolean;
-  private readonly db: SqliteDatabase;
+  private readonly db: SqliteDatabase | undefined;
   private gateway: Gateway | undefined;
   private watcher: FileWatcher | undefined;
   private adminListener: AdminListener | undefined;
@@ -70,13 +73,17 @@ export class ControlPlane {
 
   constructor(private readonly options: ControlPlaneOptions) {
     const env = options.env ?? process.env;
-    this.ownsDb = options.db === undefined;
-    this.db = options.db ?? openSqlite(options.config.store.path);
-    const master = loadMasterKey(env, options.config.store.path);
-    this.store = new SqliteConfigRepository(this.db, new SecretBox(master.key));
+    this.ownsDb = options.db === undefined && options.repository === undefined;
+    if (options.repository) {
+      this.store = options.repository;
+    } else {
+      this.db = options.db ?? openSqlite(options.config.store.path);
+      const master = loadMasterKey(env, options.config.store.path);
+      this.store = new SqliteConfigRepository(this.db, new SecretBox(master.key));
+      options.logger.debug({ secret_key: master.origin }, 'store secrets sealed with AES-256-GCM');
+    }
     const source = options.source ?? inlineSource(options.config, 'configuration given at start', env);
     this.manager = ConfigManager.open(source, () => storeObjects(this.store), options.logger);
-    options.logger.debug({ secret_key: master.origin }, 'store secrets sealed with AES-256-GCM');
   }
 
   /** The configuration to start the gateway with: the file (or inline input) merged with the store. */
@@ -134,12 +141,28 @@ export class ControlPlane {
     return result;
   }
 
+  /**
+   * Applies the stored configuration again, with the file as it was last read: another instance
+   * changed it (PostgreSQL store). A combination the file refuses is logged and not applied.
+   */
+  applyStored(reason: string): ReloadResult {
+    if (!this.target) return { applied: false, problems: ['the gateway is not started'] };
+    try {
+      this.manager.commit(this.manager.preview(storeObjects(this.store)), reason, this.target);
+      return { applied: true, problems: [] };
+    } catch (err) {
+      const problems = err instanceof ConfigError ? err.problems : [String(err)];
+      this.options.logger.error({ reason, problems }, 'stored configuration not applied');
+      return { applied: false, problems };
+    }
+  }
+
   async close(): Promise<void> {
     this.watcher?.close();
     this.loopDelay?.stop();
     process.off('SIGHUP', this.onSighup);
     await this.adminListener?.close();
-    if (this.ownsDb) this.db.close();
+    if (this.ownsDb) this.db?.close();
   }
 
   private service(): ConfigService {
@@ -196,6 +219,9 @@ function stateView(gateway: Gateway, store: ConfigRepository) {
   return {
     inFlight: () => gateway.inFlight,
     edgeEvents: () => gateway.edge.entries(),
+    *dependencies(): Generator<[string, boolean]> {
+      for (const [name, status] of gateway.dependencies) yield [name, status().up];
+    },
     *upstreams(): Generator<UpstreamState> {
       const report = healthReport(gateway.runtime, gateway.health, gateway.proxyDeps.now());
       for (const upstream of report.upstreams) {

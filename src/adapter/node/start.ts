@@ -17,6 +17,8 @@ import { nodeConsoleAssets } from './console-assets';
 import { ControlPlane, type ControlPlaneOptions } from './control-plane';
 import { nodeHashing } from './hashing';
 import { createLogger } from './logger';
+import { pgAccountingStore } from './postgres/accounting-store';
+import { attachPgStore, openConfiguredPgStore } from './postgres/attach';
 import { createProbeSender } from './probe-sender';
 import { openSharedState } from './redis/wiring';
 import { type ListeningServer, listen } from './server';
@@ -57,8 +59,9 @@ export interface RunningGateway {
 }
 
 /**
- * Assembles the gateway with the Node adapters and starts listening: one SQLite handle shared by
- * the admin plane (stored config) and accounting (clients, request log).
+ * Assembles the gateway with the Node adapters and starts listening: one store shared by the
+ * admin plane (stored config) and accounting (clients, request log): the SQLite file at
+ * `store.path`, or PostgreSQL when `store.url` is set.
  */
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   useHashing(nodeHashing);
@@ -67,7 +70,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const logger =
     options.logger ??
     createLogger({ level: given.server.log_level, format: given.server.log_format, redactor });
-  const db = options.control?.db ?? openSqlite(given.store.path);
+  const now = options.now ?? Date.now;
+  const env = options.env ?? process.env;
+  const pgStore = given.store.url
+    ? await openConfiguredPgStore(given, { env, logger, redactor, now })
+    : undefined;
+  const db = pgStore ? undefined : (options.control?.db ?? openSqlite(given.store.path));
   const control = new ControlPlane({
     config: given,
     logger,
@@ -75,9 +83,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     env: options.env,
     ...options.control,
     db,
+    repository: pgStore?.config,
   });
   const config = control.config;
-  const now = options.now ?? Date.now;
   const shared = openSharedState(config, logger);
   const accounting = await Accounting.open(config, {
     logger,
@@ -86,6 +94,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     env: options.env,
     db,
     shared: shared?.state,
+    store: pgStore ? pgAccountingStore(pgStore) : undefined,
   });
   const transport = new UndiciTransport();
   const registry = new HealthRegistry(logger, shared?.state.healthSync);
@@ -101,6 +110,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     decodeBody: decodeRequestBody,
   });
   accounting.attach(gateway);
+  if (pgStore) attachPgStore(pgStore, gateway, control, accounting);
   gateway.admin.consoleAssets = nodeConsoleAssets;
   control.attach(gateway, transport);
   shared?.attach(gateway, control.metrics?.registry);
@@ -112,8 +122,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const closeStores = async () => {
     await accounting.close();
     await control.close();
-    if (db.open) db.close();
+    if (db?.open) db.close();
     await shared?.state.close();
+    await pgStore?.close();
   };
   const listener = await listen(gateway, config.server.host, options.port ?? config.server.port).catch(
     async (err: unknown) => {

@@ -13,6 +13,11 @@ import { formatContradiction, upstreamSchema } from './upstream';
 const storeSchema = z
   .object({
     path: z.string().min(1).default('data/switchyard.db'),
+    /** A PostgreSQL URL: the store lives there instead of the SQLite file at `path`. */
+    url: z
+      .string()
+      .regex(/^postgres(?:ql)?:\/\/\S+$/, 'must be a postgres:// (or postgresql://) URL')
+      .optional(),
   })
   .strict();
 

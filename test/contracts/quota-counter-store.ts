@@ -128,7 +128,15 @@ export function quotaCounterStoreContract(name: string, makeDriver: MakeDriver<Q
       const results = await Promise.all(
         Array.from({ length: 6 }, () => store.reserve('tokens\0alice', MARCH, 100, 40)),
       );
-      expect(results).toEqual(['reserved', 'reserved', 'no_room', 'no_room', 'no_room', 'no_room']);
+      // Racing calls have no order across a network: which two win is the driver's, how many is not.
+      expect([...results].sort()).toEqual([
+        'no_room',
+        'no_room',
+        'no_room',
+        'no_room',
+        'reserved',
+        'reserved',
+      ]);
       expect(await store.read('tokens\0alice', MARCH)).toEqual({
         start: MARCH,
         used: 0,

@@ -15,9 +15,10 @@ const lateness = (ns: number): number => Math.max(0, ns - INTERVAL_NS) / NS_PER_
  * starts a new window: each scrape of /metrics covers the time since the one before.
  */
 export class LoopDelayMonitor {
-  private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
-
-  constructor() {
+  constructor(
+    /** Node's sampler (a fake one in unit tests). */
+    private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS }),
+  ) {
     this.histogram.enable();
   }
 

@@ -13,7 +13,7 @@ async function closedPort(): Promise<number> {
 }
 
 describe('RedisCacheStore without Redis', () => {
-  it('misses and skips stores instead of failing the request, telling the fault', async () => {
+  it('misses and skips stores instead of failing the request, telling the fault; admin reads refuse with 503', async () => {
     const link = new RedisLink(`redis://127.0.0.1:${await closedPort()}/0`, 'sy-down');
     const faults: unknown[] = [];
     const store = new RedisCacheStore(
@@ -37,6 +37,11 @@ describe('RedisCacheStore without Redis', () => {
     await expect(store.set('k', entry)).resolves.toBeUndefined();
     await expect(store.get('k')).resolves.toBeUndefined();
     expect(faults.length).toBe(2);
+    await expect(store.purge({ route: 'chat' })).rejects.toMatchObject({
+      code: 'state_unavailable',
+      status: 503,
+    });
+    await expect(store.stats()).rejects.toMatchObject({ code: 'state_unavailable', status: 503 });
     await link.close();
   });
 });

@@ -1,5 +1,6 @@
 import type { CacheEntry, CacheStore, PurgeFilter, StoreStats } from '../../../cache/store';
 import { entrySize } from '../../../cache/store';
+import { GatewayError } from '../../../core/errors';
 import type { RedisLink } from './connection';
 import { LuaScript, num } from './script';
 
@@ -134,22 +135,37 @@ export class RedisCacheStore implements CacheStore {
     }
   }
 
-  async purge(filter: PurgeFilter = {}): Promise<number> {
+  /** Rejects with `state_unavailable` while Redis cannot be reached (an admin route answers 503). */
+  purge(filter: PurgeFilter = {}): Promise<number> {
     const { route, model } = filter;
-    if (route !== undefined && model !== undefined) return num(await this.run(['both', route, model]));
-    if (route !== undefined) return num(await this.run(['route', route]));
-    if (model !== undefined) return num(await this.run(['model', model]));
-    return num(await this.run(['all']));
+    const args =
+      route !== undefined && model !== undefined
+        ? ['both', route, model]
+        : route !== undefined
+          ? ['route', route]
+          : model !== undefined
+            ? ['model', model]
+            : ['all'];
+    return unavailable(this.run(args).then(num));
   }
 
-  async stats(): Promise<StoreStats> {
+  /** Rejects with `state_unavailable` while Redis cannot be reached. */
+  stats(): Promise<StoreStats> {
     const key = (name: string) => this.link.key('cache', name);
-    const [entries, bytes, evictions] = await Promise.all([
-      this.link.client.zcard(key('lru')),
-      this.link.client.get(key('bytes')),
-      this.link.client.get(key('evictions')),
+    const { client } = this.link;
+    const read = Promise.all([
+      client.zcard(key('lru')),
+      client.get(key('bytes')),
+      client.get(key('evictions')),
     ]);
-    return { entries, bytes: Number(bytes ?? 0), maxBytes: this.maxBytes, evictions: Number(evictions ?? 0) };
+    return unavailable(
+      read.then(([entries, bytes, evictions]) => ({
+        entries,
+        bytes: Number(bytes ?? 0),
+        maxBytes: this.maxBytes,
+        evictions: Number(evictions ?? 0),
+      })),
+    );
   }
 
   resize(maxBytes: number): void {
@@ -164,4 +180,10 @@ export class RedisCacheStore implements CacheStore {
   private entryKey(key: string): string {
     return this.link.key('cache', 'e', key);
   }
+}
+
+function unavailable<T>(work: Promise<T>): Promise<T> {
+  return work.catch((err: unknown) => {
+    throw new GatewayError('state_unavailable', { cause: err });
+  });
 }

@@ -1,5 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { ResponseCache } from './response-cache';
+import type { StoreStats } from './store';
 
 /** The cache's Prometheus series, in the gateway's registry. */
 export function registerCacheMetrics(cache: ResponseCache, registry: Registry): void {
@@ -27,7 +28,8 @@ export function registerCacheMetrics(cache: ResponseCache, registry: Registry): 
     help: 'Answers held in the response cache',
     registers,
     async collect() {
-      this.set((await cache.store.stats()).entries);
+      const stats = await storeStats(cache);
+      if (stats) this.set(stats.entries);
     },
   });
   new Gauge({
@@ -35,7 +37,8 @@ export function registerCacheMetrics(cache: ResponseCache, registry: Registry): 
     help: 'Memory the response cache holds (bounded by cache.max_size)',
     registers,
     async collect() {
-      this.set((await cache.store.stats()).bytes);
+      const stats = await storeStats(cache);
+      if (stats) this.set(stats.bytes);
     },
   });
   cache.listeners.push((ctx) => {
@@ -46,4 +49,12 @@ export function registerCacheMetrics(cache: ResponseCache, registry: Registry): 
     savedTokens.inc({ route }, mark.savedTokens);
     if (mark.savedCost) savedCost.inc({ route }, mark.savedCost);
   });
+}
+
+/**
+ * The store's figures, or undefined while a shared store cannot answer: the gauges keep their
+ * last value then, and the rest of the scrape is served (`switchyard_state_up` tells the outage).
+ */
+function storeStats(cache: ResponseCache): Promise<StoreStats | undefined> {
+  return cache.store.stats().catch(() => undefined);
 }

@@ -199,6 +199,12 @@ export const ERROR_TABLE = {
     message:
       'The store (PostgreSQL) is unreachable, so nothing was changed; the gateway reconnects, retry shortly.',
   },
+  state_unavailable: {
+    status: 503,
+    type: 'service_unavailable',
+    message:
+      'The shared state (Redis) is unreachable, so the shared response cache could not be read or purged; the gateway reconnects, retry shortly.',
+  },
   upstream_timeout: { status: 504, type: 'timeout_error', message: 'The upstream did not answer in time.' },
 } as const satisfies Record<string, ErrorSpec>;
 

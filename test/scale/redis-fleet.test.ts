@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config/schema/index';
+import { ADMIN_KEY, admin } from '../helpers/admin';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 import {
   chatCompletion,
@@ -111,6 +112,26 @@ describe('three gateways on one Redis', () => {
     await Promise.all([b, c].map((gw) => eventually(async () => !(await upstreamUsable(gw)), 100)));
     expect(mock.requests.length).toBe(3);
   });
+
+  it('shares the response cache: one instance stores, another serves the hit, a third purges it', async () => {
+    const gateways = await startFleet([GOOD_KEY], {
+      admin: { key: ADMIN_KEY },
+      clients: [{ name: 'alice', key: ALICE }],
+      cache: { enabled: true },
+    });
+    const [a, b, c] = gateways as [TestGateway, TestGateway, TestGateway];
+    expect((await chat(a)).headers.get('x-switchyard-cache')).toBe('miss');
+    await eventually(async () => (await cacheEntries(b)) === 1, 2_000);
+    const hit = await chat(b);
+    expect(hit.headers.get('x-switchyard-cache')).toBe('hit');
+    expect(
+      ((await hit.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content,
+    ).toBe('hello');
+    expect(mock.requests.length).toBe(1);
+    expect((await admin(c.url, 'DELETE', '/admin/cache?route=default')).body).toEqual({ purged: 1 });
+    expect((await chat(b)).headers.get('x-switchyard-cache')).toBe('miss');
+    expect(mock.requests.length).toBe(2);
+  });
 });
 
 function usedLimitedKey(req: SeenRequest): boolean {
@@ -124,6 +145,10 @@ interface Health {
 
 async function health(gw: TestGateway): Promise<Health> {
   return (await (await fetch(`${gw.url}/health`)).json()) as Health;
+}
+
+async function cacheEntries(gw: TestGateway): Promise<unknown> {
+  return (await admin(gw.url, 'GET', '/admin/cache')).body.entries;
 }
 
 async function stateUp(gw: TestGateway): Promise<boolean> {

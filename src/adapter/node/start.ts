@@ -20,7 +20,7 @@ import { createLogger } from './logger';
 import { pgAccountingStore } from './postgres/accounting-store';
 import { attachPgStore, openConfiguredPgStore } from './postgres/attach';
 import { createProbeSender } from './probe-sender';
-import { openSharedState } from './redis/wiring';
+import { openSharedState, sharedCacheStore } from './redis/wiring';
 import { type ListeningServer, listen } from './server';
 import { UndiciTransport } from './transport';
 
@@ -114,7 +114,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   gateway.admin.consoleAssets = nodeConsoleAssets;
   control.attach(gateway, transport);
   shared?.attach(gateway, control.metrics?.registry);
-  attachCache(gateway, { now, registry: control.metrics?.registry });
+  attachCache(gateway, {
+    now,
+    registry: control.metrics?.registry,
+    store: shared ? sharedCacheStore(shared.state, config.cache.max_size, now) : undefined,
+  });
   const clock = options.clock ?? systemClock;
   const probes = createProbeSender();
   const validator = new KeyValidator(registry, probes.send, clock, () => gateway.runtime, now, logger);

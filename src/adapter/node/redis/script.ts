@@ -12,8 +12,12 @@ export class LuaScript {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
-  async run(redis: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    const argv = args.map(String);
+  async run(
+    redis: Redis,
+    keys: readonly string[],
+    args: readonly (string | number | Uint8Array)[],
+  ): Promise<unknown> {
+    const argv = args.map((arg) => (arg instanceof Uint8Array ? Buffer.from(arg) : String(arg)));
     try {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...argv);
     } catch (err) {

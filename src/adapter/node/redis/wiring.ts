@@ -2,6 +2,7 @@ import { Gauge, type Registry } from 'prom-client';
 import type { Config } from '../../../config/schema/index';
 import type { Gateway } from '../../../gateway/gateway';
 import type { Logger } from '../../../observe/logger';
+import { RedisCacheStore } from './cache-store';
 import { SharedState } from './shared-state';
 
 export interface SharedStateWiring {
@@ -22,6 +23,11 @@ export function openSharedState(config: Config, logger: Logger): SharedStateWiri
       if (metrics) registerStateMetrics(state, metrics);
     },
   };
+}
+
+/** The response cache shared in Redis; a fault is logged with the state's (once per outage). */
+export function sharedCacheStore(state: SharedState, maxBytes: number, now: () => number): RedisCacheStore {
+  return new RedisCacheStore(state.link, maxBytes, now, (err) => state.fault(err));
 }
 
 function registerStateMetrics(state: SharedState, registry: Registry): void {

@@ -79,24 +79,19 @@ export class ActiveHealthChecks {
   }
 
   report(): HealthCheckReport[] {
-    return [...this.states.values()].map((state) => ({
-      upstream: state.upstream.name,
-      healthy: state.healthy,
-      consecutive_successes: state.consecutiveSuccesses,
-      consecutive_failures: state.consecutiveFailures,
-      checks: state.checks,
-      failures: state.failures,
-      next_at: new Date(state.nextAt).toISOString(),
-      last: state.last
-        ? {
-            at: new Date(state.last.at).toISOString(),
-            ok: state.last.ok,
-            status: state.last.status,
-            ttfb_ms: state.last.ttfbMs === undefined ? null : Math.round(state.last.ttfbMs * 100) / 100,
-            error: state.last.error ?? null,
-          }
-        : null,
-    }));
+    return [...this.states.values()].map((state) => reportOf(state));
+  }
+
+  /**
+   * Runs one upstream's check at once (the next one is scheduled an interval after it) and
+   * returns its state afterwards; undefined when the upstream has no health check.
+   */
+  async runNow(name: string): Promise<HealthCheckReport | undefined> {
+    const state = this.states.get(name);
+    if (!state || state.stopped) return undefined;
+    this.deps.clock.clearTimeout(state.timer);
+    await this.run(state);
+    return state.stopped ? undefined : reportOf(state);
   }
 
   /**
@@ -138,6 +133,7 @@ export class ActiveHealthChecks {
   }
 
   private schedule(state: CheckState, delay: number): void {
+    this.deps.clock.clearTimeout(state.timer);
     state.nextAt = this.deps.clock.now() + delay;
     state.timer = this.deps.clock.setTimeout(() => void this.run(state), delay);
   }
@@ -180,4 +176,26 @@ export class ActiveHealthChecks {
     this.deps.health.setProbeState(state.upstream, false, reason, this.deps.clock.now());
     this.deps.logger.warn({ upstream: state.upstream.name, reason }, 'upstream out of rotation');
   }
+}
+
+function reportOf(state: CheckState): HealthCheckReport {
+  const { last } = state;
+  return {
+    upstream: state.upstream.name,
+    healthy: state.healthy,
+    consecutive_successes: state.consecutiveSuccesses,
+    consecutive_failures: state.consecutiveFailures,
+    checks: state.checks,
+    failures: state.failures,
+    next_at: new Date(state.nextAt).toISOString(),
+    last: last
+      ? {
+          at: new Date(last.at).toISOString(),
+          ok: last.ok,
+          status: last.status,
+          ttfb_ms: last.ttfbMs === undefined ? null : Math.round(last.ttfbMs * 100) / 100,
+          error: last.error ?? null,
+        }
+      : null,
+  };
 }

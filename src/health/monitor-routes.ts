@@ -50,6 +50,20 @@ export function registerMonitorRoutes(gateway: RoutesGateway, deps: MonitorRoute
     tag: 'routing',
   });
   admin.add(
+    'POST',
+    '/admin/health-checks/:upstream/run',
+    async (req) => {
+      const result = await deps.checks.runNow(req.params.upstream!);
+      if (!result) {
+        throw new GatewayError('resource_not_found', {
+          message: `Upstream "${req.params.upstream}" has no health check configured.`,
+        });
+      }
+      return { body: redacted(result) };
+    },
+    { summary: "Run one upstream's active health check now and return its state", tag: 'routing' },
+  );
+  admin.add(
     'GET',
     '/admin/upstreams/ranking',
     (req) => {

@@ -223,6 +223,33 @@ describe('web console in Chromium', () => {
     expect(alpha.requests.some((r) => r.url === '/ping')).toBe(true);
   });
 
+  it('runs an active health check now from Health and shows its result', async () => {
+    await open('Health');
+    const checks = page.getByRole('table', { name: 'Active health checks' });
+    await checks.getByRole('row').filter({ hasText: 'alpha' }).waitFor();
+    const probes = alpha.requests.filter((r) => r.url === '/v1/models').length;
+    alpha.handle((req, res) => {
+      if (req.url === '/v1/models') sendJson(res, 503, { error: { message: 'warming up' } });
+      else replyChat()(req, res);
+    });
+    try {
+      await page.getByRole('button', { name: 'Run the health check of alpha now' }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: 'Health check of alpha: failed: status 503, expected 2xx (in rotation)' })
+        .waitFor();
+      await checks.getByRole('row').filter({ hasText: 'status 503, expected 2xx' }).waitFor();
+    } finally {
+      alpha.handle(replyChat());
+    }
+    expect(alpha.requests.filter((r) => r.url === '/v1/models').length).toBe(probes + 1);
+    await page.getByRole('button', { name: 'Run the health check of alpha now' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Health check of alpha: passed (in rotation)' })
+      .waitFor();
+  });
+
   it('reloads the configuration file and exports the effective configuration as YAML', async () => {
     await open('Settings');
     await page.getByRole('button', { name: 'Reload the file' }).click();

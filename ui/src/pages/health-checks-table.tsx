@@ -3,8 +3,13 @@ import { StateBadge } from '../components/state-badge';
 import { count, relative } from '../format';
 import { PingResult } from './ping-result';
 
-/** Active health checks: state, counts, last result, next run. */
-export function HealthChecksTable({ checks }: { checks: readonly HealthCheckReport[] }) {
+interface Props {
+  readonly checks: readonly HealthCheckReport[];
+  readonly onRun: (upstream: string) => void;
+}
+
+/** Active health checks: state, counts, last result, next run, and run one now. */
+export function HealthChecksTable({ checks, onRun }: Props) {
   return (
     <table>
       <caption>Active health checks</caption>
@@ -20,12 +25,13 @@ export function HealthChecksTable({ checks }: { checks: readonly HealthCheckRepo
           </th>
           <th scope="col">Last result</th>
           <th scope="col">Next</th>
+          <th scope="col">Actions</th>
         </tr>
       </thead>
       <tbody>
         {checks.length === 0 ? (
           <tr>
-            <td colSpan={6} class="empty">
+            <td colSpan={7} class="empty">
               No upstream has a health check (health_check in the configuration).
             </td>
           </tr>
@@ -42,6 +48,16 @@ export function HealthChecksTable({ checks }: { checks: readonly HealthCheckRepo
               <PingResult result={c.last} />
             </td>
             <td>{relative(c.next_at)}</td>
+            <td>
+              <button
+                type="button"
+                class="small"
+                aria-label={`Run the health check of ${c.upstream} now`}
+                onClick={() => onRun(c.upstream)}
+              >
+                Run now
+              </button>
+            </td>
           </tr>
         ))}
       </tbody>

@@ -32,6 +32,16 @@ export function HealthPage() {
       setActionError(err);
     }
   };
+  const runCheck = async (name: string) => {
+    setActionError(undefined);
+    try {
+      const result = await call<HealthCheckReport>('POST', `/admin/health-checks/${enc(name)}/run`);
+      setMessage(`Health check of ${name}: ${checkOutcome(result)}`);
+      reload();
+    } catch (err) {
+      setActionError(err);
+    }
+  };
   const validateAll = (
     <button type="button" onClick={() => run('Validate disabled keys', '/admin/keys/validate')}>
       Validate disabled keys now
@@ -48,11 +58,19 @@ export function HealthPage() {
         upstreams={data?.health ?? []}
         onReset={(name) => run(`Reset ${name}`, `/admin/upstreams/${enc(name)}/health/reset`)}
       />
-      <HealthChecksTable checks={data?.checks ?? []} />
+      <HealthChecksTable checks={data?.checks ?? []} onRun={(name) => runCheck(name)} />
       <KeepaliveTable
         pings={data?.keepalive ?? []}
         onPing={(name) => run(`Ping ${name}`, `/admin/keepalive/${enc(name)}/ping`)}
       />
     </section>
   );
+}
+
+/** What one check run found, for the status line. */
+function checkOutcome(result: HealthCheckReport): string {
+  const { last } = result;
+  if (!last) return 'no result';
+  const state = result.healthy ? 'in rotation' : 'out of rotation';
+  return last.ok ? `passed (${state})` : `failed: ${last.error ?? `status ${last.status}`} (${state})`;
 }

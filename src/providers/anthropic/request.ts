@@ -172,7 +172,7 @@ export function buildMessagesRequest(ir: IrRequest): Json {
  */
 function thinkingFits(messages: readonly IrMessage[]): boolean {
   const last = [...messages].reverse().find((m) => m.role === 'assistant');
-  if (!last || !last.parts.some((p) => p.type === 'tool_call')) return true;
+  if (!last?.parts.some((p) => p.type === 'tool_call')) return true;
   const first = last.parts[0];
   if (first?.type === 'redacted_thinking') return first.origin === 'anthropic';
   return first?.type === 'thinking' && first.origin === 'anthropic' && Boolean(first.signature);

@@ -1,43 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../src/observe/request-record';
 import type { RequestLogSink, RequestPage } from '../../src/store/types';
+import { requestRecordFixture, T0 } from '../helpers/request-record';
 import type { Driver, MakeDriver } from './driver';
 
-const T0 = Date.UTC(2026, 5, 1);
-
-function record(overrides: Partial<RequestRecord> = {}): RequestRecord {
-  return {
-    ts: T0,
-    request_id: 'req-1',
-    client: 'alice',
-    route: 'default',
-    upstream: 'openai',
-    key_fp: 'abc123def456',
-    method: 'POST',
-    path: '/v1/chat/completions',
-    model: 'gpt-4o',
-    sent_model: 'gpt-4o',
-    status: 200,
-    verdict: 'success',
-    duration_ms: 120,
-    ttfb_ms: 80,
-    prompt_tokens: 10,
-    completion_tokens: 5,
-    cached_tokens: 0,
-    total_tokens: 15,
-    tokens_estimated: 0,
-    cost: 0.001,
-    stream: 0,
-    client_ip: '127.0.0.1',
-    user_agent: 'test',
-    error: null,
-    attempts: '[]',
-    cache: null,
-    saved_tokens: 0,
-    saved_cost: null,
-    ...overrides,
-  };
-}
+const record = requestRecordFixture;
 
 /** r0…r24, one a second: even ones alice's, every fifth a 429, the first ten on gpt-4o. */
 function twentyFive(): RequestRecord[] {

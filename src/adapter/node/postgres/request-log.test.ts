@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PG_URL, postgresAvailable, testSchema } from '../../../../test/helpers/postgres';
+import { requestRecordFixture, T0 } from '../../../../test/helpers/request-record';
 import type { RequestRecord } from '../../../observe/request-record';
 import { PgConnection } from './connection';
 import { PgRequestLog } from './request-log';
@@ -9,41 +10,8 @@ import { PG_MIGRATIONS } from './schema';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
-const T0 = Date.UTC(2026, 5, 1);
 
-function record(overrides: Partial<RequestRecord> = {}): RequestRecord {
-  return {
-    ts: T0,
-    request_id: 'req-1',
-    client: 'alice',
-    route: 'default',
-    upstream: 'openai',
-    key_fp: 'abc123def456',
-    method: 'POST',
-    path: '/v1/chat/completions',
-    model: 'gpt-4o',
-    sent_model: 'gpt-4o',
-    status: 200,
-    verdict: 'success',
-    duration_ms: 120,
-    ttfb_ms: 80,
-    prompt_tokens: 10,
-    completion_tokens: 5,
-    cached_tokens: 0,
-    total_tokens: 15,
-    tokens_estimated: 0,
-    cost: 0.001,
-    stream: 0,
-    client_ip: '127.0.0.1',
-    user_agent: 'test',
-    error: null,
-    attempts: '[]',
-    cache: null,
-    saved_tokens: 0,
-    saved_cost: null,
-    ...overrides,
-  };
-}
+const record = requestRecordFixture;
 
 describe.runIf(await postgresAvailable())('the request log in PostgreSQL', () => {
   let schema: ReturnType<typeof testSchema>;

@@ -1,40 +1,13 @@
 import type { RequestRecord } from '../../../observe/request-record';
 import { type Rollup, rollUp } from '../../../store/request-log/rollups';
+import { REQUEST_LOG_COLUMNS, ROLLUP_COLUMNS } from '../../../store/request-log/sql';
 import type { RequestLogSink, RequestPage, RequestQuery } from '../../../store/types';
 import { isConnectionError, type PgConnection, type Queryable } from './connection';
 import { storeUnavailable } from './errors';
 import { queryRequestLog } from './request-query';
 
-const COLUMNS = [
-  'ts',
-  'request_id',
-  'client',
-  'route',
-  'upstream',
-  'key_fp',
-  'method',
-  'path',
-  'model',
-  'sent_model',
-  'status',
-  'verdict',
-  'duration_ms',
-  'ttfb_ms',
-  'prompt_tokens',
-  'completion_tokens',
-  'cached_tokens',
-  'total_tokens',
-  'tokens_estimated',
-  'cost',
-  'stream',
-  'client_ip',
-  'user_agent',
-  'error',
-  'attempts',
-  'cache',
-  'saved_tokens',
-  'saved_cost',
-] as const;
+/** The request log's columns, shared with the SQLite and D1 drivers (src/store/request-log/sql.ts). */
+const COLUMNS = REQUEST_LOG_COLUMNS;
 
 /** PostgreSQL's array type for each column, for the one-statement batch insert (`unnest`). */
 const ARRAY_TYPES: Record<(typeof COLUMNS)[number], string> = {
@@ -71,22 +44,6 @@ const ARRAY_TYPES: Record<(typeof COLUMNS)[number], string> = {
 const INSERT = `INSERT INTO request_log (${COLUMNS.join(', ')})
   SELECT * FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${ARRAY_TYPES[c]}`).join(', ')})`;
 
-const ROLLUP_COLUMNS = [
-  'hour',
-  'client',
-  'upstream',
-  'key_fp',
-  'model',
-  'requests',
-  'errors',
-  'prompt_tokens',
-  'completion_tokens',
-  'cached_tokens',
-  'total_tokens',
-  'estimated_requests',
-  'cost',
-  'duration_ms',
-] as const;
 const ROLLUP_TYPES = [
   'bigint',
   'text',

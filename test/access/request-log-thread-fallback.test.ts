@@ -3,41 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { ThreadRequestLogSink } from '../../src/adapter/node/request-log-worker';
-import type { RequestRecord } from '../../src/observe/request-record';
 import { ACCESS_MIGRATIONS } from '../../src/store/access-migrations';
 import { SqliteRequestLog } from '../../src/store/request-log/sqlite-request-log';
 import { migrate, openSqlite, type SqliteDatabase } from '../../src/store/sqlite';
+import { requestRecordFixture } from '../helpers/request-record';
 
-const ROW: RequestRecord = {
-  ts: Date.UTC(2026, 5, 1),
-  request_id: 'req-fallback',
-  client: 'alice',
-  route: 'default',
-  upstream: 'openai',
-  key_fp: 'abc123def456',
-  method: 'POST',
-  path: '/v1/chat/completions',
-  model: 'gpt-4o',
-  sent_model: 'gpt-4o',
-  status: 200,
-  verdict: 'success',
-  duration_ms: 120,
-  ttfb_ms: 80,
-  prompt_tokens: 10,
-  completion_tokens: 5,
-  cached_tokens: 0,
-  total_tokens: 15,
-  tokens_estimated: 0,
-  cost: 0.001,
-  stream: 0,
-  client_ip: '127.0.0.1',
-  user_agent: 'test',
-  error: null,
-  attempts: '[]',
-  cache: null,
-  saved_tokens: 0,
-  saved_cost: null,
-};
+const ROW = requestRecordFixture({ request_id: 'req-fallback' });
 
 let dir: string | undefined;
 let db: SqliteDatabase | undefined;

@@ -1,6 +1,6 @@
 import type { SqliteDatabase } from '../sqlite';
-import type { Rollup, UsageGroup, UsageQuery } from './rollups';
-import { upsertRollupSql } from './sql';
+import type { Rollup, UsageQuery } from './rollups';
+import { USAGE_GROUP_SQL, USAGE_SUMS, upsertRollupSql } from './sql';
 
 const HOUR = 3_600_000;
 
@@ -22,15 +22,6 @@ export function clientUsageSince(
   return (client, since) =>
     db.open ? (statement.get(client, since) as { tokens: number; cost: number }) : { tokens: 0, cost: 0 };
 }
-
-const GROUP_SQL: Record<UsageGroup, string> = {
-  client: 'client',
-  upstream: 'upstream',
-  key: 'key_fp',
-  model: 'model',
-  hour: 'hour',
-  day: '(hour / 86400000) * 86400000',
-};
 
 /** Sums of the hourly rollups over a time range, grouped as asked (dashboards). */
 export function queryUsage(db: SqliteDatabase, query: UsageQuery): Record<string, unknown>[] {
@@ -56,21 +47,9 @@ export function queryUsage(db: SqliteDatabase, query: UsageQuery): Record<string
       params.push(value);
     }
   }
-  const groups = query.groupBy.map((group) => `${GROUP_SQL[group]} AS ${group}`);
-  const sql = `SELECT ${[...groups, ...SUMS].join(', ')} FROM usage_hourly
+  const groups = query.groupBy.map((group) => `${USAGE_GROUP_SQL[group]} AS ${group}`);
+  const sql = `SELECT ${[...groups, ...USAGE_SUMS].join(', ')} FROM usage_hourly
     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
     ${groups.length > 0 ? `GROUP BY ${query.groupBy.map((_, i) => i + 1).join(', ')} ORDER BY ${query.groupBy.map((_, i) => i + 1).join(', ')}` : ''}`;
   return db.prepare(sql).all(...params) as Record<string, unknown>[];
 }
-
-const SUMS = [
-  'SUM(requests) AS requests',
-  'SUM(errors) AS errors',
-  'SUM(prompt_tokens) AS prompt_tokens',
-  'SUM(completion_tokens) AS completion_tokens',
-  'SUM(cached_tokens) AS cached_tokens',
-  'SUM(total_tokens) AS total_tokens',
-  'SUM(estimated_requests) AS estimated_requests',
-  'SUM(cost) AS cost',
-  'SUM(duration_ms) / SUM(requests) AS avg_duration_ms',
-];

@@ -1,5 +1,5 @@
 import type { RequestRecord } from '../../observe/request-record';
-import type { Rollup } from './rollups';
+import type { Rollup, UsageGroup } from './rollups';
 
 /**
  * The request log's SQL, shared by every SQL driver (SQLite, D1): the columns a record is
@@ -72,3 +72,26 @@ export function upsertRollupSql(placeholder: Placeholder): string {
     ON CONFLICT (hour, client, upstream, key_fp, model) DO UPDATE SET
     ${SUMMED.map((column) => `${column} = ${column} + excluded.${column}`).join(', ')}`;
 }
+
+/** What each `group_by` of a usage query groups the hourly rollups on. */
+export const USAGE_GROUP_SQL: Record<UsageGroup, string> = {
+  client: 'client',
+  upstream: 'upstream',
+  key: 'key_fp',
+  model: 'model',
+  hour: 'hour',
+  day: '(hour / 86400000) * 86400000',
+};
+
+/** The sums a usage query answers for each group (the average is NULL for a group with no request). */
+export const USAGE_SUMS = [
+  'SUM(requests) AS requests',
+  'SUM(errors) AS errors',
+  'SUM(prompt_tokens) AS prompt_tokens',
+  'SUM(completion_tokens) AS completion_tokens',
+  'SUM(cached_tokens) AS cached_tokens',
+  'SUM(total_tokens) AS total_tokens',
+  'SUM(estimated_requests) AS estimated_requests',
+  'SUM(cost) AS cost',
+  'SUM(duration_ms) / NULLIF(SUM(requests), 0) AS avg_duration_ms',
+] as const;

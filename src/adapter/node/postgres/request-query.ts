@@ -1,5 +1,6 @@
 import { decodeCursor, encodeCursor, pageLimit, statusRange } from '../../../store/request-log/page';
-import type { UsageGroup, UsageQuery } from '../../../store/request-log/rollups';
+import type { UsageQuery } from '../../../store/request-log/rollups';
+import { USAGE_GROUP_SQL, USAGE_SUMS } from '../../../store/request-log/sql';
 import type { RequestPage, RequestQuery } from '../../../store/types';
 import type { PgConnection } from './connection';
 
@@ -53,27 +54,6 @@ export function buildRequestQuery(query: RequestQuery, limit: number): { sql: st
   return { sql, values: p.values };
 }
 
-const GROUP_SQL: Record<UsageGroup, string> = {
-  client: 'client',
-  upstream: 'upstream',
-  key: 'key_fp',
-  model: 'model',
-  hour: 'hour',
-  day: '(hour / 86400000) * 86400000',
-};
-
-const SUMS = [
-  'SUM(requests) AS requests',
-  'SUM(errors) AS errors',
-  'SUM(prompt_tokens) AS prompt_tokens',
-  'SUM(completion_tokens) AS completion_tokens',
-  'SUM(cached_tokens) AS cached_tokens',
-  'SUM(total_tokens) AS total_tokens',
-  'SUM(estimated_requests) AS estimated_requests',
-  'SUM(cost) AS cost',
-  'SUM(duration_ms) / NULLIF(SUM(requests), 0) AS avg_duration_ms',
-];
-
 /** Sums of the hourly rollups over a time range, grouped as asked (dashboards). */
 export async function queryUsageRollups(
   db: PgConnection,
@@ -92,9 +72,9 @@ export async function queryUsageRollups(
     const value = query[field];
     if (value !== undefined) where.push(`${column} = ${p.add(value)}`);
   }
-  const groups = query.groupBy.map((group) => `${GROUP_SQL[group]} AS ${group}`);
+  const groups = query.groupBy.map((group) => `${USAGE_GROUP_SQL[group]} AS ${group}`);
   const positions = query.groupBy.map((_, i) => i + 1).join(', ');
-  const sql = `SELECT ${[...groups, ...SUMS].join(', ')} FROM usage_hourly
+  const sql = `SELECT ${[...groups, ...USAGE_SUMS].join(', ')} FROM usage_hourly
     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
     ${groups.length > 0 ? `GROUP BY ${positions} ORDER BY ${positions}` : ''}`;
   return (await db.query<Record<string, unknown>>(sql, p.values)).rows;

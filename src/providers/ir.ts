@@ -36,6 +36,11 @@ export interface IrTool {
   readonly name: string;
   readonly description?: string;
   readonly schema: Record<string, unknown>;
+  /**
+   * An OpenAI Responses custom tool, whose call carries free text, not JSON: other formats see
+   * a function with one string parameter `input` (src/providers/responses/custom-tools.ts).
+   */
+  readonly freeform?: boolean;
 }
 
 export type IrToolChoice =

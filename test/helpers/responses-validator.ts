@@ -24,6 +24,8 @@ const KNOWN = new Set([
   'response.output_text.done',
   'response.function_call_arguments.delta',
   'response.function_call_arguments.done',
+  'response.custom_tool_call_input.delta',
+  'response.custom_tool_call_input.done',
   'response.reasoning_summary_part.added',
   'response.reasoning_summary_part.done',
   'response.reasoning_summary_text.delta',
@@ -103,7 +105,7 @@ class ResponsesChecker {
     if (event.output_index !== this.done.length)
       invalid(`output_index ${event.output_index}, expected ${this.done.length}`);
     if (typeof item?.id !== 'string' || item.id === '') invalid('an item without id');
-    if (item.type === 'function_call' && (!item.call_id || !item.name))
+    if ((item.type === 'function_call' || item.type === 'custom_tool_call') && (!item.call_id || !item.name))
       invalid('a function_call added without call_id and name');
     this.open = {
       id: item.id,
@@ -137,18 +139,26 @@ class ResponsesChecker {
       this.part(event, open, Number(event.summary_index), kind.endsWith('added'));
       return;
     }
-    if (kind.startsWith('function_call_arguments')) {
-      if (open.type !== 'function_call') invalid(`${event.type} in a ${open.type} item`);
-      if (open.argsDone) invalid('arguments after function_call_arguments.done');
-      if (kind.endsWith('delta')) open.args += String(event.delta);
-      else {
-        if (event.arguments !== open.args) invalid('function_call_arguments.done differs from its deltas');
-        JSON.parse(open.args);
-        open.argsDone = true;
-      }
+    if (kind.startsWith('function_call_arguments') || kind.startsWith('custom_tool_call_input')) {
+      this.callInput(event, open, kind.startsWith('custom'));
       return;
     }
     invalid(`unknown event type "${event.type}"`);
+  }
+
+  /** function_call_arguments or custom_tool_call_input events: deltas, then done with their sum. */
+  private callInput(event: ResponsesEvent, open: OpenItem, custom: boolean): void {
+    if (open.type !== (custom ? 'custom_tool_call' : 'function_call'))
+      invalid(`${event.type} in a ${open.type} item`);
+    if (open.argsDone) invalid(`${event.type} after the call's arguments were done`);
+    if (event.type.endsWith('.delta')) {
+      open.args += String(event.delta);
+      return;
+    }
+    if ((custom ? event.input : event.arguments) !== open.args)
+      invalid(`${event.type} differs from its deltas`);
+    if (!custom) JSON.parse(open.args);
+    open.argsDone = true;
   }
 
   /** content_part/output_text or reasoning_summary_part/text events of part `index`. */
@@ -183,8 +193,9 @@ class ResponsesChecker {
       const summary = (item.summary as Json[]).map((s) => s.text);
       if (JSON.stringify(summary) !== JSON.stringify(texts))
         invalid('the done reasoning differs from its parts');
-    } else if (open.type === 'function_call') {
-      if (!open.argsDone || item.arguments !== open.args) invalid('the done call differs from its arguments');
+    } else if (open.type === 'function_call' || open.type === 'custom_tool_call') {
+      const args = open.type === 'function_call' ? item.arguments : item.input;
+      if (!open.argsDone || args !== open.args) invalid('the done call differs from its arguments');
     }
     if (item.status !== undefined && item.status !== 'completed')
       invalid(`an item done with status ${item.status}`);

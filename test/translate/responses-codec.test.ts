@@ -79,6 +79,25 @@ describe('the Responses codec', () => {
     });
   });
 
+  it('gives a Responses upstream custom tools and their calls back as custom items', () => {
+    const body = {
+      model: 'gpt-5',
+      input: [
+        { role: 'user', content: [{ type: 'input_text', text: 'fix it' }] },
+        { type: 'custom_tool_call', call_id: 'c1', name: 'apply_patch', input: '*** Begin Patch' },
+        { type: 'custom_tool_call_output', call_id: 'c1', output: 'ok' },
+      ],
+      tools: [{ type: 'custom', name: 'apply_patch', description: 'Edit files.' }],
+      tool_choice: { type: 'custom', name: 'apply_patch' },
+      store: false,
+    };
+    const ir = RESPONSES_CODEC.parseRequest(body);
+    expect(ir.messages[1]!.parts).toEqual([
+      { type: 'tool_call', id: 'c1', name: 'apply_patch', args: '{"input":"*** Begin Patch"}' },
+    ]);
+    expect(RESPONSES_CODEC.buildRequest(ir)).toEqual(body);
+  });
+
   it('reads a held Responses answer: reasoning, text, calls, an incomplete status and usage', () => {
     const ir = RESPONSES_CODEC.decodeResponse({
       id: 'resp_1',

@@ -14,6 +14,47 @@ import { validateResponsesStream } from '../helpers/responses-validator';
 const ADMIN = 'sk-admin-key-for-responses-02';
 const SIGNATURE = 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds';
 
+const event = (data: Record<string, unknown>) => `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
+
+/** Anthropic calls a freeform tool (Codex's apply_patch, a function with one `input` to Anthropic). */
+const ANTHROPIC_PATCH = [
+  event({
+    type: 'message_start',
+    message: {
+      id: 'msg_patch',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-sonnet-4-5',
+      content: [],
+      usage: { input_tokens: 70, output_tokens: 1 },
+    },
+  }),
+  event({
+    type: 'content_block_start',
+    index: 0,
+    content_block: { type: 'tool_use', id: 'toolu_patch', name: 'apply_patch', input: {} },
+  }),
+  event({
+    type: 'content_block_delta',
+    index: 0,
+    delta: { type: 'input_json_delta', partial_json: '{"input": "*** Begin' },
+  }),
+  event({
+    type: 'content_block_delta',
+    index: 0,
+    delta: { type: 'input_json_delta', partial_json: ' Patch\\n"}' },
+  }),
+  event({ type: 'content_block_stop', index: 0 }),
+  event({
+    type: 'message_delta',
+    delta: { stop_reason: 'tool_use', stop_sequence: null },
+    usage: { output_tokens: 20 },
+  }),
+  event({ type: 'message_stop' }),
+];
+
+const GRAMMAR = 'start: begin_patch hunk+ end_patch';
+
 /** Behaves like Anthropic's Messages API for what the request's text names. */
 function anthropicUpstream(req: SeenRequest, res: ServerResponse): void {
   const body = req.json<{ stream?: boolean; messages: unknown[] }>();
@@ -41,11 +82,13 @@ function anthropicUpstream(req: SeenRequest, res: ServerResponse): void {
     return;
   }
   startSse(res);
-  const script = said.includes('weather')
-    ? ANTHROPIC_TOOL
-    : said.includes('overload')
-      ? ANTHROPIC_OVERLOADED
-      : ANTHROPIC_THINKING;
+  const script = said.includes('PATCH')
+    ? ANTHROPIC_PATCH
+    : said.includes('weather')
+      ? ANTHROPIC_TOOL
+      : said.includes('overload')
+        ? ANTHROPIC_OVERLOADED
+        : ANTHROPIC_THINKING;
   for (const part of script) res.write(part);
   res.end();
 }
@@ -248,6 +291,76 @@ describe('an OpenAI Responses client on an Anthropic upstream', () => {
       error: { code: 'server_error', message: 'Overloaded' },
       output: [],
     });
+  });
+
+  it("carries Codex's freeform apply_patch tool as a one-string function, both ways", async () => {
+    const tools = [
+      {
+        type: 'custom' as const,
+        name: 'apply_patch',
+        description: 'Edit files.',
+        format: { type: 'grammar' as const, syntax: 'lark' as const, definition: GRAMMAR },
+      },
+    ];
+    const input: ResponseInputItem[] = [
+      { role: 'user', content: 'PATCH it' },
+      { type: 'custom_tool_call', call_id: 'toolu_old', name: 'apply_patch', input: '*** Begin Patch\nold' },
+      { type: 'custom_tool_call_output', call_id: 'toolu_old', output: 'Done.' },
+    ];
+    const text = await (await raw({ stream: true, tools, input })).text();
+    const events = validateResponsesStream(text);
+    expect(
+      events.filter((e) => e.type.startsWith('response.custom_tool_call_input')).map((e) => e.type),
+    ).toEqual(['response.custom_tool_call_input.delta', 'response.custom_tool_call_input.done']);
+    const sent = anthropic.requests.at(-1)!.json<{ tools: unknown; messages: unknown }>();
+    expect(sent.tools).toEqual([
+      {
+        name: 'apply_patch',
+        description: 'Edit files.',
+        input_schema: {
+          type: 'object',
+          properties: {
+            input: { type: 'string', description: `The input, in this lark grammar:\n${GRAMMAR}` },
+          },
+          required: ['input'],
+          additionalProperties: false,
+        },
+      },
+    ]);
+    expect(sent.messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'PATCH it' }] },
+      {
+        role: 'assistant',
+        content: [
+          {
+            type: 'tool_use',
+            id: 'toolu_old',
+            name: 'apply_patch',
+            input: { input: '*** Begin Patch\nold' },
+          },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'toolu_old', content: [{ type: 'text', text: 'Done.' }] },
+        ],
+      },
+    ]);
+    const final = await gw
+      .client()
+      .responses.stream({ model: 'claude-sonnet-4-5', tools, input })
+      .finalResponse();
+    expect(final.output).toEqual([
+      {
+        id: 'ctc_msgpatch_0',
+        type: 'custom_tool_call',
+        status: 'completed',
+        call_id: 'toolu_patch',
+        name: 'apply_patch',
+        input: '*** Begin Patch\n',
+      },
+    ]);
   });
 
   it('fails over from an Anthropic upstream to a Chat one before commit, translating both ways', async () => {

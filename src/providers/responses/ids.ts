@@ -14,9 +14,14 @@ function randomCore(): string {
   return out;
 }
 
-export type ItemKind = 'message' | 'reasoning' | 'function_call';
+export type ItemKind = 'message' | 'reasoning' | 'function_call' | 'custom_tool_call';
 
-const PREFIX: Record<ItemKind, string> = { message: 'msg', reasoning: 'rs', function_call: 'fc' };
+const PREFIX: Record<ItemKind, string> = {
+  message: 'msg',
+  reasoning: 'rs',
+  function_call: 'fc',
+  custom_tool_call: 'ctc',
+};
 
 /** The id of the item at `outputIndex` of the response `responseId`. */
 export function itemIdOf(responseId: string, kind: ItemKind, outputIndex: number): string {

@@ -35,6 +35,14 @@ export function functionCallItem(
   return { id, type: 'function_call', status, call_id: call.id, name: call.name, arguments: call.args };
 }
 
+export function customToolCallItem(
+  id: string,
+  call: { id: string; name: string; input: string },
+  status: ItemStatus,
+): Json {
+  return { id, type: 'custom_tool_call', status, call_id: call.id, name: call.name, input: call.input };
+}
+
 /** What a response object says of the request it answers (echoed as OpenAI does). */
 export interface ResponseState {
   readonly id: string;
@@ -71,13 +79,15 @@ export function responseObject(state: ResponseState, context: EncodeContext): Js
     text: { format: request.responseFormat ? textFormat(request.responseFormat) : { type: 'text' } },
     tool_choice: toolChoiceOut(context),
     tools: request.tools.map((tool) =>
-      defined({
-        type: 'function',
-        name: tool.name,
-        description: tool.description ?? null,
-        parameters: tool.schema,
-        strict: false,
-      }),
+      tool.freeform
+        ? defined({ type: 'custom', name: tool.name, description: tool.description })
+        : defined({
+            type: 'function',
+            name: tool.name,
+            description: tool.description ?? null,
+            parameters: tool.schema,
+            strict: false,
+          }),
     ),
     top_p: request.topP ?? null,
     truncation: 'disabled',

@@ -2,6 +2,7 @@ import type { Json } from '../codec';
 import type { IrMessage, IrPart, IrRequest, IrResponseFormat, IrTool, IrToolChoice } from '../ir';
 import { effortForBudget } from '../openai/request';
 import { defined } from '../translate/json';
+import { freeformInput, freeformNames } from './custom-tools';
 import { encryptedContentOf } from './reasoning';
 
 /**
@@ -10,7 +11,8 @@ import { encryptedContentOf } from './reasoning';
  */
 export function buildResponsesRequest(ir: IrRequest): Json {
   const input: Json[] = ir.system.slice(1).map((text) => ({ role: 'developer', content: text }));
-  for (const message of ir.messages) input.push(...itemsOf(message));
+  const custom = customCalls(ir);
+  for (const message of ir.messages) input.push(...itemsOf(message, custom));
   const effort =
     ir.reasoning?.effort ?? (ir.reasoning?.budget ? effortForBudget(ir.reasoning.budget) : undefined);
   return defined({
@@ -18,7 +20,7 @@ export function buildResponsesRequest(ir: IrRequest): Json {
     instructions: ir.system[0],
     input,
     tools: ir.tools.length > 0 ? ir.tools.map(responsesTool) : undefined,
-    tool_choice: responsesToolChoice(ir.toolChoice),
+    tool_choice: responsesToolChoice(ir.toolChoice, freeformNames(ir)),
     parallel_tool_calls: ir.tools.length > 0 ? ir.parallelToolCalls : undefined,
     max_output_tokens: ir.maxTokens,
     temperature: ir.temperature,
@@ -32,7 +34,17 @@ export function buildResponsesRequest(ir: IrRequest): Json {
   });
 }
 
-function itemsOf(message: IrMessage): Json[] {
+/** The ids of the calls of freeform tools (their outputs are `custom_tool_call_output` items). */
+function customCalls(ir: IrRequest): ReadonlySet<string> {
+  const freeform = freeformNames(ir);
+  const ids = new Set<string>();
+  for (const message of ir.messages)
+    for (const part of message.parts)
+      if (part.type === 'tool_call' && freeform.has(part.name)) ids.add(part.id);
+  return ids;
+}
+
+function itemsOf(message: IrMessage, custom: ReadonlySet<string>): Json[] {
   const items: Json[] = [];
   let content: Json[] = [];
   const flush = () => {
@@ -43,7 +55,7 @@ function itemsOf(message: IrMessage): Json[] {
     if (part.type === 'text' || part.type === 'image') content.push(contentPart(part, message.role));
     else {
       flush();
-      items.push(...otherItem(part));
+      items.push(...otherItem(part, custom));
     }
   }
   flush();
@@ -58,15 +70,19 @@ function contentPart(part: Extract<IrPart, { type: 'text' | 'image' }>, role: Ir
   return { type: 'input_image', image_url: url, detail: 'auto' };
 }
 
-function otherItem(part: IrPart): Json[] {
+function otherItem(part: IrPart, custom: ReadonlySet<string>): Json[] {
   switch (part.type) {
     case 'tool_call':
+      if (custom.has(part.id))
+        return [
+          { type: 'custom_tool_call', call_id: part.id, name: part.name, input: freeformInput(part.args) },
+        ];
       return [{ type: 'function_call', call_id: part.id, name: part.name, arguments: part.args || '{}' }];
     case 'tool_result': {
       const text = part.content.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n');
-      return [
-        { type: 'function_call_output', call_id: part.id, output: part.isError ? `Error: ${text}` : text },
-      ];
+      const output = part.isError ? `Error: ${text}` : text;
+      const type = custom.has(part.id) ? 'custom_tool_call_output' : 'function_call_output';
+      return [{ type, call_id: part.id, output }];
     }
     case 'thinking':
     case 'redacted_thinking': {
@@ -83,6 +99,7 @@ function otherItem(part: IrPart): Json[] {
 }
 
 function responsesTool(tool: IrTool): Json {
+  if (tool.freeform) return defined({ type: 'custom', name: tool.name, description: tool.description });
   return defined({
     type: 'function',
     name: tool.name,
@@ -92,9 +109,10 @@ function responsesTool(tool: IrTool): Json {
   });
 }
 
-function responsesToolChoice(choice: IrToolChoice | undefined): unknown {
+function responsesToolChoice(choice: IrToolChoice | undefined, freeform: ReadonlySet<string>): unknown {
   if (!choice) return undefined;
-  return choice.type === 'tool' ? { type: 'function', name: choice.name } : choice.type;
+  if (choice.type !== 'tool') return choice.type;
+  return { type: freeform.has(choice.name) ? 'custom' : 'function', name: choice.name };
 }
 
 /** IR → `text.format`. */

@@ -1,6 +1,7 @@
 import type { Json } from '../codec';
 import type { IrMessage, IrPart, IrRequest, IrResponseFormat, IrTool, IrToolChoice } from '../ir';
 import { arr, num, obj, str } from '../translate/json';
+import { freeformArgs, freeformTool } from './custom-tools';
 import { thinkingFromItem } from './reasoning';
 
 /**
@@ -46,7 +47,12 @@ function readItem(item: Json, system: string[], messages: IrMessage[]): void {
     pushTo(messages, 'assistant', [
       { type: 'tool_call', id: callId(item), name: str(item.name) ?? '', args },
     ]);
-  } else if (type === 'function_call_output') {
+  } else if (type === 'custom_tool_call') {
+    const args = freeformArgs(str(item.input) ?? '');
+    pushTo(messages, 'assistant', [
+      { type: 'tool_call', id: callId(item), name: str(item.name) ?? '', args },
+    ]);
+  } else if (type === 'function_call_output' || type === 'custom_tool_call_output') {
     const output = item.output;
     const content = typeof output === 'string' ? textParts(output) : contentParts(output);
     pushTo(messages, 'user', [{ type: 'tool_result', id: callId(item), content, isError: false }]);
@@ -99,10 +105,14 @@ function contentParts(content: unknown): IrPart[] {
   return parts;
 }
 
-/** Function tools only: built-in tools (web search, file search, …) have no equivalent elsewhere. */
+/** Function and custom tools: built-in tools (web search, file search, …) have no equivalent elsewhere. */
 function parseTool(raw: unknown): IrTool[] {
   const tool = obj(raw);
   const name = str(tool?.name);
+  if (tool?.type === 'custom') {
+    const custom = freeformTool(tool);
+    return custom ? [custom] : [];
+  }
   if (tool?.type !== 'function' || !name) return [];
   return [
     {
@@ -116,7 +126,8 @@ function parseTool(raw: unknown): IrTool[] {
 function parseToolChoice(value: unknown): IrToolChoice | undefined {
   if (value === 'auto' || value === 'none' || value === 'required') return { type: value };
   const choice = obj(value);
-  if (choice?.type === 'function' && str(choice.name)) return { type: 'tool', name: str(choice.name) ?? '' };
+  if ((choice?.type === 'function' || choice?.type === 'custom') && str(choice.name))
+    return { type: 'tool', name: str(choice.name) ?? '' };
   if (choice?.type === 'allowed_tools') return { type: choice.mode === 'required' ? 'required' : 'auto' };
   return undefined;
 }

@@ -2,29 +2,15 @@ import type { EncodeContext, Json } from '../codec';
 import { type IrError, type IrErrorKind, type IrPart, type IrResponse, ZERO_USAGE } from '../ir';
 import { decodeChatError, encodeChatError } from '../openai/response';
 import { arr, obj, str } from '../translate/json';
+import { freeformArgs, freeformInput, freeformNames } from './custom-tools';
 import { itemIdOf, responseIdOf } from './ids';
-import { functionCallItem, messageItem, reasoningItem, responseObject } from './items';
+import { customToolCallItem, functionCallItem, messageItem, reasoningItem, responseObject } from './items';
 import { encryptedContentOf, thinkingFromItem } from './reasoning';
 import { responsesUsage, responsesUsageOut, statusOf, stopOf } from './usage';
 
-/** A Responses answer → IR: reasoning, message text and function calls, in output order. */
+/** A Responses answer → IR: reasoning, message text and tool calls, in output order. */
 export function decodeResponsesResponse(body: Json): IrResponse {
-  const parts: IrPart[] = [];
-  for (const raw of arr(body.output)) {
-    const item = obj(raw) ?? {};
-    if (item.type === 'reasoning') {
-      const thinking = thinkingFromItem(item);
-      if (thinking) parts.push(thinking);
-    } else if (item.type === 'message') {
-      for (const content of arr(item.content)) {
-        const text = str(obj(content)?.text) ?? str(obj(content)?.refusal);
-        if (text) parts.push({ type: 'text', text });
-      }
-    } else if (item.type === 'function_call') {
-      const id = str(item.call_id) ?? str(item.id) ?? '';
-      parts.push({ type: 'tool_call', id, name: str(item.name) ?? '', args: str(item.arguments) ?? '' });
-    }
-  }
+  const parts = arr(body.output).flatMap((raw) => partsOfItem(obj(raw) ?? {}));
   const calledTools = parts.some((part) => part.type === 'tool_call');
   return {
     id: str(body.id) ?? '',
@@ -35,14 +21,41 @@ export function decodeResponsesResponse(body: Json): IrResponse {
   };
 }
 
+/** One output item's IR parts (built-in tool calls and unknown items: none). */
+function partsOfItem(item: Json): IrPart[] {
+  const callId = str(item.call_id) ?? str(item.id) ?? '';
+  const name = str(item.name) ?? '';
+  switch (item.type) {
+    case 'reasoning': {
+      const thinking = thinkingFromItem(item);
+      return thinking ? [thinking] : [];
+    }
+    case 'message':
+      return arr(item.content).flatMap((content) => {
+        const text = str(obj(content)?.text) ?? str(obj(content)?.refusal);
+        return text ? [{ type: 'text' as const, text }] : [];
+      });
+    case 'function_call':
+      return [{ type: 'tool_call', id: callId, name, args: str(item.arguments) ?? '' }];
+    case 'custom_tool_call':
+      return [{ type: 'tool_call', id: callId, name, args: freeformArgs(str(item.input) ?? '') }];
+    default:
+      return [];
+  }
+}
+
 /** IR → a Responses answer: one output item per part (text, reasoning, function call). */
 export function encodeResponsesResponse(response: IrResponse, context: EncodeContext): Json {
   const id = responseIdOf(response.id);
+  const freeform = freeformNames(context.request);
   const output: Json[] = [];
   for (const part of response.parts) {
     const at = output.length;
     if (part.type === 'text') output.push(messageItem(itemIdOf(id, 'message', at), [part.text], 'completed'));
-    else if (part.type === 'tool_call')
+    else if (part.type === 'tool_call' && freeform.has(part.name)) {
+      const call = { id: part.id, name: part.name, input: freeformInput(part.args) };
+      output.push(customToolCallItem(itemIdOf(id, 'custom_tool_call', at), call, 'completed'));
+    } else if (part.type === 'tool_call')
       output.push(
         functionCallItem(
           itemIdOf(id, 'function_call', at),

@@ -2,6 +2,7 @@ import type { SseEvent, StreamDecoder } from '../codec';
 import type { IrEvent } from '../ir';
 import { BlockSequencer } from '../translate/blocks';
 import { obj, parseObject, str } from '../translate/json';
+import { freeformArgs } from './custom-tools';
 import { encryptedContentOf, thinkingFromItem } from './reasoning';
 import { decodeResponsesError } from './response';
 import { responsesUsage, stopOf } from './usage';
@@ -60,7 +61,7 @@ export class ResponsesStreamDecoder implements StreamDecoder {
   }
 
   private itemAdded(item: Record<string, unknown>, out: IrEvent[]): void {
-    if (item.type !== 'function_call') return;
+    if (item.type !== 'function_call' && item.type !== 'custom_tool_call') return;
     this.calledTools = true;
     this.blocks.ensure(out, `item:${str(item.id) ?? ''}`, 'tool_call', {
       id: str(item.call_id) ?? str(item.id) ?? '',
@@ -79,7 +80,11 @@ export class ResponsesStreamDecoder implements StreamDecoder {
         out.push({ type: 'signature', index, signature });
       }
     }
-    if (this.blocks.indexOf(key) !== undefined) this.blocks.close(out);
+    const index = this.blocks.indexOf(key);
+    // A custom call's text becomes JSON arguments whole, when it is done.
+    if (item.type === 'custom_tool_call' && index !== undefined)
+      out.push({ type: 'args', index, json: freeformArgs(str(item.input) ?? '') });
+    if (index !== undefined) this.blocks.close(out);
   }
 
   private complete(data: Record<string, unknown>, out: IrEvent[]): void {

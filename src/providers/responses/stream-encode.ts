@@ -9,8 +9,10 @@ import {
   ZERO_USAGE,
 } from '../ir';
 import { sse } from '../translate/sse';
+import { freeformInput, freeformNames } from './custom-tools';
 import { type ItemKind, itemIdOf, responseIdOf } from './ids';
 import {
+  customToolCallItem,
   functionCallItem,
   messageItem,
   outputText,
@@ -64,16 +66,21 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   private open: OpenItem | undefined;
   private usage: IrUsage = ZERO_USAGE;
   private stop: IrStop | undefined;
+  private readonly freeform: ReadonlySet<string>;
 
-  constructor(private readonly context: EncodeContext) {}
+  constructor(private readonly context: EncodeContext) {
+    this.freeform = freeformNames(context.request);
+  }
 
   encode(event: IrEvent): string {
     if (event.type === 'start') return this.begin(event.id, event.model, event.usage);
     let out = this.begin('', '');
     switch (event.type) {
-      case 'block_start':
-        out += this.openItem(event.index, KIND_OF_BLOCK[event.kind], event);
+      case 'block_start': {
+        const custom = event.kind === 'tool_call' && this.freeform.has(event.name ?? '');
+        out += this.openItem(event.index, custom ? 'custom_tool_call' : KIND_OF_BLOCK[event.kind], event);
         break;
+      }
       case 'block_stop':
         if (this.open?.ir === event.index) out += this.closeItem();
         break;
@@ -184,6 +191,10 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   private item(open: OpenItem, status: 'in_progress' | 'completed'): Json {
     if (open.kind === 'message')
       return messageItem(open.id, status === 'completed' ? [open.text] : [], status);
+    if (open.kind === 'custom_tool_call') {
+      const input = status === 'completed' ? freeformInput(open.text) : '';
+      return customToolCallItem(open.id, { id: open.callId, name: open.name, input }, status);
+    }
     if (open.kind === 'function_call')
       return functionCallItem(open.id, { id: open.callId, name: open.name, args: open.text }, status);
     const encrypted =
@@ -236,11 +247,15 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     );
   }
 
-  /** Arguments without their call's item cannot be placed: dropped, never moved. */
+  /**
+   * Arguments without their call's item cannot be placed: dropped, never moved. A custom call's
+   * JSON arguments are held: its text is sent whole when the call ends.
+   */
   private argsDelta(ir: number, delta: string): string {
     const open = this.open;
-    if (open?.kind !== 'function_call' || open.ir !== ir) return '';
+    if (open?.ir !== ir || (open.kind !== 'function_call' && open.kind !== 'custom_tool_call')) return '';
     open.text += delta;
+    if (open.kind === 'custom_tool_call') return '';
     return this.event('response.function_call_arguments.delta', { ...this.at(open), delta });
   }
 
@@ -269,6 +284,10 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         summary_index: 0,
         part: summaryText(open.text),
       });
+    } else if (open.kind === 'custom_tool_call') {
+      const input = freeformInput(open.text);
+      out += this.event('response.custom_tool_call_input.delta', { ...at, delta: input });
+      out += this.event('response.custom_tool_call_input.done', { ...at, input });
     } else if (open.kind === 'function_call') {
       // A call without arguments still gets a JSON object (as OpenAI sends it).
       if (open.text === '') {

@@ -1,44 +1,12 @@
 import type { EncodeContext, Json, StreamEncoder } from '../codec';
-import {
-  type IrError,
-  type IrEvent,
-  type IrStop,
-  type IrUsage,
-  mergeIrUsage,
-  type Origin,
-  ZERO_USAGE,
-} from '../ir';
+import { type IrError, type IrEvent, type IrStop, type IrUsage, mergeIrUsage, ZERO_USAGE } from '../ir';
 import { sse } from '../translate/sse';
 import { freeformInput, freeformNames } from './custom-tools';
 import { type ItemKind, itemIdOf, responseIdOf } from './ids';
-import {
-  customToolCallItem,
-  functionCallItem,
-  messageItem,
-  outputText,
-  reasoningItem,
-  responseObject,
-  summaryText,
-} from './items';
-import { encryptedContentOf } from './reasoning';
+import { outputText, responseObject, summaryText } from './items';
 import { failureCode } from './response';
+import { type BlockHead, itemJson, type OpenItem, openItem } from './stream-item';
 import { responsesUsageOut, statusOf } from './usage';
-
-/** The output item being streamed: the IR block it comes from and what it gathered. */
-interface OpenItem {
-  readonly kind: ItemKind;
-  readonly ir: number;
-  readonly outputIndex: number;
-  readonly id: string;
-  text: string;
-  /** reasoning: the summary part was announced. */
-  summaryOpen: boolean;
-  signature?: string;
-  redacted?: string;
-  origin: Origin;
-  callId: string;
-  name: string;
-}
 
 const KIND_OF_BLOCK = {
   text: 'message',
@@ -154,61 +122,25 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     return this.event('response.created', { response }) + this.event('response.in_progress', { response });
   }
 
-  private openItem(
-    ir: number,
-    kind: ItemKind,
-    block: { id?: string; name?: string; data?: string; origin?: Origin },
-  ): string {
+  private openItem(ir: number, kind: ItemKind, head: BlockHead): string {
+    return this.startItem(ir, kind, head).out;
+  }
+
+  /** Closes the open item and announces a new one (a message with its one text part). */
+  private startItem(ir: number, kind: ItemKind, head: BlockHead): { out: string; open: OpenItem } {
     let out = this.closeItem();
     const outputIndex = this.output.length;
-    const id = itemIdOf(this.id, kind, outputIndex);
-    const open: OpenItem = {
-      kind,
-      ir,
-      outputIndex,
-      id,
-      text: '',
-      summaryOpen: false,
-      redacted: block.data,
-      origin: block.origin ?? 'openai',
-      callId: block.id ?? `call_${outputIndex}`,
-      name: block.name ?? '',
-    };
+    const open = openItem(kind, ir, outputIndex, itemIdOf(this.id, kind, outputIndex), head);
     this.open = open;
-    out += this.event('response.output_item.added', {
-      output_index: outputIndex,
-      item: this.item(open, 'in_progress'),
-    });
+    const item = itemJson(open, 'in_progress');
+    out += this.event('response.output_item.added', { output_index: outputIndex, item });
     if (kind === 'message')
       out += this.event('response.content_part.added', {
         ...this.at(open),
         content_index: 0,
         part: outputText(''),
       });
-    return out;
-  }
-
-  private item(open: OpenItem, status: 'in_progress' | 'completed'): Json {
-    if (open.kind === 'message')
-      return messageItem(open.id, status === 'completed' ? [open.text] : [], status);
-    if (open.kind === 'custom_tool_call') {
-      const input = status === 'completed' ? freeformInput(open.text) : '';
-      return customToolCallItem(open.id, { id: open.callId, name: open.name, input }, status);
-    }
-    if (open.kind === 'function_call')
-      return functionCallItem(open.id, { id: open.callId, name: open.name, args: open.text }, status);
-    const encrypted =
-      status !== 'completed'
-        ? undefined
-        : open.redacted !== undefined
-          ? encryptedContentOf({ type: 'redacted_thinking', data: open.redacted, origin: open.origin })
-          : encryptedContentOf({
-              type: 'thinking',
-              text: open.text,
-              signature: open.signature,
-              origin: open.origin,
-            });
-    return reasoningItem(open.id, status === 'completed' ? open.text : '', encrypted);
+    return { out, open };
   }
 
   private at(open: OpenItem): Json {
@@ -218,8 +150,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   /** The open item for a delta of `kind` at IR block `ir`, opening one when a block was not announced. */
   private ensure(ir: number, kind: ItemKind): { out: string; open: OpenItem } {
     if (this.open?.kind === kind && this.open.ir === ir) return { out: '', open: this.open };
-    const out = this.openItem(ir, kind, {});
-    return { out, open: this.open as unknown as OpenItem };
+    return this.startItem(ir, kind, {});
   }
 
   private textDelta(ir: number, delta: string): string {
@@ -232,7 +163,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   }
 
   private thinkingDelta(ir: number, delta: string): string {
-    let { out, open } = this.ensure(ir, 'reasoning');
+    const { open, out: opened } = this.ensure(ir, 'reasoning');
+    let out = opened;
     if (!open.summaryOpen) {
       open.summaryOpen = true;
       out += this.event('response.reasoning_summary_part.added', {
@@ -297,7 +229,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       const args = open.text;
       out += this.event('response.function_call_arguments.done', { ...at, name: open.name, arguments: args });
     }
-    const item = this.item(open, 'completed');
+    const item = itemJson(open, 'completed');
     this.output.push(item);
     return out + this.event('response.output_item.done', { output_index: open.outputIndex, item });
   }

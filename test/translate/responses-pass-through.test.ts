@@ -84,6 +84,23 @@ describe('OpenAI Responses to an upstream of format openai', () => {
     expect(chat.requests.length).toBe(before);
   });
 
+  it('leaves out reasoning the gateway wrote for Anthropic, which OpenAI cannot decrypt', async () => {
+    const input = [
+      { role: 'user', content: 'hi' },
+      { type: 'reasoning', summary: [], encrypted_content: 'anthropic.thinking:EqQBsig' },
+      { type: 'reasoning', summary: [], encrypted_content: 'gAAAAB==' },
+      { type: 'function_call', call_id: 'toolu_1', name: 'w', arguments: '{}' },
+      { type: 'function_call_output', call_id: 'toolu_1', output: 'ok' },
+    ];
+    const response = await post(JSON.stringify({ model: 'gpt-4.1', input, store: false }));
+    expect(response.status).toBe(200);
+    expect(native.requests.at(-1)!.json()).toEqual({
+      model: 'gpt-4.1',
+      input: [input[0], input[2], input[3], input[4]],
+      store: false,
+    });
+  });
+
   it('works with the official SDK end to end', async () => {
     const final = await gw.client().responses.stream({ model: 'gpt-4.1', input: 'hi' }).finalResponse();
     expect(final.output_text).toBe('Hi there');

@@ -12,6 +12,14 @@ const ANTHROPIC_REDACTED = 'anthropic.redacted:';
 
 type ThinkingPart = Extract<IrPart, { type: 'thinking' | 'redacted_thinking' }>;
 
+/** True for an `encrypted_content` the gateway wrote for another family than OpenAI. */
+export function isGatewayReasoning(encrypted: string | undefined): boolean {
+  return (
+    encrypted !== undefined &&
+    (encrypted.startsWith(ANTHROPIC_SIGNED) || encrypted.startsWith(ANTHROPIC_REDACTED))
+  );
+}
+
 /** The `encrypted_content` that carries a thinking part's signature, if it has one. */
 export function encryptedContentOf(part: ThinkingPart): string | undefined {
   if (part.type === 'redacted_thinking')

@@ -58,6 +58,9 @@ class ResponsesChecker {
   private responseId = '';
   terminal: ResponsesEvent | undefined;
 
+  /** `usageMayLack`: the upstream reported no usage, so the final response may say null. */
+  constructor(private readonly usageMayLack: boolean) {}
+
   check(event: ResponsesEvent, at: number): void {
     if (this.terminal) invalid(`${event.type} after ${this.terminal.type}`);
     if (at === 0) {
@@ -219,6 +222,7 @@ class ResponsesChecker {
     if (JSON.stringify(response.output) !== JSON.stringify(this.done))
       invalid(`${event.type} output differs from the items streamed`);
     const usage = response.usage as Record<string, number> | null;
+    if (usage === null && this.usageMayLack) return;
     if (!usage || typeof usage.input_tokens !== 'number' || typeof usage.output_tokens !== 'number')
       invalid(`${event.type} without usage`);
     if (usage.total_tokens !== usage.input_tokens + usage.output_tokens)
@@ -232,11 +236,13 @@ class ResponsesChecker {
  * added at sequential `output_index`, one open at a time, with an id, parts added before their
  * deltas and done with the text the deltas made, function-call arguments that parse as JSON;
  * one terminal event last: `response.completed`/`incomplete` with the full output (equal to the
- * items streamed) and usage, or `response.failed` with an error. `ends` says which one.
+ * items streamed) and usage (or, with `usageMayLack`, null), or `response.failed` with an error.
+ * `ends` says which one.
  */
 export function validateResponsesStream(
   text: string,
   ends: 'completed' | 'incomplete' | 'failed' = 'completed',
+  options: { usageMayLack?: boolean } = {},
 ): ResponsesEvent[] {
   const events = sseFrames(text).map((frame, at) => {
     const data = JSON.parse(frame.data) as ResponsesEvent;
@@ -245,7 +251,7 @@ export function validateResponsesStream(
     if (data.sequence_number !== at) invalid(`sequence_number ${data.sequence_number}, expected ${at}`);
     return data;
   });
-  const checker = new ResponsesChecker();
+  const checker = new ResponsesChecker(options.usageMayLack === true);
   for (const [at, event] of events.entries()) checker.check(event, at);
   if (checker.terminal?.type !== `response.${ends}`)
     invalid(

@@ -55,13 +55,15 @@ function chatUpstream(req: SeenRequest, res: ServerResponse): void {
     setImmediate(() => res.destroy());
     return;
   }
-  const script = said.includes('weather')
-    ? OPENAI_TOOLS
-    : said.includes('think')
-      ? OPENAI_REASONING
-      : said.includes('LONG')
-        ? OPENAI_TEXT.map((part) => part.replace('"finish_reason":"stop"', '"finish_reason":"length"'))
-        : OPENAI_TEXT;
+  const script = said.includes('NOUSAGE')
+    ? OPENAI_TEXT.filter((part) => !part.includes('"usage"'))
+    : said.includes('weather')
+      ? OPENAI_TOOLS
+      : said.includes('think')
+        ? OPENAI_REASONING
+        : said.includes('LONG')
+          ? OPENAI_TEXT.map((part) => part.replace('"finish_reason":"stop"', '"finish_reason":"length"'))
+          : OPENAI_TEXT;
   for (const part of script) res.write(part);
   res.end();
 }
@@ -366,6 +368,18 @@ describe('an OpenAI Responses client on an OpenAI-compatible Chat upstream', () 
     expect(error.code).toBe('request_not_forwardable');
     expect(error.message).toContain('"previous_response_id" needs state kept by OpenAI');
     expect(mock.requests.length).toBe(before);
+  });
+
+  it('says usage null when the upstream reports none, and the gateway counts it instead', async () => {
+    const response = await raw({ stream: true, input: 'NOUSAGE' });
+    const events = validateResponsesStream(await response.text(), 'completed', { usageMayLack: true });
+    expect(events.at(-1)!.response).toMatchObject({ status: 'completed', usage: null });
+    const row = await fetch(`${gw.url}/admin/requests/${response.headers.get('x-request-id')}`, {
+      headers: { authorization: `Bearer ${ADMIN}` },
+    }).then((r) => r.json() as Promise<Record<string, number>>);
+    expect(row.tokens_estimated).toBe(1);
+    expect(row.prompt_tokens).toBeGreaterThan(0);
+    expect(row.completion_tokens).toBe(2);
   });
 
   it('records the normalised usage and both formats of a translated stream', async () => {

@@ -21,7 +21,8 @@ const KIND_OF_BLOCK = {
  * `response.created` and `response.in_progress` first; each output item announced by
  * `output_item.added` (and its part by `content_part.added` / `reasoning_summary_part.added`)
  * before any delta, closed by its `.done` events; one item open at a time; then
- * `response.completed` (or `response.incomplete`) with the full output and usage. A failure ends
+ * `response.completed` (or `response.incomplete`) with the full output and usage (null when the
+ * upstream reported none, so the gateway's meter counts it instead of charging zero). A failure ends
  * the stream with `response.failed`.
  */
 export class ResponsesStreamEncoder implements StreamEncoder {
@@ -33,6 +34,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   private readonly output: Json[] = [];
   private open: OpenItem | undefined;
   private usage: IrUsage = ZERO_USAGE;
+  /** The upstream reported usage: without it, the final `usage` is null (unknown), not zeros. */
+  private reported = false;
   private stop: IrStop | undefined;
   private readonly freeform: ReadonlySet<string>;
 
@@ -67,6 +70,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         break;
       case 'usage':
         this.usage = mergeIrUsage(this.usage, event.usage);
+        this.reported = true;
         break;
       case 'finish':
         this.stop = event.stop;
@@ -102,7 +106,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       createdAt: this.createdAt,
       status,
       output: status === 'in_progress' ? [] : [...this.output],
-      usage: done ? responsesUsageOut(this.usage) : null,
+      usage: done && this.reported ? responsesUsageOut(this.usage) : null,
       ...extra,
     };
     return responseObject(state, this.context);
@@ -117,7 +121,10 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     this.started = true;
     this.id = responseIdOf(id);
     this.model = model || this.context.request.model;
-    if (usage) this.usage = mergeIrUsage(this.usage, usage);
+    if (usage) {
+      this.usage = mergeIrUsage(this.usage, usage);
+      this.reported = true;
+    }
     const response = this.response('in_progress', {});
     return this.event('response.created', { response }) + this.event('response.in_progress', { response });
   }

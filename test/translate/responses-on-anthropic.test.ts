@@ -118,6 +118,12 @@ describe('an OpenAI Responses client on an Anthropic upstream', () => {
       ],
       routes: [
         { name: 'failover', match: { model: 'claude-failover' }, upstreams: ['claude-down', 'chat'] },
+        {
+          name: 'codex',
+          match: { model: 'gpt-5-codex' },
+          upstreams: ['claude'],
+          rewrite: { model: 'claude-sonnet-4-5' },
+        },
         { name: 'claude', upstreams: ['claude'] },
       ],
     });
@@ -361,6 +367,90 @@ describe('an OpenAI Responses client on an Anthropic upstream', () => {
         input: '*** Begin Patch\n',
       },
     ]);
+  });
+
+  it('serves a Codex CLI turn: its tools, reasoning and headers, on Claude through rewrite.model', async () => {
+    const shell = {
+      type: 'function',
+      name: 'shell',
+      description: 'Runs a shell command and returns its output.',
+      strict: false,
+      parameters: {
+        type: 'object',
+        properties: { command: { type: 'array', items: { type: 'string' } }, workdir: { type: 'string' } },
+        required: ['command'],
+        additionalProperties: false,
+      },
+    };
+    const codex = {
+      model: 'gpt-5-codex',
+      instructions: 'You are Codex, based on GPT-5.',
+      input: [
+        {
+          type: 'message',
+          role: 'user',
+          content: [
+            { type: 'input_text', text: '<environment_context>\n  <cwd>/repo</cwd>\n</environment_context>' },
+          ],
+        },
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'list the files' }] },
+      ],
+      tools: [
+        shell,
+        {
+          type: 'custom',
+          name: 'apply_patch',
+          description: 'Edit files.',
+          format: { type: 'grammar', syntax: 'lark', definition: GRAMMAR },
+        },
+        { type: 'web_search' },
+        { type: 'local_shell' },
+      ],
+      tool_choice: 'auto',
+      parallel_tool_calls: false,
+      reasoning: { effort: 'medium', summary: 'auto' },
+      store: false,
+      stream: true,
+      include: ['reasoning.encrypted_content'],
+      prompt_cache_key: '0199a3e2-1c2b-7d50-9b1e-6f0c2f1c9a11',
+      text: { verbosity: 'low' },
+    };
+    const response = await fetch(`${gw.url}/v1/responses`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer sk-client-unused',
+        'openai-beta': 'responses=experimental',
+        originator: 'codex_cli_rs',
+      },
+      body: JSON.stringify(codex),
+    });
+    expect(response.status).toBe(200);
+    const events = validateResponsesStream(await response.text());
+    expect(events.at(-1)!.response).toMatchObject({
+      model: 'claude-sonnet-4-5-20250929',
+      status: 'completed',
+    });
+    const seen = anthropic.requests.at(-1)!;
+    expect(seen.headers['openai-beta']).toBeUndefined();
+    const sent = seen.json<Record<string, unknown>>();
+    expect(sent).toMatchObject({
+      model: 'claude-sonnet-4-5',
+      system: [{ type: 'text', text: 'You are Codex, based on GPT-5.' }],
+      stream: true,
+      thinking: { type: 'enabled', budget_tokens: 8192 },
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: '<environment_context>\n  <cwd>/repo</cwd>\n</environment_context>' },
+            { type: 'text', text: 'list the files' },
+          ],
+        },
+      ],
+    });
+    expect((sent.tools as { name: string }[]).map((tool) => tool.name)).toEqual(['shell', 'apply_patch']);
+    expect(sent.tool_choice).toEqual({ type: 'auto', disable_parallel_tool_use: true });
   });
 
   it('fails over from an Anthropic upstream to a Chat one before commit, translating both ways', async () => {

@@ -13,6 +13,7 @@ import { logRequest } from '../src/gateway/request-line';
 import { Redactor } from '../src/observe/redact';
 import { ANTHROPIC_CODEC } from '../src/providers/anthropic/codec';
 import { OPENAI_CHAT_CODEC } from '../src/providers/openai/codec';
+import { RESPONSES_CODEC } from '../src/providers/responses/codec';
 import { estimateInputTokens } from '../src/providers/translate/estimate';
 import { ResponseTranslator } from '../src/providers/translate/translator';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../src/proxy/headers';
@@ -95,6 +96,23 @@ const messages = {
   messages: [{ role: 'user', content: 'Explain what this gateway does in one sentence.' }],
 };
 const messagesIr = ANTHROPIC_CODEC.parseRequest(messages);
+/** The same conversation as a Codex-like Responses request. */
+const responses = {
+  model: 'gpt-5',
+  stream: true,
+  store: false,
+  instructions: 'You are a coding assistant. Answer briefly.',
+  tools: [
+    {
+      type: 'function',
+      name: 'read_file',
+      description: 'Read a file',
+      parameters: { type: 'object', properties: { path: { type: 'string' } } },
+    },
+  ],
+  input: [{ role: 'user', content: [{ type: 'input_text', text: messages.messages[0]!.content }] }],
+};
+const responsesIr = RESPONSES_CODEC.parseRequest(responses);
 const openAiChunk = (content: string) =>
   `data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"finish_reason":null}]}\n\n`;
 const upstreamStream = Buffer.from(
@@ -157,6 +175,22 @@ const rows: [string, number][] = [
     time(() => {
       const translator = new ResponseTranslator(OPENAI_CHAT_CODEC, ANTHROPIC_CODEC, {
         request: messagesIr,
+        estimatedInput: 20,
+      });
+      translator.head({ 'content-type': 'text/event-stream' }, true);
+      translator.chunk(upstreamStream);
+      translator.end();
+    }),
+  ],
+  [
+    'translate a request: Responses → IR → OpenAI Chat, serialised',
+    time(() => JSON.stringify(OPENAI_CHAT_CODEC.buildRequest(RESPONSES_CODEC.parseRequest(responses)))),
+  ],
+  [
+    'translate a 10-event OpenAI stream to Responses SSE',
+    time(() => {
+      const translator = new ResponseTranslator(OPENAI_CHAT_CODEC, RESPONSES_CODEC, {
+        request: responsesIr,
         estimatedInput: 20,
       });
       translator.head({ 'content-type': 'text/event-stream' }, true);

@@ -36,11 +36,27 @@ export interface IrTool {
   readonly name: string;
   readonly description?: string;
   readonly schema: Record<string, unknown>;
+  /**
+   * An OpenAI Responses custom tool, whose call carries free text, not JSON: other formats see
+   * a function with one string parameter `input` (src/providers/responses/custom-tools.ts).
+   */
+  readonly freeform?: boolean;
 }
 
 export type IrToolChoice =
   | { readonly type: 'auto' | 'none' | 'required' }
   | { readonly type: 'tool'; readonly name: string };
+
+/** Structured output asked for: any JSON object, or JSON matching a schema. */
+export type IrResponseFormat =
+  | { readonly type: 'json_object' }
+  | {
+      readonly type: 'json_schema';
+      readonly name: string;
+      readonly schema: Record<string, unknown>;
+      readonly description?: string;
+      readonly strict?: boolean;
+    };
 
 export interface IrRequest {
   readonly model: string;
@@ -60,6 +76,8 @@ export interface IrRequest {
   /** Reasoning asked for: a token budget (Anthropic) and/or an effort (OpenAI). */
   readonly reasoning?: { readonly budget?: number; readonly effort?: 'low' | 'medium' | 'high' };
   readonly user?: string;
+  /** JSON mode or structured output (OpenAI `response_format`, Responses `text.format`). */
+  readonly responseFormat?: IrResponseFormat;
 }
 
 /** Token usage, normalised once; each format derives its own figures from it. */

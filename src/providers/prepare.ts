@@ -5,6 +5,7 @@ import { upstreamRequestHeaders } from '../proxy/headers';
 import type { UpstreamKey } from '../routing/key-pool';
 import type { Upstream } from '../routing/upstream';
 import { withStreamUsage } from './openai/stream-usage';
+import { withoutForeignReasoning } from './responses/native-body';
 import { clientApiOf, speaksNatively } from './translate/formats';
 import { prepareTranslated, UntranslatableError } from './translate/prepare';
 import type { PreparedAttempt } from './types';
@@ -23,13 +24,15 @@ export interface AttemptInput {
 /**
  * The OpenAI-compatible shape of an attempt: the upstream's base path before the client's path
  * and query, the key in the provider's auth header, the body as the client sent it (with
- * `include_usage` added to a stream when the gateway needs its usage).
+ * `include_usage` added to a stream when the gateway needs its usage, and without reasoning items
+ * the gateway wrote for Anthropic in a Responses request).
  */
 export function prepareOpenAiCompatible(input: AttemptInput): PreparedAttempt {
   const { ctx, upstream, key } = input;
   const { provider, timeouts } = upstream;
   const withUsage = input.streamUsage ? withStreamUsage(ctx) : undefined;
-  const body = withUsage ? utf8(JSON.stringify(withUsage)) : ctx.body;
+  const rewritten = withUsage ?? nativeResponsesBody(ctx);
+  const body = rewritten ? utf8(JSON.stringify(rewritten)) : ctx.body;
   return {
     request: {
       path: upstream.basePath + ctx.url,
@@ -50,6 +53,11 @@ export function prepareOpenAiCompatible(input: AttemptInput): PreparedAttempt {
     },
     addedStreamUsage: withUsage !== undefined,
   };
+}
+
+/** A Responses request passed through, without the reasoning OpenAI cannot read (responses/native-body.ts). */
+function nativeResponsesBody(ctx: RequestContext): Record<string, unknown> | undefined {
+  return clientApiOf(ctx.path) === 'openai-responses' ? withoutForeignReasoning(ctx.json) : undefined;
 }
 
 /**

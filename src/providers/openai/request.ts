@@ -1,6 +1,7 @@
 import type { Json } from '../codec';
 import type { IrMessage, IrPart, IrRequest, IrTool, IrToolChoice } from '../ir';
 import { arr, defined, num, obj, str } from '../translate/json';
+import { chatResponseFormat, parseChatResponseFormat } from './response-format';
 
 /** OpenAI Chat Completions request → IR. */
 export function parseChatRequest(body: Json): IrRequest {
@@ -32,6 +33,7 @@ export function parseChatRequest(body: Json): IrRequest {
     streamUsage: options?.include_usage === true,
     reasoning: effort === 'low' || effort === 'medium' || effort === 'high' ? { effort } : undefined,
     user: str(body.user),
+    responseFormat: parseChatResponseFormat(body.response_format),
   };
 }
 
@@ -148,6 +150,7 @@ export function buildChatRequest(ir: IrRequest, limitField: TokenLimitField = 'm
     stop: ir.stop.length > 0 ? ir.stop : undefined,
     reasoning_effort: effort,
     user: ir.user,
+    response_format: chatResponseFormat(ir.responseFormat),
     stream: ir.stream ? true : undefined,
     stream_options: ir.stream ? { include_usage: true } : undefined,
   });

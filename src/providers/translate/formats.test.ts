@@ -10,7 +10,9 @@ describe('clientApiOf', () => {
     expect(clientApiOf('/v1/messages/count_tokens')).toBe('anthropic-count');
     expect(clientApiOf('/v1/threads/thread_abc/messages')).toBeUndefined();
     expect(clientApiOf('/v1/messages/batches')).toBeUndefined();
-    expect(clientApiOf('/v1/responses')).toBeUndefined();
+    expect(clientApiOf('/v1/responses')).toBe('openai-responses');
+    expect(clientApiOf('/openai/v1/responses')).toBe('openai-responses');
+    expect(clientApiOf('/v1/responses/resp_abc/cancel')).toBeUndefined();
     expect(clientApiOf('/v1/completions')).toBeUndefined();
   });
 
@@ -20,5 +22,8 @@ describe('clientApiOf', () => {
     expect(speaksNatively('anthropic', 'anthropic')).toBe(true);
     expect(speaksNatively('anthropic', 'openai')).toBe(false);
     expect(speaksNatively('anthropic-count', 'gemini')).toBe(false);
+    expect(speaksNatively('openai-responses', 'openai')).toBe(true);
+    expect(speaksNatively('openai-responses', 'openai-chat')).toBe(false);
+    expect(speaksNatively('openai-responses', 'anthropic')).toBe(false);
   });
 });

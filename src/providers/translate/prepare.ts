@@ -5,6 +5,7 @@ import { upstreamRequestHeaders } from '../../proxy/headers';
 import type { Codec } from '../codec';
 import type { IrRequest } from '../ir';
 import type { AttemptInput } from '../prepare';
+import { serverStateField } from '../responses/state';
 import type { PreparedAttempt } from '../types';
 import { estimateInputTokens } from './estimate';
 import { type ClientApi, clientCodec, upstreamCodec } from './formats';
@@ -63,6 +64,11 @@ export function prepareTranslated(
   if (!target)
     throw new UntranslatableError(
       `upstream "${upstream.name}" speaks format "${upstream.format}", which this gateway cannot translate to yet`,
+    );
+  const stateful = api === 'openai-responses' ? serverStateField(ctx.json) : undefined;
+  if (stateful)
+    throw new UntranslatableError(
+      `"${stateful}" needs state kept by OpenAI, and upstream "${upstream.name}" (format "${upstream.format}") keeps none: send the whole conversation in "input" instead`,
     );
   const client = clientCodec(api);
   const { request, estimatedInput } = irOf(ctx, client);

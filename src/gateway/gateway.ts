@@ -1,4 +1,5 @@
 import { type AccessControl, GatewayAccess } from '../access/access';
+import { takeQueryCredential } from '../access/credential';
 import { isConsolePath, serveConsole } from '../admin/console-serve';
 import { AdminRouter } from '../admin/router';
 import type { ResponseCache } from '../cache/response-cache';
@@ -229,7 +230,8 @@ export class Gateway implements LifecycleDeps {
   ): void {
     if (target instanceof GatewayError) {
       ctx.replyHeaders.connection = 'close';
-      ctx.error = `invalid_target: ${target.message} (sent ${JSON.stringify(req.target.slice(0, 256))})`;
+      const sent = takeQueryCredential(req.target).url.slice(0, 256);
+      ctx.error = `invalid_target: ${target.message} (sent ${JSON.stringify(sent)})`;
       sendError(sink, ctx, target);
       logRequest(this.logger, ctx);
       return;
@@ -257,16 +259,19 @@ export class Gateway implements LifecycleDeps {
     const id = given !== undefined && REQUEST_ID.test(given) ? given : crypto.randomUUID();
     const replyHeaders: Record<string, string> = { 'x-request-id': id };
     addCorsHeaders(runtime.config.server.cors, req.header('origin'), replyHeaders);
+    // `?key=` is a credential: off the target before anything forwards, logs, caches or keys it.
+    const { url, key } = takeQueryCredential(target.url);
     const ctx = new RequestContext(
       id,
       req.method,
-      target.url,
+      url,
       target.host ?? req.header('host') ?? '',
       clientIp(req, runtime.config.server.trust_proxy),
       req.header('user-agent') ?? '',
       performance.now(),
       replyHeaders,
     );
+    ctx.queryCredential = key;
     ctx.forwardedFor = forwardedFor(req, runtime.config.server.trust_proxy);
     ctx.forwardCookies = runtime.config.server.forward_cookies;
     return ctx;

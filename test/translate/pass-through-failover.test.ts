@@ -163,9 +163,14 @@ describe('same format passes through; failover crosses formats', () => {
     expect(served.headers.get('x-switchyard-attempts')).toBe('1');
     const refused = await post('/v1/messages', body('claude-nowhere'));
     expect(refused.status).toBe(400);
-    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
-      'request_not_forwardable',
-    );
+    expect(await refused.json()).toEqual({
+      type: 'error',
+      error: {
+        type: 'invalid_request_error',
+        message: 'upstream "gem" speaks format "gemini", which this gateway cannot translate to yet',
+      },
+      request_id: refused.headers.get('x-request-id'),
+    });
     expect(failing.requests.length).toBe(before);
   });
 });

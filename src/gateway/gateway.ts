@@ -16,6 +16,7 @@ import { type ClientRequest, type ClientSink, flatten } from '../http/types';
 import { configSecrets } from '../observe/config-secrets';
 import type { Logger } from '../observe/logger';
 import type { Redactor } from '../observe/redact';
+import type { ImageNetwork } from '../providers/translate/image-fetch';
 import type { ProxyDeps } from '../proxy/exchange';
 import type { Transport } from '../proxy/transport';
 import { buildSnapshot, type ConfigSnapshot } from '../routing/config-snapshot';
@@ -38,6 +39,8 @@ export interface GatewayOptions {
   readonly access?: AccessControl;
   /** Decodes compressed request bodies when `server.compression` is on (the Node adapter's zlib). */
   readonly decodeBody?: BodyDecoder;
+  /** Fetches image URLs a translated upstream needs inline (the Node adapter's DNS and HTTP). */
+  readonly imageNetwork?: ImageNetwork;
 }
 
 export type RequestListener = (ctx: RequestContext) => void;
@@ -81,6 +84,7 @@ export class Gateway implements LifecycleDeps {
   /** The admin API; features register their routes on it. Off while no admin key is set. */
   readonly admin: AdminRouter;
   readonly decodeBody: BodyDecoder | undefined;
+  readonly imageNetwork: ImageNetwork | undefined;
   /** The response cache (src/cache), once attached. */
   cache: ResponseCache | undefined = undefined;
   inFlight = 0;
@@ -98,6 +102,7 @@ export class Gateway implements LifecycleDeps {
     this.now = options.now ?? Date.now;
     this.defer = options.defer ?? nextTurn;
     this.decodeBody = options.decodeBody;
+    this.imageNetwork = options.imageNetwork;
     this.access = options.access ?? new GatewayAccess(options.config, { now: this.now });
     this.proxyDeps = {
       transport: options.transport,

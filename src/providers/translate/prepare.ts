@@ -21,7 +21,7 @@ export class UntranslatableError extends Error {
 /** The client request in IR, parsed once per request (every attempt reuses it). */
 const parsed = new WeakMap<RequestContext, { request: IrRequest; estimatedInput: number }>();
 
-function irOf(ctx: RequestContext, codec: Codec): { request: IrRequest; estimatedInput: number } {
+export function irOf(ctx: RequestContext, codec: Codec): { request: IrRequest; estimatedInput: number } {
   let entry = parsed.get(ctx);
   if (!entry) {
     const request = codec.parseRequest(ctx.json ?? {});
@@ -29,6 +29,12 @@ function irOf(ctx: RequestContext, codec: Codec): { request: IrRequest; estimate
     parsed.set(ctx, entry);
   }
   return entry;
+}
+
+/** Replaces the request's IR once a pass before the attempts changed it (images inlined). */
+export function replaceIr(ctx: RequestContext, request: IrRequest): void {
+  const entry = parsed.get(ctx);
+  parsed.set(ctx, { request, estimatedInput: entry?.estimatedInput ?? estimateInputTokens(request) });
 }
 
 /** Headers of one API family that mean nothing (or something wrong) to another. */

@@ -42,6 +42,17 @@ export type IrToolChoice =
   | { readonly type: 'auto' | 'none' | 'required' }
   | { readonly type: 'tool'; readonly name: string };
 
+/** The answer must be JSON (OpenAI `response_format`): any JSON object, or one matching a schema. */
+export type IrResponseFormat =
+  | { readonly type: 'json_object' }
+  | {
+      readonly type: 'json_schema';
+      readonly name?: string;
+      readonly description?: string;
+      readonly schema: Record<string, unknown>;
+      readonly strict?: boolean;
+    };
+
 export interface IrRequest {
   readonly model: string;
   /** System instructions, in order (mid-conversation system messages are appended). */
@@ -60,6 +71,10 @@ export interface IrRequest {
   /** Reasoning asked for: a token budget (Anthropic) and/or an effort (OpenAI). */
   readonly reasoning?: { readonly budget?: number; readonly effort?: 'low' | 'medium' | 'high' };
   readonly user?: string;
+  /** JSON mode or structured output; absent: free text. */
+  readonly responseFormat?: IrResponseFormat;
+  /** How many alternative answers the client asked for (OpenAI `n`); absent: one. */
+  readonly choices?: number;
 }
 
 /** Token usage, normalised once; each format derives its own figures from it. */

@@ -1,5 +1,5 @@
 import type { Json } from '../codec';
-import type { IrMessage, IrPart, IrRequest, IrTool, IrToolChoice } from '../ir';
+import type { IrMessage, IrPart, IrRequest, IrResponseFormat, IrTool, IrToolChoice } from '../ir';
 import { arr, defined, num, obj, str } from '../translate/json';
 
 /** OpenAI Chat Completions request → IR. */
@@ -32,6 +32,30 @@ export function parseChatRequest(body: Json): IrRequest {
     streamUsage: options?.include_usage === true,
     reasoning: effort === 'low' || effort === 'medium' || effort === 'high' ? { effort } : undefined,
     user: str(body.user),
+    responseFormat: parseResponseFormat(obj(body.response_format)),
+    choices: num(body.n),
+  };
+}
+
+function parseResponseFormat(format: Json | undefined): IrResponseFormat | undefined {
+  if (format?.type === 'json_object') return { type: 'json_object' };
+  const spec = obj(format?.json_schema);
+  if (format?.type !== 'json_schema' || !spec) return undefined;
+  return {
+    type: 'json_schema',
+    name: str(spec.name),
+    description: str(spec.description),
+    schema: obj(spec.schema) ?? { type: 'object' },
+    strict: typeof spec.strict === 'boolean' ? spec.strict : undefined,
+  };
+}
+
+function chatResponseFormat(format: IrResponseFormat | undefined): Json | undefined {
+  if (!format || format.type === 'json_object') return format && { type: 'json_object' };
+  const { name, description, schema, strict } = format;
+  return {
+    type: 'json_schema',
+    json_schema: defined({ name: name ?? 'json_output', description, schema, strict }),
   };
 }
 
@@ -148,6 +172,8 @@ export function buildChatRequest(ir: IrRequest, limitField: TokenLimitField = 'm
     stop: ir.stop.length > 0 ? ir.stop : undefined,
     reasoning_effort: effort,
     user: ir.user,
+    response_format: chatResponseFormat(ir.responseFormat),
+    n: ir.choices,
     stream: ir.stream ? true : undefined,
     stream_options: ir.stream ? { include_usage: true } : undefined,
   });

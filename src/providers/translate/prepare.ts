@@ -16,7 +16,17 @@ import { ResponseTranslator } from './translator';
  */
 export class UntranslatableError extends Error {
   override name = 'UntranslatableError';
+  /** The gateway error the client gets when no upstream of the route can take the request. */
+  readonly code: 'request_not_forwardable' | 'n_unsupported';
+
+  constructor(message: string, code: UntranslatableError['code'] = 'request_not_forwardable') {
+    super(message);
+    this.code = code;
+  }
 }
+
+/** Formats that give one answer per request: `n` > 1 cannot be translated to them. */
+const ONE_CHOICE: ReadonlySet<string> = new Set(['anthropic']);
 
 /** The client request in IR, parsed once per request (every attempt reuses it). */
 const parsed = new WeakMap<RequestContext, { request: IrRequest; estimatedInput: number }>();
@@ -72,6 +82,11 @@ export function prepareTranslated(
     );
   const client = clientCodec(api);
   const { request, estimatedInput } = irOf(ctx, client);
+  if ((request.choices ?? 1) > 1 && ONE_CHOICE.has(upstream.format))
+    throw new UntranslatableError(
+      `This request asks for ${request.choices} choices (n), which upstream "${upstream.name}" (format "${upstream.format}") cannot give: it answers one per request.`,
+      'n_unsupported',
+    );
   const body = utf8(JSON.stringify(target.buildRequest(request)));
   return {
     request: {

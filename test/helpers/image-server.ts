@@ -17,7 +17,7 @@ export async function startImageServer(): Promise<{
   const server: Server = createServer((req, res) => {
     hits.push(req.url ?? '');
     const { port } = server.address() as AddressInfo;
-    switch (req.url) {
+    switch (req.url?.split('?')[0]) {
       case '/cat.png':
         res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(PNG.length) });
         return res.end(PNG);

@@ -128,10 +128,12 @@ describe('fetchImage with the address rule relaxed for a local test server', () 
     expect(await fetchImage(`${server.url}/cat.png`, policy(loopbackV4))).toEqual({
       mediaType: 'image/png',
       data: PNG.toString('base64'),
+      size: PNG.length,
     });
     expect(await fetchImage(`${server.url}/hop`, policy(loopbackV4))).toEqual({
       mediaType: 'image/png',
       data: PNG.toString('base64'),
+      size: PNG.length,
     });
   });
 

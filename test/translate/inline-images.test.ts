@@ -121,6 +121,39 @@ describe('image URLs fetched and inlined for translated upstreams (translate.ima
     expect(anthropic.requests.length).toBe(before);
   });
 
+  it('refuses a request whose images are larger than 4 × image_max_size together', async () => {
+    const gw = await startTestGateway(
+      {
+        translate: { images: 'inline', image_max_size: PNG.length },
+        upstreams: [{ name: 'ant', url: anthropic.url, provider: 'anthropic', keys: ['sk-ant-0001'] }],
+      },
+      { imageNetwork: nodeImageNetwork((address) => address === '127.0.0.1') },
+    );
+    gateways.push(gw);
+    const ask = (count: number) =>
+      gw.client().chat.completions.create({
+        model: 'gpt-4o',
+        messages: [
+          {
+            role: 'user',
+            content: Array.from({ length: count }, (_, i) => ({
+              type: 'image_url' as const,
+              image_url: { url: `${images.url}/cat.png?n=${i}` },
+            })),
+          },
+        ],
+      });
+    const before = anthropic.requests.length;
+    await ask(4);
+    expect(anthropic.requests.length).toBe(before + 1);
+    const err = await ask(5).catch((e: unknown) => e);
+    expect((err as InstanceType<typeof OpenAI.BadRequestError>).error).toMatchObject({
+      code: 'image_not_fetched',
+      message: `An image URL in the request could not be fetched: the request's images are larger than ${4 * PNG.length} bytes together.`,
+    });
+    expect(anthropic.requests.length).toBe(before + 1);
+  });
+
   it('leaves URLs as they are by default (translate.images: url)', async () => {
     const gw = await gateway('url', true);
     const before = images.hits.length;

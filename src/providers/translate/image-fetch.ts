@@ -26,6 +26,8 @@ export interface InlineImage {
   readonly mediaType: string;
   /** Base64 of the bytes. */
   readonly data: string;
+  /** How many bytes the image has. */
+  readonly size: number;
 }
 
 /** Why an image URL could not be inlined; the message is the client's to read. */
@@ -113,7 +115,8 @@ async function readImage(response: Response, maxBytes: number): Promise<InlineIm
     await response.body?.cancel();
     throw new ImageFetchError(`the image is larger than ${maxBytes} bytes`);
   }
-  return { mediaType, data: base64(await readCapped(response, maxBytes)) };
+  const bytes = await readCapped(response, maxBytes);
+  return { mediaType, data: base64(bytes), size: bytes.length };
 }
 
 async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array> {

@@ -50,14 +50,44 @@ export async function inlineRemoteImages(ir: IrRequest, policy: ImageFetchPolicy
   const urls = new Set<string>();
   for (const message of ir.messages) remoteUrls(message.parts, urls);
   if (urls.size === 0) return ir;
-  const fetched = await Promise.all(
-    [...urls].map(async (url) => [url, await fetchImage(url, policy)] as const),
-  );
-  const images = new Map(fetched);
+  const images = await fetchAll([...urls], policy);
   return {
     ...ir,
     messages: ir.messages.map((message) => ({ ...message, parts: replaced(message.parts, images) })),
   };
+}
+
+/** Images fetched at once, at most. */
+const CONCURRENCY = 4;
+/** The images of one request together take at most this many times `maxBytes`. */
+const TOTAL_FACTOR = 4;
+
+/** Every URL fetched, a few at a time, within the request's total. */
+async function fetchAll(
+  urls: readonly string[],
+  policy: ImageFetchPolicy,
+): Promise<Map<string, InlineImage>> {
+  const images = new Map<string, InlineImage>();
+  const limit = policy.maxBytes * TOTAL_FACTOR;
+  let total = 0;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < urls.length) {
+      const url = urls[next++]!;
+      try {
+        const image = await fetchImage(url, policy);
+        total += image.size;
+        if (total > limit)
+          throw new ImageFetchError(`the request's images are larger than ${limit} bytes together`);
+        images.set(url, image);
+      } catch (err) {
+        next = urls.length; // the other workers take no more
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, urls.length) }, worker));
+  return images;
 }
 
 /**

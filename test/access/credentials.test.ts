@@ -127,3 +127,30 @@ describe('client credentials in every place clients put them', () => {
     await expect(refused.models.list()).rejects.toBeInstanceOf(Anthropic.AuthenticationError);
   });
 });
+
+describe('?key= and the response cache', () => {
+  it('keeps the key out of the cache key: the same request with the key in a header is a hit', async () => {
+    const mock = await startMock(replyChat());
+    const gw = await startTestGateway({
+      server: { auth_keys: [AUTH] },
+      cache: { enabled: true },
+      upstreams: [{ name: 'mock', url: mock.url, keys: [UPSTREAM] }],
+    });
+    try {
+      const ask = (query: string, headers: Record<string, string>) =>
+        fetch(`${gw.url}/v1/chat/completions${query}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'cache me' }] }),
+        });
+      const first = await ask(`?key=${AUTH}`, {});
+      expect(first.headers.get('x-switchyard-cache')).toBe('miss');
+      const second = await ask('', { 'x-goog-api-key': AUTH });
+      expect(second.headers.get('x-switchyard-cache')).toBe('hit');
+      expect(mock.requests).toHaveLength(1);
+    } finally {
+      await gw.stop(1000);
+      await mock.close();
+    }
+  });
+});

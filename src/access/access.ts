@@ -15,7 +15,7 @@ import { type Client, isActive, type Principal } from './clients/client';
 import type { ClientStore, StoredClient } from './clients/client-store';
 import { ClientDirectory } from './clients/directory';
 import { MemoryClientStore } from './clients/memory-client-store';
-import { presentedCredential } from './key-index';
+import { presentedCredential } from './credential';
 import { ClientLimiter } from './limits/client-limits';
 import { IpLimiter } from './limits/ip-limit';
 import { type KeyGate, UpstreamKeyGate } from './limits/key-gate';
@@ -164,7 +164,7 @@ export class GatewayAccess implements AccessControl {
     const now = this.now();
     this.ipLimiter?.check(ctx.clientIp, now);
     if (this.directory.open) return;
-    const credential = credentialOf(req);
+    const credential = presentedCredential((name) => req.header(name), ctx.queryCredential);
     const principal = credential === undefined ? undefined : this.directory.find(credential);
     if (!principal || (principal.kind === 'client' && !isActive(principal, now))) {
       throw new GatewayError('invalid_api_key');
@@ -290,9 +290,4 @@ function needsUsage(client: Client): boolean {
 
 function randomKey(): Uint8Array {
   return randomBytes(32);
-}
-
-/** The credential a client presented: `Authorization: Bearer`, `x-api-key` or `api-key`. */
-export function credentialOf(req: Pick<ClientRequest, 'header'>): string | undefined {
-  return presentedCredential(req.header('authorization'), req.header('x-api-key'), req.header('api-key'));
 }

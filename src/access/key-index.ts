@@ -53,16 +53,3 @@ export class KeyIndex<T> {
     return this.entries.size;
   }
 }
-
-/** The bearer credential a client presented: `Authorization: Bearer`, `x-api-key` or `api-key`. */
-export function presentedCredential(
-  authorization: string | undefined,
-  xApiKey: string | undefined,
-  apiKey: string | undefined,
-): string | undefined {
-  if (authorization) {
-    const match = /^Bearer\s+(.+)$/i.exec(authorization);
-    return match ? match[1]!.trim() : undefined;
-  }
-  return xApiKey ?? apiKey;
-}

@@ -56,6 +56,8 @@ export class RequestContext {
   model: string | undefined = undefined;
   /** The model sent upstream when a route rewrote it (`model` keeps the one requested). */
   sentModel: string | undefined = undefined;
+  /** The `?key=` credential taken off the target (src/access/credential.ts); never in `url`. */
+  queryCredential: string | undefined = undefined;
   /** Who is calling, once identified (an auth key or a client token). */
   client: ClientIdentity | undefined = undefined;
   /** What access control admitted the request with: limits held, usage meter, final usage (src/access). */

@@ -83,6 +83,16 @@ export const ERROR_TABLE = {
     type: 'invalid_request_error',
     message: 'The request cannot be forwarded as sent (unsupported header, method or target).',
   },
+  image_not_fetched: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'An image URL in the request could not be fetched.',
+  },
+  n_unsupported: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'This request asks for several choices (n > 1), which no upstream of its route can give.',
+  },
   unsupported_transfer_encoding: {
     status: 501,
     type: 'invalid_request_error',

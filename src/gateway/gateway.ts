@@ -1,4 +1,5 @@
 import { type AccessControl, GatewayAccess } from '../access/access';
+import { takeQueryCredential } from '../access/credential';
 import { isConsolePath, serveConsole } from '../admin/console-serve';
 import { AdminRouter } from '../admin/router';
 import type { ResponseCache } from '../cache/response-cache';
@@ -15,6 +16,7 @@ import { type ClientRequest, type ClientSink, flatten } from '../http/types';
 import { configSecrets } from '../observe/config-secrets';
 import type { Logger } from '../observe/logger';
 import type { Redactor } from '../observe/redact';
+import type { ImageNetwork } from '../providers/translate/image-fetch';
 import type { ProxyDeps } from '../proxy/exchange';
 import type { Transport } from '../proxy/transport';
 import { buildSnapshot, type ConfigSnapshot } from '../routing/config-snapshot';
@@ -37,6 +39,8 @@ export interface GatewayOptions {
   readonly access?: AccessControl;
   /** Decodes compressed request bodies when `server.compression` is on (the Node adapter's zlib). */
   readonly decodeBody?: BodyDecoder;
+  /** Fetches image URLs a translated upstream needs inline (the Node adapter's DNS and HTTP). */
+  readonly imageNetwork?: ImageNetwork;
 }
 
 export type RequestListener = (ctx: RequestContext) => void;
@@ -80,6 +84,7 @@ export class Gateway implements LifecycleDeps {
   /** The admin API; features register their routes on it. Off while no admin key is set. */
   readonly admin: AdminRouter;
   readonly decodeBody: BodyDecoder | undefined;
+  readonly imageNetwork: ImageNetwork | undefined;
   /** The response cache (src/cache), once attached. */
   cache: ResponseCache | undefined = undefined;
   inFlight = 0;
@@ -97,6 +102,7 @@ export class Gateway implements LifecycleDeps {
     this.now = options.now ?? Date.now;
     this.defer = options.defer ?? nextTurn;
     this.decodeBody = options.decodeBody;
+    this.imageNetwork = options.imageNetwork;
     this.access = options.access ?? new GatewayAccess(options.config, { now: this.now });
     this.proxyDeps = {
       transport: options.transport,
@@ -229,7 +235,8 @@ export class Gateway implements LifecycleDeps {
   ): void {
     if (target instanceof GatewayError) {
       ctx.replyHeaders.connection = 'close';
-      ctx.error = `invalid_target: ${target.message} (sent ${JSON.stringify(req.target.slice(0, 256))})`;
+      const sent = takeQueryCredential(req.target).url.slice(0, 256);
+      ctx.error = `invalid_target: ${target.message} (sent ${JSON.stringify(sent)})`;
       sendError(sink, ctx, target);
       logRequest(this.logger, ctx);
       return;
@@ -257,16 +264,19 @@ export class Gateway implements LifecycleDeps {
     const id = given !== undefined && REQUEST_ID.test(given) ? given : crypto.randomUUID();
     const replyHeaders: Record<string, string> = { 'x-request-id': id };
     addCorsHeaders(runtime.config.server.cors, req.header('origin'), replyHeaders);
+    // `?key=` is a credential: off the target before anything forwards, logs, caches or keys it.
+    const { url, key } = takeQueryCredential(target.url);
     const ctx = new RequestContext(
       id,
       req.method,
-      target.url,
+      url,
       target.host ?? req.header('host') ?? '',
       clientIp(req, runtime.config.server.trust_proxy),
       req.header('user-agent') ?? '',
       performance.now(),
       replyHeaders,
     );
+    ctx.queryCredential = key;
     ctx.forwardedFor = forwardedFor(req, runtime.config.server.trust_proxy);
     ctx.forwardCookies = runtime.config.server.forward_cookies;
     return ctx;

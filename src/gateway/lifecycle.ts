@@ -9,6 +9,8 @@ import { utf8 } from '../http/bytes';
 import type { ClientRequest, ClientSink } from '../http/types';
 import type { Logger } from '../observe/logger';
 import { clientApiOf } from '../providers/translate/formats';
+import type { ImageNetwork } from '../providers/translate/image-fetch';
+import { inlineImagesForRoute } from '../providers/translate/inline-images';
 import { estimateCount } from '../providers/translate/prepare';
 import { type ProxyDeps, ProxyExchange } from '../proxy/exchange';
 import { parsedJson } from '../proxy/json-body';
@@ -29,6 +31,8 @@ export interface LifecycleDeps {
   readonly decodeBody: BodyDecoder | undefined;
   /** The response cache (src/cache), when attached. */
   readonly cache: ResponseCache | undefined;
+  /** Fetches image URLs that a translated upstream needs inline; none: URLs are sent as they are. */
+  readonly imageNetwork: ImageNetwork | undefined;
   /** Step "account": called once when the request is over, whatever happened. */
   account(ctx: RequestContext): void;
 }
@@ -75,6 +79,7 @@ export async function handleApiRequest(
     }
     const cached = deps.cache?.serve(ctx, sink);
     if (cached && (await cached)) return deps.account(ctx);
+    if (deps.imageNetwork) await inlineImages(deps.imageNetwork, ctx, pool, runtime);
     if (ctx.bodyDirty && ctx.json) ctx.body = utf8(JSON.stringify(ctx.json));
     const headers = ctx.forwardHeaders ?? req.rawHeaders;
     const exchange = new ProxyExchange(deps.proxyDeps, runtime.config.retry, ctx, headers, sink, pool, () =>
@@ -99,6 +104,12 @@ export async function handleApiRequest(
 function countsLocally(ctx: RequestContext, pool: Route): boolean {
   if (ctx.method !== 'POST' || clientApiOf(ctx.path) !== 'anthropic-count') return false;
   return !pool.members.some((upstream) => upstream.format === 'anthropic');
+}
+
+/** Image URLs fetched and inlined for the translated upstreams that need them (`translate`). */
+function inlineImages(network: ImageNetwork, ctx: RequestContext, pool: Route, runtime: ConfigSnapshot) {
+  const { images, image_max_size: maxBytes, image_timeout: timeoutMs } = runtime.config.translate;
+  return inlineImagesForRoute(ctx, pool, images, { network, maxBytes, timeoutMs, maxRedirects: 3 });
 }
 
 /** A compressed request body is decoded (size limit after decoding) and forwarded decoded. */

@@ -78,6 +78,8 @@ export interface IrRequest {
   readonly user?: string;
   /** JSON mode or structured output (OpenAI `response_format`, Responses `text.format`). */
   readonly responseFormat?: IrResponseFormat;
+  /** How many alternative answers the client asked for (OpenAI `n`); absent: one. */
+  readonly choices?: number;
 }
 
 /** Token usage, normalised once; each format derives its own figures from it. */

@@ -309,7 +309,7 @@ export class ProxyExchange implements AttemptReport {
       if (this.tryNext()) return undefined;
       if (this.lastFailure) this.sendFailure(this.lastFailure.attempt, this.lastFailure.failure);
       else {
-        sendError(this.sink, this.ctx, new GatewayError('request_not_forwardable', { message: err.message }));
+        sendError(this.sink, this.ctx, new GatewayError(err.code, { message: err.message }));
         this.complete();
       }
       return undefined;

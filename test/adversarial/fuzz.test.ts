@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anthropicErrorType } from '../../src/core/error-shapes';
 import { ERROR_TABLE } from '../../src/core/errors';
 import { rawRequest } from '../helpers/raw-http';
 import { type FuzzCase, fuzzCase, rawBytes } from './fuzz-cases';
@@ -62,7 +63,9 @@ async function send(adv: Adversary, c: FuzzCase): Promise<Outcome> {
 function shapeProblem(c: FuzzCase, outcome: Outcome): string | undefined {
   if (outcome.status < 400 || c.method === 'HEAD') return undefined;
   try {
-    const { error } = JSON.parse(outcome.body) as { error: Record<string, unknown> };
+    const parsed = JSON.parse(outcome.body) as { type?: unknown; error: Record<string, unknown> };
+    if (parsed.type === 'error') return anthropicShapeProblem(parsed.error, outcome.status);
+    const { error } = parsed;
     const spec = ERROR_TABLE[error.code as keyof typeof ERROR_TABLE];
     if (!spec) return `unknown code ${String(error.code)}`;
     if (spec.status !== outcome.status || spec.type !== error.type)
@@ -72,6 +75,12 @@ function shapeProblem(c: FuzzCase, outcome: Outcome): string | undefined {
   } catch {
     return `not an OpenAI error: ${outcome.body.slice(0, 80)}`;
   }
+}
+
+/** Anthropic's shape, on `/v1/messages` paths (src/core/error-shapes.ts). */
+function anthropicShapeProblem(error: Record<string, unknown>, status: number): string | undefined {
+  if (error.type !== anthropicErrorType(status)) return `Anthropic type ${String(error.type)} with ${status}`;
+  return typeof error.message === 'string' ? undefined : 'incomplete Anthropic error object';
 }
 
 function describeCase(c: FuzzCase, index: number, outcome: Outcome): string {

@@ -163,9 +163,14 @@ describe('same format passes through; failover crosses formats', () => {
     expect(served.headers.get('x-switchyard-attempts')).toBe('1');
     const refused = await post('/v1/messages', body('claude-nowhere'));
     expect(refused.status).toBe(400);
-    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
-      'request_not_forwardable',
-    );
+    expect(await refused.json()).toEqual({
+      type: 'error',
+      error: {
+        type: 'invalid_request_error',
+        message: 'upstream "gem" speaks format "gemini", which this gateway cannot translate to yet',
+      },
+      request_id: refused.headers.get('x-request-id'),
+    });
     expect(failing.requests.length).toBe(before);
   });
 });
@@ -180,6 +185,20 @@ describe('the model list for Anthropic clients', () => {
       const ids: string[] = [];
       for await (const model of client.models.list()) ids.push(model.id);
       expect(ids).toEqual(['claude-sonnet-4-5', 'gpt-4o']);
+      const page = await client.models.list();
+      const { has_more, first_id, last_id } = page;
+      expect({ data: page.data.map((m) => m.id), has_more, first_id, last_id }).toEqual({
+        data: ['claude-sonnet-4-5', 'gpt-4o'],
+        has_more: false,
+        first_id: 'claude-sonnet-4-5',
+        last_id: 'gpt-4o',
+      });
+      expect(page.data[0]).toEqual({
+        type: 'model',
+        id: 'claude-sonnet-4-5',
+        display_name: 'claude-sonnet-4-5',
+        created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/),
+      });
       const one = await client.models.retrieve('gpt-4o');
       expect(one).toMatchObject({ type: 'model', id: 'gpt-4o', display_name: 'gpt-4o' });
       const openai = (await gw.client().models.list()).data.map((m) => m.object);

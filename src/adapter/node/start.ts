@@ -10,12 +10,14 @@ import type { HealthTracker } from '../../health/tracker';
 import { KeyValidator } from '../../health/validator';
 import type { Logger } from '../../observe/logger';
 import { Redactor } from '../../observe/redact';
+import type { ImageNetwork } from '../../providers/translate/image-fetch';
 import { openSqlite } from '../../store/sqlite';
 import { Accounting } from './accounting';
 import { decodeRequestBody } from './compression';
 import { nodeConsoleAssets } from './console-assets';
 import { ControlPlane, type ControlPlaneOptions } from './control-plane';
 import { nodeHashing } from './hashing';
+import { nodeImageNetwork } from './image-network';
 import { createLogger } from './logger';
 import { pgAccountingStore } from './postgres/accounting-store';
 import { attachPgStore, openConfiguredPgStore } from './postgres/attach';
@@ -41,6 +43,8 @@ export interface StartOptions {
   /** The admin plane: config source (file, reloads), SIGHUP (see ControlPlaneOptions). */
   readonly control?: Omit<ControlPlaneOptions, 'config' | 'logger' | 'redactor'>;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Fetches image URLs for translated upstreams (tests relax its address rule); Node's by default. */
+  readonly imageNetwork?: ImageNetwork;
 }
 
 export interface RunningGateway {
@@ -108,6 +112,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     now,
     access: accounting.access,
     decodeBody: decodeRequestBody,
+    imageNetwork: options.imageNetwork ?? nodeImageNetwork(),
   });
   accounting.attach(gateway);
   if (pgStore) attachPgStore(pgStore, gateway, control, accounting);

@@ -7,6 +7,7 @@ import { healthSchema, retrySchema } from './health';
 import { type RouteConfig, routeSchema, routeUpstreamReferences } from './route';
 import { serverSchema } from './server';
 import { stateSchema } from './state';
+import { translateSchema } from './translate';
 import { checkUnique } from './unique';
 import { formatContradiction, upstreamSchema } from './upstream';
 
@@ -32,6 +33,7 @@ export const configSchema = z
     upstreams: z.array(upstreamSchema).default([]),
     routes: z.array(routeSchema).optional(),
     cache: cacheSchema.default(cacheSchema.parse({})),
+    translate: translateSchema.default(translateSchema.parse({})),
     models_cache_ttl: duration.default(300_000),
     ...accessConfigShape,
   })
@@ -80,5 +82,6 @@ export type { HealthOverride, HealthPolicy, RetryPolicy, ValidationPolicy } from
 export type { HashConfig, RouteConfig, SplitConfig, SplitGroupConfig } from './route';
 export type { CorsConfig, ServerConfig } from './server';
 export type { StateConfig } from './state';
+export type { TranslateConfig } from './translate';
 export type { UpstreamConfig, UpstreamTimeouts } from './upstream';
 export type { HealthCheckConfig, KeepaliveConfig, ProbeRequestConfig } from './upstream-probes';

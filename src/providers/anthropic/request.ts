@@ -2,6 +2,7 @@ import type { Json } from '../codec';
 import type { IrMessage, IrPart, IrRequest, IrTool, IrToolChoice } from '../ir';
 import { effortForBudget } from '../openai/request';
 import { arr, defined, num, obj, parseObject, str } from '../translate/json';
+import { withJsonOutputTool } from '../translate/json-output';
 
 /**
  * Claude Code's first system block carries a per-request billing header; sent to another
@@ -138,11 +139,13 @@ const EFFORT_BUDGET = { low: 1024, medium: 8192, high: 24576 } as const;
  * IR → Anthropic Messages request. Thinking blocks go back only with the signature Anthropic
  * made (never one invented); thinking from another family is dropped.
  */
-export function buildMessagesRequest(ir: IrRequest): Json {
-  const asked = ir.reasoning
+export function buildMessagesRequest(asked: IrRequest): Json {
+  // JSON mode and structured output become one forced tool (src/providers/translate/json-output.ts).
+  const ir = withJsonOutputTool(asked);
+  const wanted = ir.reasoning
     ? (ir.reasoning.budget ?? EFFORT_BUDGET[ir.reasoning.effort ?? 'medium'])
     : undefined;
-  const budget = asked !== undefined && thinkingFits(ir.messages) ? asked : undefined;
+  const budget = wanted !== undefined && thinkingFits(ir.messages) ? wanted : undefined;
   let maxTokens = ir.maxTokens ?? DEFAULT_MAX_TOKENS;
   if (budget !== undefined && budget >= maxTokens) maxTokens = budget + DEFAULT_MAX_TOKENS;
   return defined({

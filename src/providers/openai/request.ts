@@ -34,6 +34,7 @@ export function parseChatRequest(body: Json): IrRequest {
     reasoning: effort === 'low' || effort === 'medium' || effort === 'high' ? { effort } : undefined,
     user: str(body.user),
     responseFormat: parseChatResponseFormat(body.response_format),
+    choices: num(body.n),
   };
 }
 
@@ -151,6 +152,7 @@ export function buildChatRequest(ir: IrRequest, limitField: TokenLimitField = 'm
     reasoning_effort: effort,
     user: ir.user,
     response_format: chatResponseFormat(ir.responseFormat),
+    n: ir.choices,
     stream: ir.stream ? true : undefined,
     stream_options: ir.stream ? { include_usage: true } : undefined,
   });

@@ -17,12 +17,22 @@ import { ResponseTranslator } from './translator';
  */
 export class UntranslatableError extends Error {
   override name = 'UntranslatableError';
+  /** The gateway error the client gets when no upstream of the route can take the request. */
+  readonly code: 'request_not_forwardable' | 'n_unsupported';
+
+  constructor(message: string, code: UntranslatableError['code'] = 'request_not_forwardable') {
+    super(message);
+    this.code = code;
+  }
 }
+
+/** Formats that give one answer per request: `n` > 1 cannot be translated to them. */
+const ONE_CHOICE: ReadonlySet<string> = new Set(['anthropic']);
 
 /** The client request in IR, parsed once per request (every attempt reuses it). */
 const parsed = new WeakMap<RequestContext, { request: IrRequest; estimatedInput: number }>();
 
-function irOf(ctx: RequestContext, codec: Codec): { request: IrRequest; estimatedInput: number } {
+export function irOf(ctx: RequestContext, codec: Codec): { request: IrRequest; estimatedInput: number } {
   let entry = parsed.get(ctx);
   if (!entry) {
     const request = codec.parseRequest(ctx.json ?? {});
@@ -30,6 +40,12 @@ function irOf(ctx: RequestContext, codec: Codec): { request: IrRequest; estimate
     parsed.set(ctx, entry);
   }
   return entry;
+}
+
+/** Replaces the request's IR once a pass before the attempts changed it (images inlined). */
+export function replaceIr(ctx: RequestContext, request: IrRequest): void {
+  const entry = parsed.get(ctx);
+  parsed.set(ctx, { request, estimatedInput: entry?.estimatedInput ?? estimateInputTokens(request) });
 }
 
 /** Headers of one API family that mean nothing (or something wrong) to another. */
@@ -72,6 +88,11 @@ export function prepareTranslated(
     );
   const client = clientCodec(api);
   const { request, estimatedInput } = irOf(ctx, client);
+  if ((request.choices ?? 1) > 1 && ONE_CHOICE.has(upstream.format))
+    throw new UntranslatableError(
+      `This request asks for ${request.choices} choices (n), which upstream "${upstream.name}" (format "${upstream.format}") cannot give: it answers one per request.`,
+      'n_unsupported',
+    );
   const body = utf8(JSON.stringify(target.buildRequest(request)));
   return {
     request: {

@@ -3,6 +3,7 @@ import type { HeaderRecord } from '../../http/types';
 import type { Codec, EncodeContext, StreamDecoder, StreamEncoder } from '../codec';
 import { type IrError, type IrEvent, type IrUsage, mergeIrUsage, ZERO_USAGE } from '../ir';
 import { parseObject } from './json';
+import { JsonOutputStream, unwrapJsonOutput } from './json-output';
 import { SseParser } from './sse';
 
 const EMPTY = new Uint8Array(0);
@@ -16,6 +17,8 @@ export class ResponseTranslator {
   private parser: SseParser | undefined;
   private decoder: StreamDecoder | undefined;
   private encoder: StreamEncoder | undefined;
+  /** Turns an emulated structured output's tool call back into text (json-output.ts). */
+  private jsonOutput: JsonOutputStream | undefined;
   private ended = false;
   /** The usage the upstream reported, normalised; undefined until it reports any. */
   usage: IrUsage | undefined;
@@ -36,6 +39,8 @@ export class ResponseTranslator {
       this.parser = new SseParser();
       this.decoder = this.upstream.decoder();
       this.encoder = this.client.encoder(this.context);
+      const format = this.context.request.responseFormat;
+      if (format) this.jsonOutput = new JsonOutputStream(format);
     }
     return out;
   }
@@ -74,7 +79,10 @@ export class ResponseTranslator {
           this.client.encodeError({ kind: 'server', message: 'the upstream answer was not JSON' }),
         ),
       );
-    const response = this.upstream.decodeResponse(parsed);
+    const response = unwrapJsonOutput(
+      this.upstream.decodeResponse(parsed),
+      this.context.request.responseFormat,
+    );
     this.usage = response.usage;
     return utf8(JSON.stringify(this.client.encodeResponse(response, this.context)));
   }
@@ -91,7 +99,8 @@ export class ResponseTranslator {
     return utf8(JSON.stringify(this.client.encodeError(error)));
   }
 
-  private emit(events: IrEvent[]): string {
+  private emit(decoded: IrEvent[]): string {
+    const events = this.jsonOutput ? this.jsonOutput.map(decoded) : decoded;
     let out = '';
     for (const event of events) {
       if (this.ended) break;

@@ -5,7 +5,7 @@
  */
 
 /** The provider family that made a thinking block: its signature goes back only there. */
-export type Origin = 'anthropic' | 'openai';
+export type Origin = 'anthropic' | 'openai' | 'gemini';
 
 export type IrPart =
   | { readonly type: 'text'; readonly text: string }
@@ -60,6 +60,10 @@ export interface IrRequest {
   /** Reasoning asked for: a token budget (Anthropic) and/or an effort (OpenAI). */
   readonly reasoning?: { readonly budget?: number; readonly effort?: 'low' | 'medium' | 'high' };
   readonly user?: string;
+  /** JSON mode (`json`) or structured output (`json_schema`, with its schema). */
+  readonly responseFormat?:
+    | { readonly type: 'json' }
+    | { readonly type: 'json_schema'; readonly name?: string; readonly schema: Record<string, unknown> };
 }
 
 /** Token usage, normalised once; each format derives its own figures from it. */

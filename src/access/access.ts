@@ -15,6 +15,7 @@ import { type Client, isActive, type Principal } from './clients/client';
 import type { ClientStore, StoredClient } from './clients/client-store';
 import { ClientDirectory } from './clients/directory';
 import { MemoryClientStore } from './clients/memory-client-store';
+import { geminiCredential } from './credential';
 import { presentedCredential } from './key-index';
 import { ClientLimiter } from './limits/client-limits';
 import { IpLimiter } from './limits/ip-limit';
@@ -164,7 +165,7 @@ export class GatewayAccess implements AccessControl {
     const now = this.now();
     this.ipLimiter?.check(ctx.clientIp, now);
     if (this.directory.open) return;
-    const credential = credentialOf(req);
+    const credential = credentialOf(req) ?? geminiCredential(req, ctx.url);
     const principal = credential === undefined ? undefined : this.directory.find(credential);
     if (!principal || (principal.kind === 'client' && !isActive(principal, now))) {
       throw new GatewayError('invalid_api_key');

@@ -4,6 +4,8 @@ import type { FlatHeaders } from '../http/types';
 import { upstreamRequestHeaders } from '../proxy/headers';
 import type { UpstreamKey } from '../routing/key-pool';
 import type { Upstream } from '../routing/upstream';
+import { prepareEmbeddings } from './gemini/embed-prepare';
+import { prepareGeminiNative } from './gemini/native';
 import { withStreamUsage } from './openai/stream-usage';
 import { clientApiOf, speaksNatively } from './translate/formats';
 import { prepareTranslated, UntranslatableError } from './translate/prepare';
@@ -59,8 +61,10 @@ export function prepareOpenAiCompatible(input: AttemptInput): PreparedAttempt {
  */
 export function prepareByFormat(input: AttemptInput): PreparedAttempt {
   const api = clientApiOf(input.ctx.path);
-  if (!api || speaksNatively(api, input.upstream.format)) return prepareOpenAiCompatible(input);
-  if (api === 'anthropic-count')
-    throw new UntranslatableError(`upstream "${input.upstream.name}" cannot count Anthropic tokens`);
+  if (!api || speaksNatively(api, input.upstream.format))
+    return input.upstream.format === 'gemini' ? prepareGeminiNative(input) : prepareOpenAiCompatible(input);
+  if (api === 'anthropic-count' || api === 'gemini-count')
+    throw new UntranslatableError(`upstream "${input.upstream.name}" cannot count this API's tokens`);
+  if (api === 'openai-embed' || api === 'gemini-embed') return prepareEmbeddings(input, api);
   return prepareTranslated(input, api);
 }

@@ -73,9 +73,29 @@ export function mergeUsage(a: Usage | undefined, b: Usage): Usage {
   };
 }
 
-/** The usage object found in a JSON message: its own, or inside `response` / `message`. */
+/**
+ * Gemini's `usageMetadata`: `promptTokenCount` includes the cached tokens, the output is the
+ * candidates plus the thoughts (tool-use prompt tokens count as prompt).
+ */
+export function parseGeminiUsage(value: unknown): Usage | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const usage = value as Json;
+  const prompt = count(usage.promptTokenCount) + count(usage.toolUsePromptTokenCount);
+  const completion = count(usage.candidatesTokenCount) + count(usage.thoughtsTokenCount);
+  const total = Math.max(count(usage.totalTokenCount), prompt + completion);
+  return {
+    promptTokens: prompt,
+    completionTokens: completion,
+    cachedTokens: count(usage.cachedContentTokenCount),
+    totalTokens: total,
+    estimated: false,
+  };
+}
+
+/** The usage object found in a JSON message: its own, inside `response` / `message`, or Gemini's. */
 export function usageOf(message: Json): Usage | undefined {
   if (message.usage) return parseUsage(message.usage);
+  if (message.usageMetadata) return parseGeminiUsage(message.usageMetadata);
   const nested = (message.response ?? message.message) as Json | undefined;
   if (nested && typeof nested === 'object' && nested.usage) return parseUsage(nested.usage);
   return undefined;

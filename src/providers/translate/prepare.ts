@@ -7,7 +7,7 @@ import type { IrRequest } from '../ir';
 import type { AttemptInput } from '../prepare';
 import type { PreparedAttempt } from '../types';
 import { estimateInputTokens } from './estimate';
-import { type ClientApi, clientCodec, upstreamCodec } from './formats';
+import { clientCodec, type GenerationApi, upstreamCodec } from './formats';
 import { ResponseTranslator } from './translator';
 
 /**
@@ -24,7 +24,10 @@ const parsed = new WeakMap<RequestContext, { request: IrRequest; estimatedInput:
 function irOf(ctx: RequestContext, codec: Codec): { request: IrRequest; estimatedInput: number } {
   let entry = parsed.get(ctx);
   if (!entry) {
-    const request = codec.parseRequest(ctx.json ?? {});
+    const decoded = codec.parseRequest(ctx.json ?? {});
+    // Gemini names the model and streaming in the path, not the body.
+    const model = decoded.model || (ctx.sentModel ?? ctx.model ?? '');
+    const request = { ...decoded, model, stream: decoded.stream || ctx.stream };
     entry = { request, estimatedInput: estimateInputTokens(request) };
     parsed.set(ctx, entry);
   }
@@ -53,10 +56,7 @@ function translatedHeaders(headers: FlatHeaders, target: Codec, client: Codec): 
  * from the client's format and encoded in the upstream's, sent to the upstream's own endpoint,
  * with a translator for the answer. Per attempt, so a failover may cross formats.
  */
-export function prepareTranslated(
-  input: AttemptInput,
-  api: Exclude<ClientApi, 'anthropic-count'>,
-): PreparedAttempt {
+export function prepareTranslated(input: AttemptInput, api: GenerationApi): PreparedAttempt {
   const { ctx, upstream, key } = input;
   const { provider, timeouts } = upstream;
   const target = upstreamCodec(upstream.format);
@@ -69,7 +69,7 @@ export function prepareTranslated(
   const body = utf8(JSON.stringify(target.buildRequest(request)));
   return {
     request: {
-      path: upstream.basePath + target.path,
+      path: upstream.basePath + (target.pathFor?.(request) ?? target.path),
       method: 'POST',
       headers: upstreamRequestHeaders(translatedHeaders(input.headers, target, client), {
         authHeader: key ? provider.authHeader : null,

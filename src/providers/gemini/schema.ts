@@ -58,7 +58,7 @@ function clean(raw: Json, scope: Scope): Json {
   if (values.strings.length > 0) {
     out.enum = values.strings;
     out.type = 'string';
-  }
+  } else out.type ??= values.numeric;
   const isNullable = alternatives(raw, out, scope) || nullable || values.hasNull;
   properties(raw, out, scope);
   if (out.type === 'array' || raw.items !== undefined)
@@ -130,12 +130,22 @@ function typeOf(raw: Json): { type: string | undefined; nullable: boolean } {
   return { type: real[0], nullable };
 }
 
-/** `enum`/`const` values Gemini can carry (strings), and whether `null` was one of them. */
-function enumOf(raw: Json): { strings: string[]; hasNull: boolean } {
+/**
+ * `enum`/`const` values Gemini can carry (strings only), whether `null` was one of them, and
+ * the type of an all-number enum (which is dropped: Gemini takes no numeric enums).
+ */
+function enumOf(raw: Json): { strings: string[]; hasNull: boolean; numeric?: string } {
   const values = raw.const !== undefined ? [raw.const] : arr(raw.enum);
-  const strings = values.filter((v): v is string => typeof v === 'string');
   const all = values.filter((v) => v !== null);
-  return { strings: strings.length === all.length ? strings : [], hasNull: values.includes(null) };
+  const strings = all.filter((v): v is string => typeof v === 'string');
+  const numbers = all.filter((v): v is number => typeof v === 'number');
+  const numeric =
+    numbers.length > 0 && numbers.length === all.length
+      ? numbers.every(Number.isInteger)
+        ? 'integer'
+        : 'number'
+      : undefined;
+  return { strings: strings.length === all.length ? strings : [], hasNull: values.includes(null), numeric };
 }
 
 /**

@@ -28,7 +28,14 @@ export class GenerateStreamDecoder implements StreamDecoder {
     if (!this.started) {
       this.started = true;
       this.responseId = str(field(chunk, 'responseId')) ?? hex(randomBytes(8));
-      out.push({ type: 'start', id: this.responseId, model: str(field(chunk, 'modelVersion')) ?? '' });
+      // The prompt's count is on every chunk: formats that announce it first get the real one.
+      const usage = obj(field(chunk, 'usageMetadata'));
+      out.push({
+        type: 'start',
+        id: this.responseId,
+        model: str(field(chunk, 'modelVersion')) ?? '',
+        usage: usage ? geminiUsage(usage) : undefined,
+      });
     }
     const candidate = obj(arr(chunk.candidates)[0]);
     for (const part of arr(obj(candidate?.content)?.parts)) this.part(obj(part) ?? {}, out);

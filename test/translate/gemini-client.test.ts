@@ -3,7 +3,7 @@ import { ApiError, FunctionCallingConfigMode, GoogleGenAI, Type } from '@google/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTokenizer } from '../../src/access/usage/tokenizer';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
-import { GEMINI_THINKING_TEXT } from '../helpers/gemini-streams';
+import { GEMINI_CUT, GEMINI_THINKING_TEXT } from '../helpers/gemini-streams';
 import { validateGeminiStream } from '../helpers/gemini-validator';
 import { type MockUpstream, type SeenRequest, sendJson, startMock, startSse } from '../helpers/mock-upstream';
 import {
@@ -26,8 +26,10 @@ function geminiUpstream(req: SeenRequest, res: ServerResponse): void {
   else if (req.url.includes(':embedContent')) sendJson(res, 200, { embedding: { values: [0.5, -1] } });
   else if (req.url.includes(':streamGenerateContent')) {
     startSse(res);
-    for (const part of GEMINI_THINKING_TEXT) res.write(part);
-    res.end();
+    const cut = req.body.toString().includes('cut');
+    for (const part of cut ? GEMINI_CUT : GEMINI_THINKING_TEXT) res.write(part);
+    if (cut) setTimeout(() => res.destroy(), 20);
+    else res.end();
   } else {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(HELD_BYTES);
@@ -182,6 +184,46 @@ describe('a Gemini client (@google/genai) through the gateway', () => {
     expect(gemini.requests.at(-1)!.url).toBe('/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse');
     expect(gemini.requests.at(-1)!.body.toString()).toBe(
       '{"contents":[{"role":"user","parts":[{"text":"Weather?"}]}]}',
+    );
+  });
+
+  it('records the usage of passed-through answers, held and streamed, from usageMetadata', async () => {
+    const row = (response: Response) =>
+      fetch(`${gw.url}/admin/requests/${response.headers.get('x-request-id')}`, {
+        headers: { authorization: `Bearer ${ADMIN}` },
+      }).then((r) => r.json() as Promise<Record<string, unknown>>);
+    const held = await post('/v1beta/models/gemini-2.5-pro:generateContent', '{"contents":[]}');
+    await held.text();
+    expect(await row(held)).toMatchObject({
+      path: '/v1beta/models/gemini-2.5-pro:generateContent',
+      model: 'gemini-2.5-pro',
+      prompt_tokens: 4,
+      completion_tokens: 1,
+      tokens_estimated: 0,
+      stream: 0,
+    });
+    const streamed = await post(
+      '/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse',
+      '{"contents":[]}',
+    );
+    await streamed.text();
+    expect(await row(streamed)).toMatchObject({
+      prompt_tokens: 40,
+      completion_tokens: 32,
+      cached_tokens: 10,
+      stream: 1,
+    });
+  });
+
+  it('ends a passed-through stream cut by the upstream with Gemini’s error event', async () => {
+    const response = await post(
+      '/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse',
+      '{"contents":[{"role":"user","parts":[{"text":"cut"}]}]}',
+    );
+    const text = await response.text();
+    expect(text.startsWith(GEMINI_CUT[0]!)).toBe(true);
+    expect(text.slice(GEMINI_CUT[0]!.length)).toBe(
+      'data: {"error":{"code":500,"message":"The upstream stream was interrupted before it finished.","status":"INTERNAL"}}\n\n',
     );
   });
 

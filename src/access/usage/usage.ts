@@ -102,14 +102,16 @@ export function usageOf(message: Json): Usage | undefined {
 }
 
 const USAGE_KEY = utf8('"usage"');
+const USAGE_METADATA_KEY = utf8('"usageMetadata"');
 
 /**
  * The usage of a held JSON answer. The usage object is near the end, so it is found with a
- * search from the end and parsed on its own; the whole body is parsed only when that fails.
+ * search from the end and parsed on its own; the whole body is parsed only when that fails, or
+ * for Gemini's `usageMetadata`.
  */
 export function usageInBody(body: Uint8Array): Usage | undefined {
   const at = lastIndexOf(body, USAGE_KEY);
-  if (at === -1) return undefined;
+  if (at === -1) return lastIndexOf(body, USAGE_METADATA_KEY) === -1 ? undefined : usageOfWhole(body);
   const start = body.indexOf(0x7b, at + USAGE_KEY.length);
   const end = start === -1 ? -1 : matchingBrace(body, start);
   if (end !== -1) {
@@ -119,6 +121,10 @@ export function usageInBody(body: Uint8Array): Usage | undefined {
       // fall through to the full parse
     }
   }
+  return usageOfWhole(body);
+}
+
+function usageOfWhole(body: Uint8Array): Usage | undefined {
   try {
     const parsed = JSON.parse(text(body)) as unknown;
     return parsed !== null && typeof parsed === 'object' ? usageOf(parsed as Json) : undefined;

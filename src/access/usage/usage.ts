@@ -116,7 +116,9 @@ export function usageInBody(body: Uint8Array): Usage | undefined {
   const end = start === -1 ? -1 : matchingBrace(body, start);
   if (end !== -1) {
     try {
-      return parseUsage(JSON.parse(text(body.subarray(start, end + 1))));
+      // The object after a `"usage"` in some text may be another one (Gemini's `usageMetadata`).
+      const usage = parseUsage(JSON.parse(text(body.subarray(start, end + 1))));
+      if (usage) return usage;
     } catch {
       // fall through to the full parse
     }

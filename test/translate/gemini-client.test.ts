@@ -496,6 +496,52 @@ describe('a Gemini client (@google/genai) through the gateway', () => {
     expect(await none.json()).toMatchObject({ error: { code: 404, status: 'NOT_FOUND' } });
   });
 
+  it('takes Gemini signatures out of call ids before a conversation goes to another API', async () => {
+    const id = 'call_respgem2_0__thought__CiQB-sig_1';
+    await gw.client(GATEWAY_KEY).chat.completions.create({
+      model: 'gpt-4o',
+      messages: [
+        { role: 'user', content: 'Weather?' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id, type: 'function', function: { name: 'w', arguments: '{}' } }],
+        },
+        { role: 'tool', tool_call_id: id, content: 'rain' },
+        { role: 'user', content: 'And?' },
+      ],
+      stream: false,
+    });
+    // The OpenAI upstream is the client's own API: the request passes through untouched.
+    expect(JSON.stringify(openai.requests.at(-1)!.json())).toContain(id);
+    await chatToAnthropic(id);
+    const sent = anthropic.requests
+      .at(-1)!
+      .json<{ messages: { content: { id?: string; tool_use_id?: string }[] }[] }>();
+    expect(sent.messages[1]!.content[0]!.id).toBe('call_respgem2_0');
+    expect(sent.messages[2]!.content[0]!.tool_use_id).toBe('call_respgem2_0');
+  });
+
+  async function chatToAnthropic(id: string) {
+    await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${GATEWAY_KEY}` },
+      body: JSON.stringify({
+        model: 'claude-sonnet-4-5',
+        stream: true,
+        messages: [
+          { role: 'user', content: 'Weather?' },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id, type: 'function', function: { name: 'w', arguments: '{}' } }],
+          },
+          { role: 'tool', tool_call_id: id, content: 'rain' },
+        ],
+      }),
+    }).then((r) => r.text());
+  }
+
   it('refuses a Gemini client without a gateway key', async () => {
     const response = await fetch(`${gw.url}/v1beta/models/gemini-2.5-pro:generateContent?key=wrong`, {
       method: 'POST',

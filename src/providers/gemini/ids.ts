@@ -1,3 +1,5 @@
+import type { IrRequest } from '../ir';
+
 /**
  * Gemini's `thoughtSignature` on a function call must come back on that call (Gemini 3 answers
  * 400 "Function call is missing a thought_signature" otherwise), but OpenAI Chat and Anthropic
@@ -28,4 +30,25 @@ export function splitSignature(id: string): { id: string; signature?: string } {
 export function callId(responseId: string, n: number): string {
   const clean = responseId.replace(/[^A-Za-z0-9]/g, '');
   return `call_${clean === '' ? 'gemini' : clean}_${n}`;
+}
+
+/**
+ * The request with Gemini signatures taken out of its call ids, for an upstream of another API:
+ * they mean nothing there, and are long (OpenAI refuses tool call ids over 40 characters).
+ * Calls and their results lose the same suffix, so they still pair.
+ */
+export function withoutSignatures(request: IrRequest): IrRequest {
+  const signed = request.messages.some((m) =>
+    m.parts.some((p) => (p.type === 'tool_call' || p.type === 'tool_result') && p.id.includes(SEPARATOR)),
+  );
+  if (!signed) return request;
+  const messages = request.messages.map((message) => ({
+    role: message.role,
+    parts: message.parts.map((part) =>
+      part.type === 'tool_call' || part.type === 'tool_result'
+        ? { ...part, id: splitSignature(part.id).id }
+        : part,
+    ),
+  }));
+  return { ...request, messages };
 }

@@ -3,6 +3,7 @@ import { utf8 } from '../../http/bytes';
 import type { FlatHeaders } from '../../http/types';
 import { upstreamRequestHeaders } from '../../proxy/headers';
 import type { Codec } from '../codec';
+import { withoutSignatures } from '../gemini/ids';
 import type { IrRequest } from '../ir';
 import type { AttemptInput } from '../prepare';
 import type { PreparedAttempt } from '../types';
@@ -66,7 +67,8 @@ export function prepareTranslated(input: AttemptInput, api: GenerationApi): Prep
     );
   const client = clientCodec(api);
   const { request, estimatedInput } = irOf(ctx, client);
-  const body = utf8(JSON.stringify(target.buildRequest(request)));
+  const sent = upstream.format === 'gemini' ? request : withoutSignatures(request);
+  const body = utf8(JSON.stringify(target.buildRequest(sent)));
   return {
     request: {
       path: upstream.basePath + (target.pathFor?.(request) ?? target.path),

@@ -106,6 +106,22 @@ function anthropicUpstream(req: SeenRequest, res: ServerResponse): void {
     sendJson(res, 404, { type: 'error', error: { type: 'not_found_error', message: 'model: claude-nope' } });
     return;
   }
+  if (!req.json<{ stream?: boolean }>().stream) {
+    sendJson(res, 200, {
+      id: 'msg_held',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-sonnet-4-5-20250929',
+      content: [
+        { type: 'thinking', thinking: 'Plan.', signature: 'sig-abc' },
+        { type: 'tool_use', id: 'toolu_9', name: 'get_weather', input: { city: 'Oslo' } },
+      ],
+      stop_reason: 'tool_use',
+      stop_sequence: null,
+      usage: { input_tokens: 25, cache_read_input_tokens: 10, output_tokens: 15 },
+    });
+    return;
+  }
   startSse(res);
   for (const part of said.includes('weather') ? ANTHROPIC_TOOL : ANTHROPIC_THINKING) res.write(part);
   res.end();
@@ -407,6 +423,26 @@ describe('a Gemini client (@google/genai) through the gateway', () => {
       model: 'claude-sonnet-4-5',
       thinking: { type: 'enabled', budget_tokens: 4000 },
       stream: true,
+    });
+  });
+
+  it('translates a held answer from an Anthropic upstream; its thinking signature stays behind', async () => {
+    const answer = await sdk().models.generateContent({ model: 'claude-sonnet-4-5', contents: 'Oslo?' });
+    expect(answer.candidates?.[0]?.content?.parts).toEqual([
+      { text: 'Plan.', thought: true },
+      { functionCall: { id: 'toolu_9', name: 'get_weather', args: { city: 'Oslo' } } },
+    ]);
+    expect(answer.candidates?.[0]?.finishReason).toBe('STOP');
+    expect(answer.usageMetadata).toEqual({
+      promptTokenCount: 35,
+      cachedContentTokenCount: 10,
+      candidatesTokenCount: 15,
+      totalTokenCount: 50,
+    });
+    expect(anthropic.requests.at(-1)!.json()).toEqual({
+      model: 'claude-sonnet-4-5',
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Oslo?' }] }],
+      max_tokens: 4096,
     });
   });
 

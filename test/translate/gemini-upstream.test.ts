@@ -298,6 +298,32 @@ describe('OpenAI and Anthropic clients on a Gemini upstream', () => {
     });
   });
 
+  it('answers a held Anthropic request with thinking (no signature), text and the signed call', async () => {
+    const message = await anthropic().messages.create({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 100,
+      system: [{ type: 'text', text: 'Sys', cache_control: { type: 'ephemeral' } }],
+      messages: [{ role: 'user', content: 'Weather in Oslo?' }],
+    });
+    expect(message.content).toEqual([
+      { type: 'thinking', thinking: 'Plan.', signature: '' },
+      { type: 'text', text: 'Calling.' },
+      { type: 'tool_use', id: 'fc_1__thought__AbC_-d', name: 'get_weather', input: { city: 'Oslo' } },
+    ]);
+    expect(message.stop_reason).toBe('tool_use');
+    expect(message.usage).toEqual({
+      input_tokens: 30,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 10,
+      output_tokens: 32,
+    });
+    expect(gemini.requests.at(-1)!.json()).toEqual({
+      systemInstruction: { parts: [{ text: 'Sys' }] },
+      contents: [{ role: 'user', parts: [{ text: 'Weather in Oslo?' }] }],
+      generationConfig: { maxOutputTokens: 100 },
+    });
+  });
+
   it('streams parallel calls to the Anthropic SDK as tool_use blocks', async () => {
     const stream = anthropic().messages.stream({
       model: 'claude-sonnet-4-5',

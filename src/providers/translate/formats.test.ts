@@ -12,6 +12,14 @@ describe('clientApiOf', () => {
     expect(clientApiOf('/v1/messages/batches')).toBeUndefined();
     expect(clientApiOf('/v1/responses')).toBeUndefined();
     expect(clientApiOf('/v1/completions')).toBeUndefined();
+    expect(clientApiOf('/v1beta/models/gemini-2.5-pro:generateContent')).toBe('gemini');
+    expect(clientApiOf('/v1beta/models/gemini-2.5-pro:streamGenerateContent')).toBe('gemini');
+    expect(clientApiOf('/gemini/v1/models/m:countTokens')).toBe('gemini-count');
+    expect(clientApiOf('/v1beta/models/e:embedContent')).toBe('gemini-embed');
+    expect(clientApiOf('/v1beta/models/e:batchEmbedContents')).toBe('gemini-embed');
+    expect(clientApiOf('/v1beta/models/m:predict')).toBeUndefined();
+    expect(clientApiOf('/v1beta/models')).toBeUndefined();
+    expect(clientApiOf('/v1/embeddings')).toBe('openai-embed');
   });
 
   it('passes an API through only to an upstream of its own format', () => {
@@ -20,5 +28,10 @@ describe('clientApiOf', () => {
     expect(speaksNatively('anthropic', 'anthropic')).toBe(true);
     expect(speaksNatively('anthropic', 'openai')).toBe(false);
     expect(speaksNatively('anthropic-count', 'gemini')).toBe(false);
+    expect(speaksNatively('gemini', 'gemini')).toBe(true);
+    expect(speaksNatively('gemini-count', 'gemini')).toBe(true);
+    expect(speaksNatively('gemini', 'openai')).toBe(false);
+    expect(speaksNatively('openai-embed', 'openai-chat')).toBe(true);
+    expect(speaksNatively('openai-embed', 'gemini')).toBe(false);
   });
 });

@@ -131,6 +131,7 @@ describe('a Gemini client (@google/genai) through the gateway', () => {
   let gemini: MockUpstream;
   let openai: MockUpstream;
   let anthropic: MockUpstream;
+  let down: MockUpstream;
   let gw: TestGateway;
 
   beforeAll(async () => {
@@ -138,6 +139,11 @@ describe('a Gemini client (@google/genai) through the gateway', () => {
     gemini = await startMock(geminiUpstream);
     openai = await startMock(openaiUpstream);
     anthropic = await startMock(anthropicUpstream);
+    down = await startMock((_req, res) =>
+      sendJson(res, 503, {
+        error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' },
+      }),
+    );
     gw = await startTestGateway({
       admin: { key: ADMIN },
       server: { auth_keys: [GATEWAY_KEY] },
@@ -145,8 +151,11 @@ describe('a Gemini client (@google/genai) through the gateway', () => {
         { name: 'gem', url: gemini.url, format: 'gemini', keys: ['AIza-upstream-gemini-0001'] },
         { name: 'oai', url: openai.url, keys: ['sk-oai-upstream-0001'] },
         { name: 'ant', url: anthropic.url, provider: 'anthropic', keys: ['sk-ant-upstream-0001'] },
+        { name: 'gem-down', url: down.url, format: 'gemini', keys: ['AIza-down-0001'] },
+        { name: 'oai-backup', url: openai.url, keys: ['sk-oai-upstream-0002'], priority: 1 },
       ],
       routes: [
+        { name: 'failover', match: { model: 'gemini-failover' }, upstreams: ['gem-down', 'oai-backup'] },
         {
           name: 'alias',
           match: { model: 'alias-pro' },
@@ -162,7 +171,7 @@ describe('a Gemini client (@google/genai) through the gateway', () => {
 
   afterAll(async () => {
     await gw.stop(1000);
-    await Promise.all([gemini.close(), openai.close(), anthropic.close()]);
+    await Promise.all([gemini.close(), openai.close(), anthropic.close(), down.close()]);
   });
 
   const sdk = (apiKey = GATEWAY_KEY) => new GoogleGenAI({ apiKey, httpOptions: { baseUrl: gw.url } });
@@ -241,6 +250,35 @@ describe('a Gemini client (@google/genai) through the gateway', () => {
     expect(text.slice(GEMINI_CUT[0]!.length)).toBe(
       'data: {"error":{"code":500,"message":"The upstream stream was interrupted before it finished.","status":"INTERNAL"}}\n\n',
     );
+  });
+
+  it('fails over from a Gemini upstream (passed through) to an OpenAI one (translated) before commit', async () => {
+    const response = await post(
+      '/v1beta/models/gemini-failover:streamGenerateContent?alt=sse',
+      JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Hello' }] }] }),
+    );
+    expect(response.headers.get('x-switchyard-attempts')).toBe('2');
+    const chunks = validateGeminiStream(await response.text());
+    expect(chunks.flatMap((c) => c.candidates?.[0]?.content?.parts ?? [])).toEqual([
+      { text: 'Hello' },
+      { text: ' there' },
+    ]);
+    expect(down.requests.at(-1)!.url).toBe('/v1beta/models/gemini-failover:streamGenerateContent?alt=sse');
+    expect(openai.requests.at(-1)!.json()).toMatchObject({ model: 'gemini-failover', stream: true });
+    const row = await fetch(`${gw.url}/admin/requests/${response.headers.get('x-request-id')}`, {
+      headers: { authorization: `Bearer ${ADMIN}` },
+    }).then(
+      (r) =>
+        r.json() as Promise<{
+          path: string;
+          attempts: { upstream: string; status: number; format: string | null }[];
+        }>,
+    );
+    expect(row.path).toBe('/v1beta/models/gemini-failover:streamGenerateContent');
+    expect(row.attempts.map(({ upstream, status, format }) => ({ upstream, status, format }))).toEqual([
+      { upstream: 'gem-down', status: 503, format: null },
+      { upstream: 'oai-backup', status: 200, format: 'openai' },
+    ]);
   });
 
   it('translates a held request to an OpenAI upstream and the answer back', async () => {
@@ -524,7 +562,7 @@ describe('a Gemini client (@google/genai) through the gateway', () => {
   it('lists the configured models in Gemini’s shape', async () => {
     const names: string[] = [];
     for await (const model of await sdk().models.list()) names.push(model.name ?? '');
-    expect(names).toEqual(['models/alias-pro', 'models/gpt-4o']);
+    expect(names).toEqual(['models/gemini-failover', 'models/alias-pro', 'models/gpt-4o']);
     const one = await fetch(`${gw.url}/v1beta/models/gpt-4o`, { headers: { 'x-goog-api-key': GATEWAY_KEY } });
     expect(await one.json()).toMatchObject({ name: 'models/gpt-4o', displayName: 'gpt-4o' });
     const none = await fetch(`${gw.url}/v1beta/models/nope`, { headers: { 'x-goog-api-key': GATEWAY_KEY } });

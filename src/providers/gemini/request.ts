@@ -7,9 +7,17 @@ import { jsonSchemaOf } from './schema';
 
 /** A field under its REST name or its proto (snake_case) name: Gemini accepts both. */
 export function field(body: Json, camel: string): unknown {
-  const snake = camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-  return body[camel] ?? body[snake];
+  const value = body[camel];
+  if (value !== undefined) return value;
+  let snake = SNAKE.get(camel);
+  if (snake === undefined) {
+    snake = camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    SNAKE.set(camel, snake);
+  }
+  return body[snake];
 }
+
+const SNAKE = new Map<string, string>();
 
 /**
  * Gemini `generateContent` request → IR. The model is in the path, not the body: the caller

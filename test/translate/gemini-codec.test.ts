@@ -160,6 +160,19 @@ describe('the Gemini request codec', () => {
     });
   });
 
+  it('reads thinking: a budget, a level, and dynamic or includeThoughts alone as the target’s default', () => {
+    const reasoning = (thinkingConfig: object) =>
+      parseGenerateRequest({ contents: [], generationConfig: { thinkingConfig } }).reasoning;
+    expect(reasoning({ thinkingBudget: 2048, includeThoughts: true })).toEqual({
+      budget: 2048,
+      effort: 'medium',
+    });
+    expect(reasoning({ thinkingLevel: 'LOW' })).toEqual({ effort: 'low' });
+    expect(reasoning({ thinkingBudget: -1, includeThoughts: true })).toBeUndefined();
+    expect(reasoning({ includeThoughts: true })).toBeUndefined();
+    expect(reasoning({ thinkingBudget: 0 })).toBeUndefined();
+  });
+
   it('builds a Gemini request: roles merged, foreign thinking dropped, structured output, names for responses', () => {
     const body = buildGenerateRequest({
       ...BASE,

@@ -161,16 +161,20 @@ function parseToolChoice(config: Json | undefined): IrToolChoice | undefined {
   return mode === 'AUTO' || mode === 'VALIDATED' ? { type: 'auto' } : undefined;
 }
 
-/** `thinkingBudget` 0 turns thinking off; -1 lets the model decide (an effort of medium). */
+/**
+ * `thinkingBudget` 0 turns thinking off; −1 (dynamic) or `includeThoughts` alone ask for the
+ * model's own default, which for another API is to send no reasoning setting at all (Gemini CLI
+ * sends them on every request, and OpenAI's non-reasoning models refuse `reasoning_effort`).
+ */
 function parseThinking(config: Json | undefined): IrRequest['reasoning'] {
   if (!config) return undefined;
   const budget = num(field(config, 'thinkingBudget'));
   const level = str(field(config, 'thinkingLevel'))?.toLowerCase();
-  if (budget === 0) return undefined;
   if (budget !== undefined && budget > 0) return { budget, effort: effortForBudget(budget) };
+  if (budget === 0) return undefined;
   if (level === 'low' || level === 'minimal') return { effort: 'low' };
   if (level === 'medium' || level === 'high') return { effort: level };
-  return budget === -1 || field(config, 'includeThoughts') === true ? { effort: 'medium' } : undefined;
+  return undefined;
 }
 
 function parseResponseFormat(config: Json): IrRequest['responseFormat'] {

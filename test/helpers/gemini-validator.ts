@@ -34,29 +34,32 @@ function checkChunk(chunk: GeminiChunk, last: boolean, id: string | undefined): 
   const [candidate] = candidates;
   if (candidate?.index !== 0) bad('a candidate without index 0');
   if (candidate.content?.role !== 'model') bad('content without role "model"');
-  for (const part of candidate.content.parts ?? []) {
-    const kinds = PART_KINDS.filter((kind) => kind in part);
-    if (kinds.length !== 1) bad(`a part with ${kinds.length} kinds: ${JSON.stringify(part)}`);
-    if (part.functionCall) {
-      const call = part.functionCall;
-      if (typeof call.name !== 'string' || call.name === '') bad('a functionCall without a name');
-      if (call.args === null || typeof call.args !== 'object' || Array.isArray(call.args))
-        bad('functionCall.args is not an object');
-    }
-    if (part.text === '') bad('an empty text part');
-  }
+  for (const part of candidate.content.parts ?? []) checkPart(part);
   if (!last && candidate.finishReason) bad('a finishReason before the last event');
   if (last && typeof candidate.finishReason !== 'string') bad('the last event has no finishReason');
   if (chunk.responseId !== id) bad('the responseId changes');
-  if (last) {
-    const usage = chunk.usageMetadata;
-    if (!usage || !(usage.promptTokenCount! > 0)) bad('the last event has no positive promptTokenCount');
-    if (
-      usage.totalTokenCount !==
-      usage.promptTokenCount! + usage.candidatesTokenCount! + (usage.thoughtsTokenCount ?? 0)
-    )
-      bad(`totalTokenCount does not add up: ${JSON.stringify(usage)}`);
-  }
+  if (last) checkUsage(chunk.usageMetadata);
+}
+
+type Candidate = NonNullable<GeminiChunk['candidates']>[number];
+type Part = NonNullable<NonNullable<Candidate['content']>['parts']>[number];
+
+function checkPart(part: Part): void {
+  const kinds = PART_KINDS.filter((kind) => kind in part);
+  if (kinds.length !== 1) bad(`a part with ${kinds.length} kinds: ${JSON.stringify(part)}`);
+  if (part.text === '') bad('an empty text part');
+  const call = part.functionCall;
+  if (!call) return;
+  if (typeof call.name !== 'string' || call.name === '') bad('a functionCall without a name');
+  if (call.args === null || typeof call.args !== 'object' || Array.isArray(call.args))
+    bad('functionCall.args is not an object');
+}
+
+function checkUsage(usage: Record<string, number> | undefined): void {
+  const prompt = usage?.promptTokenCount ?? 0;
+  if (!usage || prompt <= 0) bad('the last event has no positive promptTokenCount');
+  const sum = prompt + (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0);
+  if (usage.totalTokenCount !== sum) bad(`totalTokenCount does not add up: ${JSON.stringify(usage)}`);
 }
 
 /**

@@ -296,3 +296,34 @@ describe('Gemini usage and errors', () => {
     });
   });
 });
+
+describe('the strict Gemini stream validator', () => {
+  const event = (value: object) => `data: ${JSON.stringify(value)}\n\n`;
+  const chunk = (parts: object[], extra: object = {}) =>
+    event({ candidates: [{ content: { role: 'model', parts }, index: 0, ...extra }], responseId: 'r' });
+  const usage = { promptTokenCount: 3, candidatesTokenCount: 1, totalTokenCount: 4 };
+  const last = event({
+    candidates: [{ content: { role: 'model', parts: [] }, finishReason: 'STOP', index: 0 }],
+    usageMetadata: usage,
+    responseId: 'r',
+  });
+
+  it('accepts a valid stream and refuses what a strict client would', () => {
+    expect(validateGeminiStream(chunk([{ text: 'a' }]) + last)).toHaveLength(2);
+    expect(() => validateGeminiStream(`${chunk([{ text: 'a' }]) + last}data: [DONE]\n\n`)).toThrow('[DONE]');
+    expect(() => validateGeminiStream(`event: x\n${chunk([{ text: 'a' }])}${last}`)).toThrow('event name');
+    expect(() => validateGeminiStream(chunk([{ text: '' }]) + last)).toThrow('empty text');
+    expect(() => validateGeminiStream(chunk([{ text: 'a' }], { finishReason: 'STOP' }) + last)).toThrow(
+      'finishReason before',
+    );
+    expect(() => validateGeminiStream(chunk([{ functionCall: { name: 'f', args: '{}' } }]) + last)).toThrow(
+      'args is not an object',
+    );
+    expect(() => validateGeminiStream(chunk([{ text: 'a' }]))).toThrow('no finishReason');
+    const wrongTotal = last.replace('"totalTokenCount":4', '"totalTokenCount":5');
+    expect(() => validateGeminiStream(chunk([{ text: 'a' }]) + wrongTotal)).toThrow('does not add up');
+    expect(() => validateGeminiStream(chunk([{ text: 'a' }]) + last, { endsWithError: true })).toThrow(
+      'not a Gemini error',
+    );
+  });
+});

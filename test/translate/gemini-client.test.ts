@@ -329,6 +329,7 @@ describe('a Gemini client (@google/genai) through the gateway', () => {
     expect(seen.url).toBe('/v1/chat/completions');
     expect(seen.headers.authorization).toBe('Bearer sk-oai-upstream-0001');
     expect(seen.headers['x-goog-api-key']).toBeUndefined();
+    expect(seen.headers['x-goog-api-client']).toBeUndefined();
     expect(seen.json()).toEqual({
       model: 'gpt-4o',
       messages: [

@@ -39,7 +39,10 @@ function irOf(ctx: RequestContext, codec: Codec): { request: IrRequest; estimate
 function foreignHeader(lower: string, target: Codec, client: Codec): boolean {
   if (target === client) return false;
   return (
-    lower.startsWith('anthropic-') || lower.startsWith('openai-') || lower === 'x-stainless-helper-method'
+    lower.startsWith('anthropic-') ||
+    lower.startsWith('openai-') ||
+    lower.startsWith('x-goog-') ||
+    lower === 'x-stainless-helper-method'
   );
 }
 

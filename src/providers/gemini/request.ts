@@ -21,14 +21,14 @@ const SNAKE = new Map<string, string>();
 
 /**
  * Gemini `generateContent` request → IR. The model is in the path, not the body: the caller
- * fills `model` in. Calls without ids (older clients) are paired with their responses by name,
+ * fills `model` in (the path's, after a route's `rewrite.model`). Calls without ids (older clients) are paired with their responses by name,
  * in order.
  */
 export function parseGenerateRequest(body: Json): IrRequest {
   const config = obj(field(body, 'generationConfig')) ?? {};
   const calling = obj(field(obj(field(body, 'toolConfig')) ?? {}, 'functionCallingConfig'));
   return {
-    model: str(body.model) ?? '',
+    model: '',
     system: partsOf(field(body, 'systemInstruction')).flatMap((part) => {
       const text = str(obj(part)?.text);
       return text ? [text] : [];

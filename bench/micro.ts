@@ -12,6 +12,7 @@ import { RequestContext } from '../src/core/context';
 import { logRequest } from '../src/gateway/request-line';
 import { Redactor } from '../src/observe/redact';
 import { ANTHROPIC_CODEC } from '../src/providers/anthropic/codec';
+import { GEMINI_CODEC } from '../src/providers/gemini/codec';
 import { OPENAI_CHAT_CODEC } from '../src/providers/openai/codec';
 import { RESPONSES_CODEC } from '../src/providers/responses/codec';
 import { estimateInputTokens } from '../src/providers/translate/estimate';
@@ -122,6 +123,11 @@ const upstreamStream = Buffer.from(
     'data: [DONE]\n\n',
   ].join(''),
 );
+const geminiChunk = (text: string, last: boolean) =>
+  `data: {"candidates":[{"content":{"parts":[{"text":${JSON.stringify(text)}}],"role":"model"},${last ? '"finishReason":"STOP",' : ''}"index":0}],"usageMetadata":{"promptTokenCount":40,"candidatesTokenCount":8,"totalTokenCount":48},"modelVersion":"gemini-2.5-pro","responseId":"r"}\r\n\r\n`;
+const geminiStream = Buffer.from(
+  Array.from({ length: 10 }, (_, i) => geminiChunk(`word${i} `, i === 9)).join(''),
+);
 
 const rows: [string, number][] = [
   ['request log line (pino + redactor, to /dev/null)', time(() => logRequest(logger, ctx))],
@@ -169,7 +175,23 @@ const rows: [string, number][] = [
     'translate a request: Anthropic → IR → OpenAI Chat, serialised',
     time(() => JSON.stringify(OPENAI_CHAT_CODEC.buildRequest(ANTHROPIC_CODEC.parseRequest(messages)))),
   ],
+  [
+    'translate a request: Anthropic → IR → Gemini, serialised',
+    time(() => JSON.stringify(GEMINI_CODEC.buildRequest(ANTHROPIC_CODEC.parseRequest(messages)))),
+  ],
   ['  local input-token estimate for message_start', time(() => estimateInputTokens(messagesIr))],
+  [
+    'translate a 10-event Gemini stream to Anthropic SSE',
+    time(() => {
+      const translator = new ResponseTranslator(GEMINI_CODEC, ANTHROPIC_CODEC, {
+        request: messagesIr,
+        estimatedInput: 20,
+      });
+      translator.head({ 'content-type': 'text/event-stream' }, true);
+      translator.chunk(geminiStream);
+      translator.end();
+    }),
+  ],
   [
     'translate a 10-event OpenAI stream to Anthropic SSE',
     time(() => {

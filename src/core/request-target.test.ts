@@ -15,6 +15,11 @@ describe('normaliseTarget', () => {
     ['/v1/a%20b/%41', '/v1/a%20b/%41'],
     ['/v1/a?x=/../y&z=%2f', '/v1/a?x=/../y&z=%2f'],
     ['/v1/..?q', '/?q'],
+    [
+      '/v1beta/models/gemini-2.5-pro%3AstreamGenerateContent?alt=sse',
+      '/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse',
+    ],
+    ['/v1beta/models/m%3agenerateContent?q=%3A', '/v1beta/models/m:generateContent?q=%3A'],
   ])('%s → %s', (raw, url) => {
     expect(normaliseTarget('GET', raw)).toEqual({ url, host: undefined });
   });

@@ -15,7 +15,7 @@ const ABSOLUTE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/;
 
 /**
  * Turns the request target into the one form the gateway routes on and forwards (RFC 9112 §3.2,
- * RFC 3986 §5.2.4): absolute form becomes origin form; `%2e` is decoded; `%2f`, `%5c` and raw
+ * RFC 3986 §5.2.4): absolute form becomes origin form; `%2e` and `%3a` are decoded; `%2f`, `%5c` and raw
  * backslashes are refused (they would let one path reach a route written for another); runs of
  * `/` collapse to one; `.` and `..` segments are resolved, and a `..` above the root is refused.
  * The query is kept exactly as sent. Throws `invalid_target` (400) for anything else.
@@ -44,12 +44,13 @@ export function normaliseTarget(method: string, raw: string): NormalisedTarget {
   return { url: normalisePath(path) + query, host };
 }
 
-/** `%2e` decoded, encoded separators refused, duplicate slashes collapsed, dot-segments resolved. */
+/** `%2e` and `%3a` (Gemini's `models/{model}%3AgenerateContent`) decoded, encoded separators refused, duplicate slashes collapsed, dot-segments resolved. */
 export function normalisePath(path: string): string {
   if (path.includes('\\')) throw invalid('Backslashes are not allowed in the request path.');
   if (path.includes('#')) throw invalid('A fragment is not allowed in the request target.');
-  const decoded = path.replace(/%(2[eEfF]|5[cC])/g, (match, hex: string) => {
+  const decoded = path.replace(/%(2[eEfF]|5[cC]|3[aA])/g, (match, hex: string) => {
     if (hex.toLowerCase() === '2e') return '.';
+    if (hex.toLowerCase() === '3a') return ':';
     throw invalid(`The encoded separator ${match} is not allowed in the request path.`);
   });
   const segments = decoded.split('/');

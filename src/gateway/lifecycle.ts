@@ -8,6 +8,8 @@ import { sendError, sendJson } from '../core/reply';
 import { utf8 } from '../http/bytes';
 import type { ClientRequest, ClientSink } from '../http/types';
 import type { Logger } from '../observe/logger';
+import { estimateGeminiCount } from '../providers/gemini/count';
+import { isGeminiModelList, serveGeminiModels } from '../providers/gemini/models';
 import { clientApiOf } from '../providers/translate/formats';
 import type { ImageNetwork } from '../providers/translate/image-fetch';
 import { inlineImagesForRoute } from '../providers/translate/inline-images';
@@ -51,11 +53,7 @@ export async function handleApiRequest(
 ): Promise<void> {
   try {
     deps.access.identify(ctx, req);
-    if (ctx.method === 'GET' && ctx.path.startsWith('/v1/models')) {
-      const allow = (model: string) => deps.access.allowsModel(ctx, model);
-      const anthropic = req.header('anthropic-version') !== undefined;
-      if (serveModelList(ctx, sink, runtime.router.models, allow, anthropic)) return deps.account(ctx);
-    }
+    if (servesModelList(deps, runtime, ctx, req, sink)) return deps.account(ctx);
     const { max_body_size: maxBody, timeouts } = runtime.config.server;
     ctx.body = await req.readBody(maxBody, {
       idleMs: timeouts.body_idle,
@@ -73,8 +71,9 @@ export async function handleApiRequest(
     deps.cache?.prepare(ctx, req, route);
     const admitted = deps.access.admit(ctx);
     if (admitted) await admitted;
-    if (countsLocally(ctx, pool)) {
-      sendJson(sink, ctx, 200, estimateCount(ctx));
+    const count = localCount(ctx, pool);
+    if (count) {
+      sendJson(sink, ctx, 200, count);
       return deps.account(ctx);
     }
     const cached = deps.cache?.serve(ctx, sink);
@@ -97,13 +96,33 @@ export async function handleApiRequest(
   }
 }
 
+/** The model lists answered from the configuration: OpenAI's (or Anthropic's) and Gemini's. */
+function servesModelList(
+  deps: LifecycleDeps,
+  runtime: ConfigSnapshot,
+  ctx: RequestContext,
+  req: ClientRequest,
+  sink: ClientSink,
+): boolean {
+  const allow = (model: string) => deps.access.allowsModel(ctx, model);
+  if (ctx.method === 'GET' && ctx.path.startsWith('/v1/models')) {
+    const anthropic = req.header('anthropic-version') !== undefined;
+    return serveModelList(ctx, sink, runtime.router.models, allow, anthropic);
+  }
+  return isGeminiModelList(ctx) && serveGeminiModels(ctx, sink, runtime.router.models, allow);
+}
+
 /**
- * Anthropic's `count_tokens` on a route without an Anthropic upstream to ask: answered with a
- * local count (system prompt, messages and tools), never a 404.
+ * Anthropic's `count_tokens` or Gemini's `countTokens` on a route without an upstream of that
+ * API to ask: answered with a local count (system prompt, messages and tools), never a 404.
  */
-function countsLocally(ctx: RequestContext, pool: Route): boolean {
-  if (ctx.method !== 'POST' || clientApiOf(ctx.path) !== 'anthropic-count') return false;
-  return !pool.members.some((upstream) => upstream.format === 'anthropic');
+function localCount(ctx: RequestContext, pool: Route): object | undefined {
+  if (ctx.method !== 'POST') return undefined;
+  const api = clientApiOf(ctx.path);
+  const asks = (format: string) => pool.members.some((upstream) => upstream.format === format);
+  if (api === 'anthropic-count' && !asks('anthropic')) return estimateCount(ctx);
+  if (api === 'gemini-count' && !asks('gemini')) return estimateGeminiCount(ctx);
+  return undefined;
 }
 
 /** Image URLs fetched and inlined for the translated upstreams that need them (`translate`). */

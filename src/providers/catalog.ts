@@ -1,3 +1,4 @@
+import type { WireFormat } from '../config/schema/upstream';
 import { defineProvider } from './base';
 import { ANTHROPIC_MARKERS, GEMINI_MARKERS } from './markers';
 import type { Provider } from './types';
@@ -24,3 +25,19 @@ export const PROVIDERS = {
 } as const satisfies Record<string, Provider>;
 
 export type ProviderName = keyof typeof PROVIDERS;
+
+/** Gemini's native API (`format: gemini`): the key in `x-goog-api-key`, Gemini's error markers. */
+const GEMINI_NATIVE = defineProvider({
+  name: 'gemini',
+  authHeader: 'x-goog-api-key',
+  authValue: (key) => key,
+  errorMarkers: GEMINI_MARKERS,
+});
+
+/**
+ * The provider an upstream is spoken to with: its `provider`, except that an upstream speaking
+ * Gemini's native format takes its key in `x-goog-api-key` (`provider: none`: still no key).
+ */
+export function providerFor(name: ProviderName, format: WireFormat): Provider {
+  return format === 'gemini' && name !== 'none' ? GEMINI_NATIVE : PROVIDERS[name];
+}

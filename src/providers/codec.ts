@@ -40,6 +40,8 @@ export interface EncodeContext {
 export interface Codec {
   /** The upstream path (after the upstream URL's own path) of a generation request. */
   readonly path: string;
+  /** The path for this request when it depends on it (Gemini: the model and streaming are in it). */
+  pathFor?(request: IrRequest): string;
   parseRequest(body: Json): IrRequest;
   buildRequest(request: IrRequest): Json;
   decodeResponse(body: Json): IrResponse;

@@ -5,7 +5,7 @@
  */
 
 /** The provider family that made a thinking block: its signature goes back only there. */
-export type Origin = 'anthropic' | 'openai';
+export type Origin = 'anthropic' | 'openai' | 'gemini';
 
 export type IrPart =
   | { readonly type: 'text'; readonly text: string }

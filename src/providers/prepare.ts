@@ -4,6 +4,8 @@ import type { FlatHeaders } from '../http/types';
 import { upstreamRequestHeaders } from '../proxy/headers';
 import type { UpstreamKey } from '../routing/key-pool';
 import type { Upstream } from '../routing/upstream';
+import { prepareEmbeddings } from './gemini/embed-prepare';
+import { prepareGeminiNative } from './gemini/native';
 import { withStreamUsage } from './openai/stream-usage';
 import { withoutForeignReasoning } from './responses/native-body';
 import { clientApiOf, speaksNatively } from './translate/formats';
@@ -67,8 +69,10 @@ function nativeResponsesBody(ctx: RequestContext): Record<string, unknown> | und
  */
 export function prepareByFormat(input: AttemptInput): PreparedAttempt {
   const api = clientApiOf(input.ctx.path);
-  if (!api || speaksNatively(api, input.upstream.format)) return prepareOpenAiCompatible(input);
-  if (api === 'anthropic-count')
-    throw new UntranslatableError(`upstream "${input.upstream.name}" cannot count Anthropic tokens`);
+  if (!api || speaksNatively(api, input.upstream.format))
+    return input.upstream.format === 'gemini' ? prepareGeminiNative(input) : prepareOpenAiCompatible(input);
+  if (api === 'anthropic-count' || api === 'gemini-count')
+    throw new UntranslatableError(`upstream "${input.upstream.name}" cannot count this API's tokens`);
+  if (api === 'openai-embed' || api === 'gemini-embed') return prepareEmbeddings(input, api);
   return prepareTranslated(input, api);
 }

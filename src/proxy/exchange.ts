@@ -25,7 +25,7 @@ import {
 } from './failures';
 import { asNotSent, gatewayAnswerFor } from './gateway-answer';
 import { clientResponseHeaders } from './headers';
-import { anthropicErrorEvent, sseErrorEvent } from './respond';
+import { anthropicErrorEvent, geminiErrorEvent, sseErrorEvent } from './respond';
 import { RetryBudget } from './retry-budget';
 import { retryScope } from './retry-policy';
 import type { Transport } from './transport';
@@ -138,8 +138,9 @@ export class ProxyExchange implements AttemptReport {
       if (ending && ending.length > 0) this.sink.end(ending);
       else if (this.sse) {
         const message = ERROR_TABLE.upstream_stream_interrupted.message;
-        const anthropic = clientApiOf(this.ctx.path) === 'anthropic';
-        const end = anthropic ? anthropicErrorEvent : sseErrorEvent;
+        const api = clientApiOf(this.ctx.path);
+        const end =
+          api === 'anthropic' ? anthropicErrorEvent : api === 'gemini' ? geminiErrorEvent : sseErrorEvent;
         this.sink.end(end(message, !this.endsOnEventBoundary));
       } else this.sink.abort(err);
     }

@@ -1,6 +1,7 @@
 import type { RequestContext } from '../core/context';
 import { GatewayError } from '../core/errors';
 import { text } from '../http/bytes';
+import { geminiTarget } from '../providers/gemini/path';
 import { bodyKind } from './body-kind';
 import { exceedsDepth, MAX_JSON_DEPTH } from './json-depth';
 
@@ -36,6 +37,12 @@ export function parsedJson(
     ctx.json = value as Record<string, unknown>;
     ctx.model = typeof ctx.json.model === 'string' ? ctx.json.model : undefined;
     ctx.stream = ctx.json.stream === true;
+    // Gemini names the model and streaming in the path (`models/{model}:streamGenerateContent`).
+    const gemini = geminiTarget(ctx.path);
+    if (gemini) {
+      ctx.model = gemini.model;
+      ctx.stream = gemini.method === 'streamGenerateContent';
+    }
   }
   return ctx.json;
 }

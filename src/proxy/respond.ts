@@ -14,3 +14,9 @@ export function anthropicErrorEvent(message: string, partialEvent: boolean): str
   const payload = JSON.stringify({ type: 'error', error: { type: 'api_error', message } });
   return `${partialEvent ? '\n\n' : ''}event: error\ndata: ${payload}\n\n`;
 }
+
+/** The same end for a Gemini client: Gemini's own error object as the last `data:` event. */
+export function geminiErrorEvent(message: string, partialEvent: boolean): string {
+  const payload = JSON.stringify({ error: { code: 500, message, status: 'INTERNAL' } });
+  return `${partialEvent ? '\n\n' : ''}data: ${payload}\n\n`;
+}

@@ -50,10 +50,15 @@ function rejection(reject: NonNullable<RouteConfig['reject']>, ctx: RequestConte
   });
 }
 
-/** The client's requested model stays in ctx.model (logs, quotas); the one sent goes in ctx.sentModel. */
+/**
+ * The client's requested model stays in ctx.model (logs, quotas); the one sent goes in
+ * ctx.sentModel. A model named in the path (Gemini's) is not in the body: the provider puts
+ * the rewritten one in the upstream path, and the body stays as sent.
+ */
 function rewriteModel(ctx: RequestContext, model: string): void {
-  ctx.json!.model = model;
   ctx.sentModel = model;
+  if (typeof ctx.json!.model !== 'string' && ctx.model !== undefined) return;
+  ctx.json!.model = model;
   ctx.bodyDirty = true;
 }
 

@@ -1,7 +1,7 @@
 import { resolveHealthPolicy } from '../config/schema/health';
 import type { HealthPolicy, UpstreamConfig, UpstreamTimeouts } from '../config/schema/index';
 import { upstreamFormat, type WireFormat } from '../config/schema/upstream';
-import { PROVIDERS } from '../providers/catalog';
+import { providerFor } from '../providers/catalog';
 import type { Provider } from '../providers/types';
 import { KeyPool } from './key-pool';
 
@@ -38,7 +38,7 @@ export function createUpstream(
     config,
     origin: url.origin,
     basePath: url.pathname.replace(/\/+$/, ''),
-    provider: PROVIDERS[config.provider],
+    provider: providerFor(config.provider, upstreamFormat(config)),
     format: upstreamFormat(config),
     keys: new KeyPool(config.keys, config.key_rotation, config.key_start_index, random, previous?.keys),
     weight: config.weight,

@@ -48,13 +48,13 @@ describe('same format passes through; failover crosses formats', () => {
         { name: 'ant', url: anthropic.url, provider: 'anthropic', keys: ['sk-ant-0001'] },
         { name: 'ant-down', url: failing.url, provider: 'anthropic', keys: ['sk-ant-0002'] },
         { name: 'oai', url: openai.url, keys: ['sk-oai-0001'], priority: 1 },
-        { name: 'gem', url: failing.url, provider: 'gemini', format: 'gemini', keys: ['sk-gem-0001'] },
+        { name: 'ant-only', url: failing.url, provider: 'anthropic', keys: ['sk-ant-0003'] },
       ],
       routes: [
         { name: 'native', match: { model: 'claude-native' }, upstreams: ['ant'] },
         { name: 'failover', match: { model: 'claude-failover' }, upstreams: ['ant-down', 'oai'] },
-        { name: 'skip', match: { model: 'claude-skip' }, upstreams: ['gem', 'oai'] },
-        { name: 'nowhere', match: { model: 'claude-nowhere' }, upstreams: ['gem'] },
+        { name: 'skip', match: { model: 'claude-skip' }, upstreams: ['ant-only', 'oai'] },
+        { name: 'nowhere', match: { model: 'claude-nowhere' }, upstreams: ['ant-only'] },
       ],
     });
   });
@@ -156,20 +156,20 @@ describe('same format passes through; failover crosses formats', () => {
 
   it('skips an upstream whose format cannot carry the request, without sending to it', async () => {
     const before = failing.requests.length;
-    const body = (model: string) =>
-      JSON.stringify({ model, max_tokens: 9, messages: [{ role: 'user', content: 'hi' }] });
-    const served = await post('/v1/messages', body('claude-skip'));
+    // Anthropic's API has no embeddings.
+    const body = (model: string) => JSON.stringify({ model, input: 'hi' });
+    const served = await post('/v1/embeddings', body('claude-skip'));
     expect(served.status).toBe(200);
     expect(served.headers.get('x-switchyard-attempts')).toBe('1');
-    const refused = await post('/v1/messages', body('claude-nowhere'));
+    const refused = await post('/v1/embeddings', body('claude-nowhere'));
     expect(refused.status).toBe(400);
     expect(await refused.json()).toEqual({
-      type: 'error',
       error: {
         type: 'invalid_request_error',
-        message: 'upstream "gem" speaks format "gemini", which this gateway cannot translate to yet',
+        code: 'request_not_forwardable',
+        message: 'upstream "ant-only" speaks Anthropic\'s API, which has no embeddings',
+        param: null,
       },
-      request_id: refused.headers.get('x-request-id'),
     });
     expect(failing.requests.length).toBe(before);
   });

@@ -43,11 +43,18 @@ export function countPromptTokens(json: Json | undefined): number {
 
 /** True for requests that produce text or embeddings (the ones worth estimating). */
 export function isTokenRequest(json: Json | undefined): boolean {
-  return json !== undefined && ('messages' in json || 'prompt' in json || 'input' in json);
+  return (
+    json !== undefined && ('messages' in json || 'prompt' in json || 'input' in json || 'contents' in json)
+  );
 }
 
 function generates(json: Json): boolean {
-  return 'messages' in json || 'prompt' in json || ('input' in json && !isEmbeddingLike(json));
+  return (
+    'messages' in json ||
+    'prompt' in json ||
+    'contents' in json ||
+    ('input' in json && !isEmbeddingLike(json))
+  );
 }
 
 function isEmbeddingLike(json: Json): boolean {
@@ -104,6 +111,14 @@ function promptTexts(json: Json): PromptTexts {
     }
   }
   for (const field of ['system', 'instructions', 'prompt', 'input']) collect(json[field], out);
+  // Gemini: `contents[].parts` and `systemInstruction.parts`.
+  if (Array.isArray(json.contents)) {
+    for (const content of json.contents) {
+      out.messages++;
+      collect((content as Json | null)?.parts, out);
+    }
+  }
+  collect(objectField(json, 'systemInstruction')?.parts, out);
   return out;
 }
 
@@ -127,7 +142,13 @@ function collect(root: unknown, out: PromptTexts): void {
 
 function collectPart(part: Json, out: PromptTexts, stack: unknown[]): void {
   if (typeof part.text === 'string') out.strings.push(part.text);
-  else if (part.type === 'image_url' || part.type === 'input_image' || part.type === 'image') out.images++;
+  else if (
+    part.type === 'image_url' ||
+    part.type === 'input_image' ||
+    part.type === 'image' ||
+    part.inlineData
+  )
+    out.images++;
   if ('content' in part) {
     if (part.role !== undefined) out.messages++;
     stack.push(part.content);

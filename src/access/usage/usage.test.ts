@@ -34,6 +34,47 @@ describe('usage objects', () => {
   });
 });
 
+describe('Gemini usage', () => {
+  it('reads usageMetadata from a held answer: cached in the prompt, thoughts in the completion', () => {
+    const body = Buffer.from(
+      JSON.stringify({
+        candidates: [{ content: { parts: [{ text: 'usage' }] } }],
+        usageMetadata: {
+          promptTokenCount: 40,
+          cachedContentTokenCount: 10,
+          candidatesTokenCount: 12,
+          thoughtsTokenCount: 20,
+          totalTokenCount: 72,
+        },
+      }),
+    );
+    expect(usageInBody(body)).toEqual({
+      promptTokens: 40,
+      completionTokens: 32,
+      cachedTokens: 10,
+      totalTokens: 72,
+      estimated: false,
+    });
+  });
+
+  it('estimates a Gemini request from its contents, system instruction and images', () => {
+    const estimate = estimateRequest(
+      {
+        systemInstruction: { parts: [{ text: 'x'.repeat(40) }] },
+        contents: [
+          {
+            role: 'user',
+            parts: [{ text: 'y'.repeat(400) }, { inlineData: { mimeType: 'image/png', data: 'AA' } }],
+          },
+        ],
+        generationConfig: { maxOutputTokens: 7 },
+      },
+      1024,
+    );
+    expect(estimate).toEqual({ promptTokens: 878, completionTokens: 7, totalTokens: 885 });
+  });
+});
+
 describe('the reservation estimate', () => {
   it('counts four characters a token plus framing, and the completion allowed', () => {
     const estimate = estimateRequest(

@@ -73,32 +73,60 @@ export function mergeUsage(a: Usage | undefined, b: Usage): Usage {
   };
 }
 
-/** The usage object found in a JSON message: its own, or inside `response` / `message`. */
+/**
+ * Gemini's `usageMetadata`: `promptTokenCount` includes the cached tokens, the output is the
+ * candidates plus the thoughts (tool-use prompt tokens count as prompt).
+ */
+export function parseGeminiUsage(value: unknown): Usage | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const usage = value as Json;
+  const prompt = count(usage.promptTokenCount) + count(usage.toolUsePromptTokenCount);
+  const completion = count(usage.candidatesTokenCount) + count(usage.thoughtsTokenCount);
+  const total = Math.max(count(usage.totalTokenCount), prompt + completion);
+  return {
+    promptTokens: prompt,
+    completionTokens: completion,
+    cachedTokens: count(usage.cachedContentTokenCount),
+    totalTokens: total,
+    estimated: false,
+  };
+}
+
+/** The usage object found in a JSON message: its own, inside `response` / `message`, or Gemini's. */
 export function usageOf(message: Json): Usage | undefined {
   if (message.usage) return parseUsage(message.usage);
+  if (message.usageMetadata) return parseGeminiUsage(message.usageMetadata);
   const nested = (message.response ?? message.message) as Json | undefined;
   if (nested && typeof nested === 'object' && nested.usage) return parseUsage(nested.usage);
   return undefined;
 }
 
 const USAGE_KEY = utf8('"usage"');
+const USAGE_METADATA_KEY = utf8('"usageMetadata"');
 
 /**
  * The usage of a held JSON answer. The usage object is near the end, so it is found with a
- * search from the end and parsed on its own; the whole body is parsed only when that fails.
+ * search from the end and parsed on its own; the whole body is parsed only when that fails, or
+ * for Gemini's `usageMetadata`.
  */
 export function usageInBody(body: Uint8Array): Usage | undefined {
   const at = lastIndexOf(body, USAGE_KEY);
-  if (at === -1) return undefined;
+  if (at === -1) return lastIndexOf(body, USAGE_METADATA_KEY) === -1 ? undefined : usageOfWhole(body);
   const start = body.indexOf(0x7b, at + USAGE_KEY.length);
   const end = start === -1 ? -1 : matchingBrace(body, start);
   if (end !== -1) {
     try {
-      return parseUsage(JSON.parse(text(body.subarray(start, end + 1))));
+      // The object after a `"usage"` in some text may be another one (Gemini's `usageMetadata`).
+      const usage = parseUsage(JSON.parse(text(body.subarray(start, end + 1))));
+      if (usage) return usage;
     } catch {
       // fall through to the full parse
     }
   }
+  return usageOfWhole(body);
+}
+
+function usageOfWhole(body: Uint8Array): Usage | undefined {
   try {
     const parsed = JSON.parse(text(body)) as unknown;
     return parsed !== null && typeof parsed === 'object' ? usageOf(parsed as Json) : undefined;

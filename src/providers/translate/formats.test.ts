@@ -14,6 +14,14 @@ describe('clientApiOf', () => {
     expect(clientApiOf('/openai/v1/responses')).toBe('openai-responses');
     expect(clientApiOf('/v1/responses/resp_abc/cancel')).toBeUndefined();
     expect(clientApiOf('/v1/completions')).toBeUndefined();
+    expect(clientApiOf('/v1beta/models/gemini-2.5-pro:generateContent')).toBe('gemini');
+    expect(clientApiOf('/v1beta/models/gemini-2.5-pro:streamGenerateContent')).toBe('gemini');
+    expect(clientApiOf('/gemini/v1/models/m:countTokens')).toBe('gemini-count');
+    expect(clientApiOf('/v1beta/models/e:embedContent')).toBe('gemini-embed');
+    expect(clientApiOf('/v1beta/models/e:batchEmbedContents')).toBe('gemini-embed');
+    expect(clientApiOf('/v1beta/models/m:predict')).toBeUndefined();
+    expect(clientApiOf('/v1beta/models')).toBeUndefined();
+    expect(clientApiOf('/v1/embeddings')).toBe('openai-embed');
   });
 
   it('passes an API through only to an upstream of its own format', () => {
@@ -25,5 +33,10 @@ describe('clientApiOf', () => {
     expect(speaksNatively('openai-responses', 'openai')).toBe(true);
     expect(speaksNatively('openai-responses', 'openai-chat')).toBe(false);
     expect(speaksNatively('openai-responses', 'anthropic')).toBe(false);
+    expect(speaksNatively('gemini', 'gemini')).toBe(true);
+    expect(speaksNatively('gemini-count', 'gemini')).toBe(true);
+    expect(speaksNatively('gemini', 'openai')).toBe(false);
+    expect(speaksNatively('openai-embed', 'openai-chat')).toBe(true);
+    expect(speaksNatively('openai-embed', 'gemini')).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../core/context';
 import { GatewayError } from '../../core/errors';
 import type { Route } from '../../routing/route';
 import type { IrPart, IrRequest } from '../ir';
-import { clientApiOf, clientCodec, speaksNatively } from './formats';
+import { clientApiOf, clientCodec, isGenerationApi, speaksNatively } from './formats';
 import { fetchImage, ImageFetchError, type ImageFetchPolicy, type InlineImage } from './image-fetch';
 import { irOf, replaceIr } from './prepare';
 
@@ -102,7 +102,7 @@ export async function inlineImagesForRoute(
   policy: ImageFetchPolicy,
 ): Promise<void> {
   const api = clientApiOf(ctx.path);
-  if (!api || api === 'anthropic-count' || ctx.method !== 'POST') return;
+  if (!api || !isGenerationApi(api) || ctx.method !== 'POST') return;
   const needed = pool.members.some(
     (upstream) => !speaksNatively(api, upstream.format) && inlinesImages(upstream.format, mode),
   );

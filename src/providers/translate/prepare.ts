@@ -3,12 +3,13 @@ import { utf8 } from '../../http/bytes';
 import type { FlatHeaders } from '../../http/types';
 import { upstreamRequestHeaders } from '../../proxy/headers';
 import type { Codec } from '../codec';
+import { withoutSignatures } from '../gemini/ids';
 import type { IrRequest } from '../ir';
 import type { AttemptInput } from '../prepare';
 import { serverStateField } from '../responses/state';
 import type { PreparedAttempt } from '../types';
 import { estimateInputTokens } from './estimate';
-import { type ClientApi, clientCodec, upstreamCodec } from './formats';
+import { clientCodec, type GenerationApi, upstreamCodec } from './formats';
 import { ResponseTranslator } from './translator';
 
 /**
@@ -27,7 +28,7 @@ export class UntranslatableError extends Error {
 }
 
 /** Formats that give one answer per request: `n` > 1 cannot be translated to them. */
-const ONE_CHOICE: ReadonlySet<string> = new Set(['anthropic']);
+const ONE_CHOICE: ReadonlySet<string> = new Set(['anthropic', 'gemini']);
 
 /** The client request in IR, parsed once per request (every attempt reuses it). */
 const parsed = new WeakMap<RequestContext, { request: IrRequest; estimatedInput: number }>();
@@ -35,7 +36,10 @@ const parsed = new WeakMap<RequestContext, { request: IrRequest; estimatedInput:
 export function irOf(ctx: RequestContext, codec: Codec): { request: IrRequest; estimatedInput: number } {
   let entry = parsed.get(ctx);
   if (!entry) {
-    const request = codec.parseRequest(ctx.json ?? {});
+    const decoded = codec.parseRequest(ctx.json ?? {});
+    // Gemini names the model and streaming in the path, not the body.
+    const model = decoded.model || (ctx.sentModel ?? ctx.model ?? '');
+    const request = { ...decoded, model, stream: decoded.stream || ctx.stream };
     entry = { request, estimatedInput: estimateInputTokens(request) };
     parsed.set(ctx, entry);
   }
@@ -52,7 +56,10 @@ export function replaceIr(ctx: RequestContext, request: IrRequest): void {
 function foreignHeader(lower: string, target: Codec, client: Codec): boolean {
   if (target === client) return false;
   return (
-    lower.startsWith('anthropic-') || lower.startsWith('openai-') || lower === 'x-stainless-helper-method'
+    lower.startsWith('anthropic-') ||
+    lower.startsWith('openai-') ||
+    lower.startsWith('x-goog-') ||
+    lower === 'x-stainless-helper-method'
   );
 }
 
@@ -70,10 +77,7 @@ function translatedHeaders(headers: FlatHeaders, target: Codec, client: Codec): 
  * from the client's format and encoded in the upstream's, sent to the upstream's own endpoint,
  * with a translator for the answer. Per attempt, so a failover may cross formats.
  */
-export function prepareTranslated(
-  input: AttemptInput,
-  api: Exclude<ClientApi, 'anthropic-count'>,
-): PreparedAttempt {
+export function prepareTranslated(input: AttemptInput, api: GenerationApi): PreparedAttempt {
   const { ctx, upstream, key } = input;
   const { provider, timeouts } = upstream;
   const target = upstreamCodec(upstream.format);
@@ -93,10 +97,11 @@ export function prepareTranslated(
       `This request asks for ${request.choices} choices (n), which upstream "${upstream.name}" (format "${upstream.format}") cannot give: it answers one per request.`,
       'n_unsupported',
     );
-  const body = utf8(JSON.stringify(target.buildRequest(request)));
+  const sent = upstream.format === 'gemini' ? request : withoutSignatures(request);
+  const body = utf8(JSON.stringify(target.buildRequest(sent)));
   return {
     request: {
-      path: upstream.basePath + target.path,
+      path: upstream.basePath + (target.pathFor?.(request) ?? target.path),
       method: 'POST',
       headers: upstreamRequestHeaders(translatedHeaders(input.headers, target, client), {
         authHeader: key ? provider.authHeader : null,

@@ -3,7 +3,7 @@ import { MemoryConcurrencyStore } from '../../../state/memory-concurrency-store'
 import { MemoryHealthBus, MemoryHealthSync } from '../../../state/memory-health-sync';
 import { MemoryLimiterStore } from '../../../state/memory-limiter-store';
 import { MemoryQuotaCounterStore } from '../../../state/memory-quota-counter-store';
-import type { OpArgs, StateOp, StateOps } from './protocol';
+import type { OpArgs, PrimaryMessage, StateOp, StateOps, WorkerMessage } from './protocol';
 
 /** The calls the primary answers from elsewhere than its memory (request log, metrics). */
 export type ExtraOps = Pick<StateOps, 'log.append' | 'metrics.text'>;
@@ -45,12 +45,26 @@ export class StateAuthority {
     }
   }
 
-  publish(worker: number, change: HealthChange): void {
-    void this.members.get(worker)?.publish(change);
+  /**
+   * Takes a worker's state message: answers a call (by its request id, through `reply`) or
+   * relays a health change. False for any other message.
+   */
+  receive(worker: number, message: WorkerMessage, reply: (message: PrimaryMessage) => void): boolean {
+    if (message.sy === 'health') {
+      void this.members.get(worker)?.publish(message.change);
+      return true;
+    }
+    if (message.sy !== 'call') return false;
+    const { id } = message;
+    this.handle(worker, message.op, message.args).then(
+      (value) => reply({ sy: 'reply', id, value }),
+      (err: unknown) => reply({ sy: 'reply', id, error: err instanceof Error ? err.message : String(err) }),
+    );
+    return true;
   }
 
   /** Answers one call of a worker. */
-  handle(worker: number, op: StateOp, args: unknown[]): Promise<unknown> {
+  private handle(worker: number, op: StateOp, args: unknown[]): Promise<unknown> {
     switch (op) {
       case 'concurrency.acquire':
         return this.acquire(worker, ...(args as OpArgs<'concurrency.acquire'>));

@@ -123,16 +123,8 @@ export class ClusterPrimary {
   }
 
   private receive(worker: Worker, slot: Slot, message: WorkerMessage): void {
+    if (this.authority.receive(worker.id, message, (reply) => this.send(worker, reply))) return;
     switch (message.sy) {
-      case 'call':
-        this.authority.handle(worker.id, message.op, message.args).then(
-          (value) => this.send(worker, { sy: 'reply', id: message.id, value }),
-          (err: unknown) => this.send(worker, { sy: 'reply', id: message.id, error: String(err) }),
-        );
-        return;
-      case 'health':
-        this.authority.publish(worker.id, message.change);
-        return;
       case 'changed':
         for (const other of this.liveWorkers()) if (other !== worker) this.send(other, message);
         return;

@@ -1,6 +1,7 @@
 import { StateAuthority } from '../../src/adapter/node/cluster/authority';
 import { PrimaryChannel, type PrimaryLink } from '../../src/adapter/node/cluster/channel';
 import type { PrimaryMessage, WorkerMessage } from '../../src/adapter/node/cluster/protocol';
+import type { RequestRecord } from '../../src/observe/request-record';
 import type { Driver } from './driver';
 
 /**
@@ -49,8 +50,12 @@ export class LoopbackLink implements PrimaryLink {
 
 /** A primary's state authority with workers joined over loopback links. */
 export class LoopbackCluster {
+  /** The request log batches workers sent, as the primary's writer received them. */
+  readonly logged: RequestRecord[][] = [];
   readonly authority = new StateAuthority({
-    'log.append': async () => {},
+    'log.append': async (records) => {
+      this.logged.push([...records]);
+    },
     'metrics.text': async () => '',
   });
   private nextWorker = 1;

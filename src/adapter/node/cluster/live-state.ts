@@ -11,7 +11,11 @@ import { IpcConcurrencyStore, IpcHealthSync, IpcLimiterStore, IpcQuotaCounterSto
  * client limits fall back to this worker's share (the limit divided by the workers), quotas and
  * budgets fail closed, and health is local. Warned once per outage.
  */
-export function primaryLiveState(channel: PrimaryChannel, workers: number, logger: Logger): LiveState {
+export function primaryLiveState(
+  channel: PrimaryChannel,
+  workers: number,
+  logger: Logger,
+): Required<LiveState> {
   let warned = false;
   const policy: FaultPolicy = {
     get up() {

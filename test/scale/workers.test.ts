@@ -189,10 +189,20 @@ describe('two workers on one machine, no Redis', () => {
     const seen = mock.requests.length;
     const slow = chat(CAROL, 'slow');
     await eventually(() => mock.requests.length > seen, 5_000);
+    const workers = workerPids(cluster.child);
     cluster.child.kill('SIGTERM');
     await eventually(() => cluster.output().includes('draining every worker'), 5_000);
     gate.fire();
     expect((await slow).status).toBe(200);
     expect(await cluster.exited).toBe(0);
+    const alive = workers.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
   });
 });

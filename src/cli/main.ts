@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { isClustered, startClustered } from '../adapter/node/cluster/run';
+import { isClustered } from '../adapter/node/cluster/count';
 import { fileSource, loadConfig, quickModeSource, resolveConfigPath } from '../adapter/node/config-files';
 import { startGateway } from '../adapter/node/start';
 import { ConfigError } from '../config/errors';
@@ -55,6 +55,7 @@ async function main(given: string[]): Promise<number> {
   }
   const source = path ? fileSource(path, process.env) : quickModeSource(process.env);
   if (isClustered(config)) {
+    const { startClustered } = await import('../adapter/node/cluster/run');
     await startClustered({
       config,
       source,

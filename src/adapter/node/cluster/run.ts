@@ -1,26 +1,15 @@
 import cluster from 'node:cluster';
-import { availableParallelism } from 'node:os';
 import type { Config } from '../../../config/schema/index';
 import type { ConfigSource } from '../../../config/source';
 import type { Logger } from '../../../observe/logger';
 import { Redactor } from '../../../observe/redact';
 import { createLogger } from '../logger';
 import type { RunningGateway } from '../start';
+import { workerCount } from './count';
 import { ClusterPrimary } from './primary';
 import { openPrimaryStore } from './primary-store';
 import { SLOT_ENV } from './protocol';
 import { startWorker } from './worker';
-
-/** `server.workers` as a count: `auto` is one per core. */
-export function workerCount(config: Config): number {
-  const { workers } = config.server;
-  return workers === 'auto' ? availableParallelism() : workers;
-}
-
-/** Whether this process is part of a cluster: a worker, or a primary that is to fork workers. */
-export function isClustered(config: Config): boolean {
-  return cluster.isWorker || workerCount(config) > 1;
-}
 
 export interface ClusterStart {
   readonly config: Config;

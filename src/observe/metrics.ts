@@ -35,6 +35,8 @@ const NONE = 'none';
 /**
  * The Prometheus metrics (prom-client), in a registry of their own per gateway. Counters and
  * histograms are fed by a request listener after each response; gauges are read at scrape time.
+ * With several workers (`server.workers`) the cluster primary sums every worker's registry; a
+ * gauge whose sum means nothing names its `aggregator` (max, min).
  */
 export class GatewayMetrics {
   readonly registry = new Registry();

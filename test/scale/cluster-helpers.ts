@@ -44,10 +44,10 @@ export function startCluster(configPath: string): Promise<ClusterProcess> {
   });
 }
 
-/** The pids of the primary's worker processes. */
+/** The pids of the primary's worker processes (not other children, such as tsx's esbuild service). */
 export function workerPids(primary: ChildProcess): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(primary.pid)], { encoding: 'utf8' })
+    return execFileSync('pgrep', ['-P', String(primary.pid), '-f', 'src/cli/main.ts'], { encoding: 'utf8' })
       .split('\n')
       .filter(Boolean)
       .map(Number);

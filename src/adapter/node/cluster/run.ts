@@ -30,6 +30,9 @@ export async function startClustered(start: ClusterStart): Promise<void> {
   const { config } = start;
   const workers = workerCount(config);
   if (cluster.isWorker) {
+    // node:cluster ends a worker the moment its primary goes, cutting its in-flight requests;
+    // the worker drains instead (PrimaryChannel's 'disconnect', docs/scale-out.md).
+    for (const listener of process.listeners('disconnect')) process.off('disconnect', listener);
     const slot = Number(process.env[SLOT_ENV] ?? '0');
     const running = await startWorker({
       config,

@@ -3,7 +3,9 @@
  * prints markdown tables (also bench/results/latest.md) plus a JSON file in bench/results/.
  * Options: --quick (short runs for development), --only=throughput,fixed-rate,realistic,streams,scale,
  * --targets=direct,switchyard,nginx,portkey,floor (and the opt-in quiet), --baseline=DIR (another
- * checkout, e.g. a commit before a change, run as one more target). See bench/README.md.
+ * checkout, e.g. a commit before a change, run as one more target), --workers=auto|N (one more
+ * target: Switchyard with `server.workers`; nothing is pinned then, so both Switchyard targets may
+ * use every core). See bench/README.md and docs/benchmarks.md.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -42,6 +44,7 @@ const { values } = parseArgs({
     targets: { type: 'string', default: TARGETS.join(',') },
     nice: { type: 'string', default: '-20' },
     baseline: { type: 'string', multiple: true, default: [] },
+    workers: { type: 'string' },
   },
 });
 const only = new Set(values.only.split(','));
@@ -108,6 +111,21 @@ async function startTargets(ctx: Omit<BenchContext, 'targets'>, openFiles: numbe
       }),
     );
   }
+  if (values.workers) {
+    const workers = values.workers === 'auto' ? 'auto' : Number(values.workers);
+    targets.push(
+      await startSwitchyard({
+        name: `switchyard (workers: ${values.workers})`,
+        core,
+        mockUrl: ctx.mock.url,
+        workDir: ctx.workDir,
+        keys: KEYS,
+        routes: 0,
+        workers,
+        scenarios: ['throughput', 'fixed-rate'],
+      }),
+    );
+  }
   if (wanted.has('floor')) targets.push(await startBareProxy({ core, mockUrl: ctx.mock.url, keys: KEYS }));
   if (wanted.has('raw')) {
     targets.push(await startBareProxy({ core, mockUrl: ctx.mock.url, keys: KEYS, kind: 'raw' }));
@@ -117,7 +135,8 @@ async function startTargets(ctx: Omit<BenchContext, 'targets'>, openFiles: numbe
 
 async function main(): Promise<void> {
   const began = performance.now();
-  const cores = chooseCores();
+  // Workers need every core: with --workers nothing is pinned, for either Switchyard target.
+  const cores = values.workers ? null : chooseCores();
   setNiceness(Number(values.nice));
   const openFiles = openFilesLimit();
   const bigStreams = Math.min(10_000, Math.floor((openFiles - 400) / 2 / 100) * 100);

@@ -20,6 +20,8 @@ export interface SwitchyardConfigOptions {
   readonly routes: number;
   readonly storePath: string;
   readonly logLevel?: string;
+  /** `server.workers`: worker processes behind the one port (`auto`: one per core). */
+  readonly workers?: number | 'auto';
 }
 
 export interface RouteEntry {
@@ -51,6 +53,7 @@ export function switchyardConfig(options: SwitchyardConfigOptions): string {
       auth_keys: [CLIENT_KEY],
       log_level: options.logLevel ?? 'info',
       log_format: 'json',
+      ...(options.workers === undefined ? {} : { workers: options.workers }),
     },
     store: { path: options.storePath },
     admin: { key: ADMIN_KEY },

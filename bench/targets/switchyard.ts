@@ -31,6 +31,8 @@ export interface SwitchyardStart {
   readonly scenarios?: readonly string[];
   /** Another checkout whose dist/ to run (its own node_modules), e.g. a commit before a change. */
   readonly checkout?: string;
+  /** `server.workers` (the `--workers` flag): the cluster's workers are counted with the primary. */
+  readonly workers?: number | 'auto';
 }
 
 /** `switchyard_event_loop_delay_seconds{stat="p99"}` in ms, or undefined (older builds lack it). */
@@ -67,6 +69,18 @@ async function requestCounts(origin: string): Promise<RequestCounts> {
   };
 }
 
+/** A process's children: a cluster primary's workers (none for one process). */
+function childPids(pid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
 /** Keys beyond this many go to a keys file instead of the YAML. */
 const INLINE_KEYS = 100;
 
@@ -90,6 +104,7 @@ export async function startSwitchyard(options: SwitchyardStart): Promise<Target>
       routes: options.routes,
       storePath: join(options.workDir, `switchyard-${id}.db`),
       logLevel: options.logLevel,
+      workers: options.workers,
     }),
   );
   const child = spawnPinned(
@@ -102,7 +117,7 @@ export async function startSwitchyard(options: SwitchyardStart): Promise<Target>
     name: options.name ?? 'switchyard',
     origin: `http://127.0.0.1:${port}`,
     headers: { authorization: `Bearer ${CLIENT_KEY}` },
-    pids: () => (child.exitCode === null ? [child.pid!] : []),
+    pids: () => (child.exitCode === null ? [child.pid!, ...childPids(child.pid!)] : []),
     stop: () => stopProcess(child, 10_000),
     scenarios: options.scenarios,
     loopDelayP99: () => scrapeLoopDelayP99(`http://127.0.0.1:${port}`),

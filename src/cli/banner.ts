@@ -16,6 +16,13 @@ export function describeStartup(running: RunningGateway, configPath: string | nu
     },
     `switchyard listening on ${url}`,
   );
+  warnAtStartup(running);
+}
+
+/** The warnings of the start banner: nothing to serve, or anyone may call the gateway. */
+export function warnAtStartup(running: RunningGateway): void {
+  const { gateway, logger } = running;
+  const { config } = gateway.runtime;
   if (config.upstreams.length === 0) {
     logger.warn(
       'no upstream configured: API calls get 503. Set SWITCHYARD_UPSTREAM_URL and SWITCHYARD_KEYS, or write switchyard.yaml (see README)',

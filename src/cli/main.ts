@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
+import { isClustered } from '../adapter/node/cluster/count';
 import { fileSource, loadConfig, quickModeSource, resolveConfigPath } from '../adapter/node/config-files';
 import { startGateway } from '../adapter/node/start';
 import { ConfigError } from '../config/errors';
-import { describeStartup } from './banner';
+import { describeStartup, warnAtStartup } from './banner';
 import { loadEnvFile } from './env-file';
 import { probeCommand } from './probe';
 
@@ -53,6 +54,25 @@ async function main(given: string[]): Promise<number> {
     return 2;
   }
   const source = path ? fileSource(path, process.env) : quickModeSource(process.env);
+  if (isClustered(config)) {
+    const { startClustered } = await import('../adapter/node/cluster/run');
+    await startClustered({
+      config,
+      source,
+      configPath: path,
+      env: process.env,
+      announce: (logger, url, admin, workers) => {
+        logger.info(
+          { url, config: path ?? 'quick mode (environment)', workers, admin },
+          `switchyard listening on ${url}`,
+        );
+        if (envFile.file)
+          logger.info({ file: envFile.file, set: envFile.set }, 'read variables from the environment file');
+      },
+      firstWorkerStarted: warnAtStartup,
+    });
+    return -1;
+  }
   const running = await startGateway({ config, control: { source, signals: true } });
   describeStartup(running, path);
   if (envFile.file)

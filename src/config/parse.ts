@@ -3,6 +3,7 @@ import { ConfigError, describeIssues } from './errors';
 import { type InterpolationIssue, interpolateEnv } from './interpolate';
 import { parseKeyList } from './key-list';
 import { type Config, configSchema } from './schema/index';
+import { workersSchema } from './schema/server';
 import { stateSchema } from './schema/state';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -76,7 +77,32 @@ export function validateConfigInput(
   if (env.SWITCHYARD_STORE_PATH && !setsStore(input, 'path')) config.store.path = env.SWITCHYARD_STORE_PATH;
   applyStoreUrl(config, env, input);
   applyStateUrl(config, input, env);
+  applyWorkers(config, input, env, source);
   return config;
+}
+
+/**
+ * `SWITCHYARD_WORKERS` is `server.workers` when the file does not set it. Several workers share
+ * one store, so an in-memory store (one per process) is refused with them.
+ */
+function applyWorkers(config: Config, input: unknown, env: Env, source: string): void {
+  const given = env.SWITCHYARD_WORKERS?.trim();
+  const server = (input as { server?: { workers?: unknown } } | null)?.server;
+  const setInFile = server !== null && typeof server === 'object' && server.workers !== undefined;
+  if (given && !setInFile) {
+    const parsed = workersSchema.safeParse(given === 'auto' ? given : Number(given));
+    if (!parsed.success) {
+      throw new ConfigError('environment', [
+        `SWITCHYARD_WORKERS: "${given}" must be "auto" (one per core) or a whole number from 1 to 256`,
+      ]);
+    }
+    config.server.workers = parsed.data;
+  }
+  if (config.server.workers !== 1 && config.store.path === ':memory:' && !config.store.url) {
+    throw new ConfigError(source, [
+      'server.workers: several workers share one store; store.path ":memory:" is private to each process (use a file or store.url)',
+    ]);
+  }
 }
 
 /** `SWITCHYARD_STORE_URL` is `store.url` when the file does not set it (a default, like the path). */

@@ -35,6 +35,8 @@ const NONE = 'none';
 /**
  * The Prometheus metrics (prom-client), in a registry of their own per gateway. Counters and
  * histograms are fed by a request listener after each response; gauges are read at scrape time.
+ * With several workers (`server.workers`) the cluster primary sums every worker's registry; a
+ * gauge whose sum means nothing names its `aggregator` (max, min).
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
@@ -104,6 +106,7 @@ export class GatewayMetrics {
     this.lastReload = new Gauge({
       name: 'switchyard_config_last_applied_timestamp_seconds',
       help: 'When the running configuration was applied',
+      aggregator: 'max',
       registers,
     });
     this.lastReload.setToCurrentTime();
@@ -163,6 +166,7 @@ export class GatewayMetrics {
         name: 'switchyard_event_loop_delay_seconds',
         help: 'How late the event loop ran a timer since the previous scrape (stat: p50, p99, max); above a millisecond, something held the loop',
         labelNames: ['stat'],
+        aggregator: 'max',
         registers,
         collect() {
           const delay = loopDelay();
@@ -184,6 +188,7 @@ export class GatewayMetrics {
       name: 'switchyard_dependency_up',
       help: '1 while a server the gateway depends on (the PostgreSQL store) answers, 0 while it is unreachable',
       labelNames: ['dependency'],
+      aggregator: 'min',
       registers,
       collect() {
         this.reset();
@@ -194,6 +199,7 @@ export class GatewayMetrics {
       name: 'switchyard_upstream_usable',
       help: '1 when the upstream can take requests (enabled, healthy, with a usable key), else 0',
       labelNames: ['upstream'],
+      aggregator: 'max',
       registers,
       collect() {
         this.reset();
@@ -205,6 +211,7 @@ export class GatewayMetrics {
       name: 'switchyard_upstream_keys',
       help: 'Keys of each upstream by state: usable, unusable (taken out by health), disabled (by an operator)',
       labelNames: ['upstream', 'state'],
+      aggregator: 'max',
       registers,
       collect() {
         this.reset();

@@ -1,3 +1,4 @@
+import { ConfigMirror } from './config-mirror';
 import { MemoryConfigRepository } from './memory-config-repository';
 import { sealHeaderValues, unsealHeaderValues } from './sealed-headers';
 import type { SecretBox } from './secret-box';
@@ -188,7 +189,14 @@ export class SqliteConfigRepository extends MemoryConfigRepository implements Co
     }
   }
 
-  private load(): void {
+  /** Reads the file again into the mirror: another process (a cluster worker) changed it. */
+  reload(): void {
+    const fresh = new ConfigMirror();
+    this.load(fresh);
+    this.mirror.replaceWith(fresh);
+  }
+
+  private load(into: ConfigMirror = this.mirror): void {
     type UpstreamRow = { name: string; definition: string; created_at: number; updated_at: number };
     for (const row of this.db.prepare('SELECT * FROM admin_upstreams').all() as UpstreamRow[]) {
       const upstream: StoredUpstream = {
@@ -198,12 +206,12 @@ export class SqliteConfigRepository extends MemoryConfigRepository implements Co
         createdAt: row.created_at,
         updatedAt: row.updated_at,
       };
-      this.mirror.putUpstream(upstream);
+      into.putUpstream(upstream);
     }
-    this.loadKeys();
+    this.loadKeys(into);
     type RouteRow = UpstreamRow & { position: number };
     for (const row of this.db.prepare('SELECT * FROM admin_routes').all() as RouteRow[]) {
-      this.mirror.putRoute({
+      into.putRoute({
         name: row.name,
         definition: this.readDefinition('admin_routes', 'route', row),
         position: row.position,
@@ -213,7 +221,7 @@ export class SqliteConfigRepository extends MemoryConfigRepository implements Co
     }
     type SettingRow = { name: string; value: string; updated_at: number };
     for (const row of this.db.prepare('SELECT * FROM admin_settings').all() as SettingRow[]) {
-      this.mirror.putSetting({
+      into.putSetting({
         name: row.name,
         value: JSON.parse(row.value) as unknown,
         updatedAt: row.updated_at,
@@ -246,7 +254,7 @@ export class SqliteConfigRepository extends MemoryConfigRepository implements Co
     return definition;
   }
 
-  private loadKeys(): void {
+  private loadKeys(into: ConfigMirror): void {
     type KeyRow = {
       upstream: string;
       fingerprint: string;
@@ -260,9 +268,9 @@ export class SqliteConfigRepository extends MemoryConfigRepository implements Co
       )
       .iterate() as IterableIterator<KeyRow>;
     for (const row of rows) {
-      if (!this.mirror.upstream(row.upstream)) continue;
+      if (!into.upstream(row.upstream)) continue;
       const secret = this.box.decrypt(row.secret);
-      this.mirror.addKeys(row.upstream, [
+      into.addKeys(row.upstream, [
         { id: row.fingerprint, secret, enabled: row.enabled === 1, addedAt: row.added_at },
       ]);
     }

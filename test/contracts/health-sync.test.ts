@@ -1,5 +1,7 @@
+import { IpcHealthSync } from '../../src/adapter/node/cluster/stores';
 import { RedisHealthSync } from '../../src/adapter/node/redis/health-sync';
 import { MemoryHealthBus, MemoryHealthSync } from '../../src/state/memory-health-sync';
+import { clusterDriver } from './cluster';
 import { healthSyncContract } from './health-sync';
 import { redisDriver } from './redis';
 
@@ -26,3 +28,7 @@ healthSyncContract('memory, on a shared bus', () => {
 });
 
 healthSyncContract('Redis', () => redisDriver((link) => new RedisHealthSync(link), 3));
+
+healthSyncContract('cluster IPC (relayed by the primary)', () =>
+  clusterDriver((channel) => new IpcHealthSync(channel)),
+);

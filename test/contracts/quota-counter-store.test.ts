@@ -1,10 +1,12 @@
 import { join } from 'node:path';
+import { IpcQuotaCounterStore } from '../../src/adapter/node/cluster/stores';
 import { PgQuotaCounterStore } from '../../src/adapter/node/postgres/quota-counters';
 import { RedisQuotaCounterStore } from '../../src/adapter/node/redis/quota-counter-store';
 import { MemoryQuotaCounterStore } from '../../src/state/memory-quota-counter-store';
 import { SqliteQuotaCounterStore } from '../../src/store/quota-counters-sqlite';
 import { openSqlite, type SqliteDatabase } from '../../src/store/sqlite';
 import { postgresAvailable } from '../helpers/postgres';
+import { clusterDriver } from './cluster';
 import { tempDir } from './driver';
 import { postgresDriver } from './postgres-drivers';
 import { quotaCounterStoreContract } from './quota-counter-store';
@@ -39,3 +41,7 @@ if (await postgresAvailable()) {
     postgresDriver((store) => new PgQuotaCounterStore(store.connection)),
   );
 }
+
+quotaCounterStoreContract('cluster IPC (the primary’s memory)', () =>
+  clusterDriver((channel) => new IpcQuotaCounterStore(channel)),
+);

@@ -7,8 +7,8 @@ import { buildSnapshot } from '../../src/routing/config-snapshot';
 const COOKBOOK = new URL('../../docs/routing.md', import.meta.url);
 const blocks = [...readFileSync(COOKBOOK, 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
-/** Every variable the recipes use, so interpolation succeeds (not those that change the listener or store). */
-const UNSET = new Set(['PORT', 'HOST', 'SWITCHYARD_STORE_URL', 'SWITCHYARD_STATE_URL']);
+/** Every variable the recipes use, so interpolation succeeds (not those that change the listener, store or workers). */
+const UNSET = new Set(['PORT', 'HOST', 'SWITCHYARD_STORE_URL', 'SWITCHYARD_STATE_URL', 'SWITCHYARD_WORKERS']);
 const env = new Proxy({} as Record<string, string | undefined>, {
   get: (_target, name) =>
     UNSET.has(String(name)) ? undefined : `sk-${String(name).toLowerCase()}-0000000000`,

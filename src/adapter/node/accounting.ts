@@ -29,6 +29,12 @@ export interface AccountingOptions {
   readonly shared?: Pick<AccessOptions, 'limiter' | 'concurrency' | 'quotaCounters'>;
   /** Another store (PostgreSQL with `store.url`) in place of the SQLite file; closed by its owner. */
   readonly store?: AccountingStore;
+  /**
+   * Where the request log's batches go instead of this process's writer, given the store's own
+   * sink for queries and fallback (a cluster worker's: the primary, the file's one writer). No
+   * writer thread and no retention run here then; the writer does.
+   */
+  readonly requestLogSink?: (local: RequestLogSink) => RequestLogSink;
 }
 
 /**
@@ -68,9 +74,10 @@ export class Accounting {
       warn: (message) => logger.warn(message),
       ...options.shared,
     });
-    this.requestLog = this.store.requestLog;
+    const routed = options.requestLogSink?.(this.store.requestLog);
+    this.requestLog = routed ?? this.store.requestLog;
     const log = config.request_log;
-    if (log.enabled && !options.store && config.store.path !== ':memory:') {
+    if (log.enabled && !routed && !options.store && config.store.path !== ':memory:') {
       this.thread = new ThreadRequestLogSink(config.store.path, this.requestLog as SqliteRequestLog, (err) =>
         logger.error(
           { err },
@@ -86,9 +93,11 @@ export class Accounting {
         onError: (err) => logger.error({ err }, 'request log: a batch could not be written and was dropped'),
         onDrop: (n) => logger.warn({ dropped: n }, 'request log: queue full, records dropped'),
       });
-      this.runRetention();
-      this.retention = setInterval(() => this.runRetention(), RETENTION_EVERY_MS);
-      this.retention.unref();
+      if (!routed) {
+        this.runRetention();
+        this.retention = setInterval(() => this.runRetention(), RETENTION_EVERY_MS);
+        this.retention.unref();
+      }
     }
   }
 

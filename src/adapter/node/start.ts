@@ -11,8 +11,9 @@ import { KeyValidator } from '../../health/validator';
 import type { Logger } from '../../observe/logger';
 import { Redactor } from '../../observe/redact';
 import type { ImageNetwork } from '../../providers/translate/image-fetch';
+import type { HealthSync } from '../../state/health-sync';
 import { openSqlite } from '../../store/sqlite';
-import { Accounting } from './accounting';
+import { Accounting, type AccountingOptions } from './accounting';
 import { decodeRequestBody } from './compression';
 import { nodeConsoleAssets } from './console-assets';
 import { ControlPlane, type ControlPlaneOptions } from './control-plane';
@@ -45,7 +46,20 @@ export interface StartOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Fetches image URLs for translated upstreams (tests relax its address rule); Node's by default. */
   readonly imageNetwork?: ImageNetwork;
+  /**
+   * Live state held elsewhere than this process and Redis (a cluster worker's: the primary's),
+   * used when `state.url` is not set; closed with the gateway.
+   */
+  readonly liveState?: LiveState;
+  /** Sends the request log's batches elsewhere (a cluster worker's: to the primary, the one writer). */
+  readonly requestLogSink?: AccountingOptions['requestLogSink'];
 }
+
+/** The live-state stores a gateway can run on in place of the memory ones. */
+export type LiveState = NonNullable<AccountingOptions['shared']> & {
+  readonly healthSync: HealthSync;
+  close(): Promise<void>;
+};
 
 export interface RunningGateway {
   readonly gateway: Gateway;
@@ -91,17 +105,19 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   });
   const config = control.config;
   const shared = openSharedState(config, logger);
+  const live = shared ? shared.state : options.liveState;
   const accounting = await Accounting.open(config, {
     logger,
     redactor,
     now,
     env: options.env,
     db,
-    shared: shared?.state,
+    shared: live,
     store: pgStore ? pgAccountingStore(pgStore) : undefined,
+    requestLogSink: options.requestLogSink,
   });
   const transport = new UndiciTransport();
-  const registry = new HealthRegistry(logger, shared?.state.healthSync);
+  const registry = new HealthRegistry(logger, live?.healthSync);
   const gateway = new Gateway({
     config,
     logger,
@@ -132,7 +148,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     await accounting.close();
     await control.close();
     if (db?.open) db.close();
-    await shared?.state.close();
+    await live?.close();
     await pgStore?.close();
   };
   const listener = await listen(gateway, config.server.host, options.port ?? config.server.port).catch(

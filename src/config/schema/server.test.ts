@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors';
 import { parseConfigText } from '../parse';
+import { isSetting } from '../settings';
 
 function problemsOf(text: string): readonly string[] {
   try {
@@ -61,5 +62,44 @@ upstreams: [{ name: a, url: "https://a.example" }]
         'admin.max_auth_failures: must be a whole number of failed attempts per minute (0: no limit)',
       ]),
     );
+  });
+});
+
+describe('server.workers', () => {
+  const upstreams = 'upstreams: [{ name: a, url: "https://a.example" }]';
+
+  it('defaults to 1 and takes a number or "auto"', () => {
+    expect(parseConfigText(upstreams, 'test.yaml', {}).server.workers).toBe(1);
+    expect(parseConfigText(`server: { workers: 4 }\n${upstreams}`, 'test.yaml', {}).server.workers).toBe(4);
+    expect(parseConfigText(`server: { workers: auto }\n${upstreams}`, 'test.yaml', {}).server.workers).toBe(
+      'auto',
+    );
+  });
+
+  it('refuses anything else with the field named', () => {
+    const message =
+      'server.workers: must be "auto" (one per core) or a whole number of worker processes from 1 to 256';
+    expect(problemsOf('server: { workers: 0 }')).toEqual([message]);
+    expect(problemsOf('server: { workers: 2.5 }')).toEqual([message]);
+    expect(problemsOf('server: { workers: many }')).toEqual([message]);
+  });
+
+  it('takes SWITCHYARD_WORKERS when the file does not set it, and the file wins', () => {
+    expect(parseConfigText(upstreams, 'test.yaml', { SWITCHYARD_WORKERS: 'auto' }).server.workers).toBe(
+      'auto',
+    );
+    expect(parseConfigText(upstreams, 'test.yaml', { SWITCHYARD_WORKERS: '3' }).server.workers).toBe(3);
+    const file = `server: { workers: 2 }\n${upstreams}`;
+    expect(parseConfigText(file, 'test.yaml', { SWITCHYARD_WORKERS: '3' }).server.workers).toBe(2);
+    expect(() => parseConfigText(upstreams, 'test.yaml', { SWITCHYARD_WORKERS: 'x' })).toThrow(
+      'SWITCHYARD_WORKERS: "x" must be "auto" (one per core) or a whole number from 1 to 256',
+    );
+  });
+
+  it('refuses several workers on an in-memory store, and is no runtime setting', () => {
+    expect(problemsOf(`server: { workers: 2 }\nstore: { path: ":memory:" }\n${upstreams}`)).toEqual([
+      'server.workers: several workers share one store; store.path ":memory:" is private to each process (use a file or store.url)',
+    ]);
+    expect(isSetting('server.workers')).toBe(false);
   });
 });

@@ -22,10 +22,26 @@ const timeoutsSchema = z
   })
   .strict();
 
+const WORKERS_MESSAGE = 'must be "auto" (one per core) or a whole number of worker processes from 1 to 256';
+
+/** Worker processes behind one listener: a number, or `auto` (one per core, resolved at start). */
+export const workersSchema = z.union(
+  [
+    z.literal('auto', { error: WORKERS_MESSAGE }),
+    z
+      .number({ error: WORKERS_MESSAGE })
+      .int({ error: WORKERS_MESSAGE })
+      .min(1, { error: WORKERS_MESSAGE })
+      .max(256, { error: WORKERS_MESSAGE }),
+  ],
+  { error: WORKERS_MESSAGE },
+);
+
 export const serverSchema = z
   .object({
     host: z.string().min(1).default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8080),
+    workers: workersSchema.default(1),
     auth_keys: z.array(z.string().min(1)).default([]),
     cors: z
       .union([z.boolean(), z.null(), corsOptions])

@@ -1,0 +1,122 @@
+import type { HealthChange } from '../../../state/health-sync';
+import { MemoryConcurrencyStore } from '../../../state/memory-concurrency-store';
+import { MemoryHealthBus, MemoryHealthSync } from '../../../state/memory-health-sync';
+import { MemoryLimiterStore } from '../../../state/memory-limiter-store';
+import { MemoryQuotaCounterStore } from '../../../state/memory-quota-counter-store';
+import type { OpArgs, PrimaryMessage, StateOp, StateOps, WorkerMessage } from './protocol';
+
+/** The calls the primary answers from elsewhere than its memory (request log, metrics). */
+export type ExtraOps = Pick<StateOps, 'log.append' | 'metrics.text'>;
+
+/**
+ * The live state of every worker, in the primary: the memory drivers of src/state/ decide each
+ * call in the primary's one thread, in the order calls arrive, so limits, quotas and concurrency
+ * are exact across workers. Health changes go through a memory health bus with one member per
+ * worker, which relays a change to every worker but the one that made it. Places a worker holds
+ * (concurrency) are given back when it dies.
+ */
+export class StateAuthority {
+  private readonly limiter = new MemoryLimiterStore();
+  private readonly concurrency = new MemoryConcurrencyStore();
+  private readonly quotas = new MemoryQuotaCounterStore();
+  private readonly bus = new MemoryHealthBus();
+  private readonly members = new Map<number, MemoryHealthSync>();
+  /** Concurrency places held, by worker id, then by name. */
+  private readonly held = new Map<number, Map<string, number>>();
+
+  constructor(private readonly extra: ExtraOps) {}
+
+  /** A worker joined: the changes other workers publish reach it through `forward`. */
+  join(worker: number, forward: (change: HealthChange) => void): void {
+    const member = new MemoryHealthSync(this.bus);
+    member.subscribe(forward);
+    this.members.set(worker, member);
+    this.held.set(worker, new Map());
+  }
+
+  /** A worker is gone: it hears no more changes, and the places it held are given back. */
+  async leave(worker: number): Promise<void> {
+    await this.members.get(worker)?.close();
+    this.members.delete(worker);
+    const held = this.held.get(worker);
+    this.held.delete(worker);
+    for (const [name, count] of held ?? []) {
+      for (let i = 0; i < count; i++) await this.concurrency.release(name);
+    }
+  }
+
+  /**
+   * Takes a worker's state message: answers a call (by its request id, through `reply`) or
+   * relays a health change. False for any other message.
+   */
+  receive(worker: number, message: WorkerMessage, reply: (message: PrimaryMessage) => void): boolean {
+    if (message.sy === 'health') {
+      void this.members.get(worker)?.publish(message.change);
+      return true;
+    }
+    if (message.sy !== 'call') return false;
+    const { id } = message;
+    this.handle(worker, message.op, message.args).then(
+      (value) => reply({ sy: 'reply', id, value }),
+      (err: unknown) => reply({ sy: 'reply', id, error: err instanceof Error ? err.message : String(err) }),
+    );
+    return true;
+  }
+
+  /** Answers one call of a worker. */
+  private handle(worker: number, op: StateOp, args: unknown[]): Promise<unknown> {
+    switch (op) {
+      case 'concurrency.acquire':
+        return this.acquire(worker, ...(args as OpArgs<'concurrency.acquire'>));
+      case 'concurrency.release':
+        return this.release(worker, ...(args as OpArgs<'concurrency.release'>));
+      default:
+        return this.call(op, args);
+    }
+  }
+
+  private call(
+    op: Exclude<StateOp, `concurrency.${'acquire' | 'release'}`>,
+    args: unknown[],
+  ): Promise<unknown> {
+    switch (op) {
+      case 'limiter.take':
+        return this.limiter.take(...(args as OpArgs<'limiter.take'>));
+      case 'limiter.adjust':
+        return this.limiter.adjust(...(args as OpArgs<'limiter.adjust'>));
+      case 'limiter.peek':
+        return this.limiter.peek(...(args as OpArgs<'limiter.peek'>));
+      case 'concurrency.count':
+        return this.concurrency.count(...(args as OpArgs<'concurrency.count'>));
+      case 'quota.read':
+        return this.quotas.read(...(args as OpArgs<'quota.read'>));
+      case 'quota.seed':
+        return this.quotas.seed(...(args as OpArgs<'quota.seed'>));
+      case 'quota.reserve':
+        return this.quotas.reserve(...(args as OpArgs<'quota.reserve'>));
+      case 'quota.settle':
+        return this.quotas.settle(...(args as OpArgs<'quota.settle'>));
+      case 'log.append':
+        return this.extra['log.append'](...(args as OpArgs<'log.append'>));
+      case 'metrics.text':
+        return this.extra['metrics.text']();
+    }
+  }
+
+  private async acquire(worker: number, name: string, limit: number): Promise<boolean> {
+    const acquired = await this.concurrency.acquire(name, limit);
+    const held = this.held.get(worker);
+    if (acquired && held) held.set(name, (held.get(name) ?? 0) + 1);
+    return acquired;
+  }
+
+  private async release(worker: number, name: string): Promise<void> {
+    const held = this.held.get(worker);
+    const count = held?.get(name) ?? 0;
+    // A place the worker does not hold (given back already when it was thought dead) is not given twice.
+    if (count === 0) return;
+    if (count === 1) held!.delete(name);
+    else held!.set(name, count - 1);
+    await this.concurrency.release(name);
+  }
+}

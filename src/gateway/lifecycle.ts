@@ -17,6 +17,8 @@ import type { ConfigSnapshot } from '../routing/config-snapshot';
 import { serveModelList } from '../routing/model-list';
 import type { Route } from '../routing/route';
 import type { RouteInput } from '../routing/router';
+import { sharedTurn } from '../routing/shared-turn';
+import type { CursorStore } from '../state/cursor-store';
 
 /** What the lifecycle needs from the gateway assembled around it. */
 export interface LifecycleDeps {
@@ -29,6 +31,8 @@ export interface LifecycleDeps {
   readonly decodeBody: BodyDecoder | undefined;
   /** The response cache (src/cache), when attached. */
   readonly cache: ResponseCache | undefined;
+  /** Rotation cursors shared by a fleet (`state.url`); undefined: each route rotates locally. */
+  readonly cursors: CursorStore | undefined;
   /** Step "account": called once when the request is over, whatever happened. */
   account(ctx: RequestContext): void;
 }
@@ -80,6 +84,8 @@ export async function handleApiRequest(
     const exchange = new ProxyExchange(deps.proxyDeps, runtime.config.retry, ctx, headers, sink, pool, () =>
       deps.account(ctx),
     );
+    if (deps.cursors)
+      exchange.turn = await sharedTurn(pool, deps.proxyDeps.health, deps.proxyDeps.now(), deps.cursors);
     exchange.start();
   } catch (err) {
     if (ctx.cancelled || (err as Error).name === 'ClientCancelledError') {

@@ -111,6 +111,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   });
   accounting.attach(gateway);
   if (pgStore) attachPgStore(pgStore, gateway, control, accounting);
+  gateway.cursors = shared?.state.cursors;
   gateway.admin.consoleAssets = nodeConsoleAssets;
   control.attach(gateway, transport);
   shared?.attach(gateway, control.metrics?.registry);

@@ -1,13 +1,20 @@
 import type { StateConfig } from '../../../config/schema/state';
 import type { Logger } from '../../../observe/logger';
 import type { ConcurrencyStore } from '../../../state/concurrency-store';
+import type { CursorStore } from '../../../state/cursor-store';
 import type { HealthSync } from '../../../state/health-sync';
 import type { LimiterStore } from '../../../state/limiter-store';
 import type { QuotaCounterStore } from '../../../state/quota-counter-store';
 import { RedisConcurrencyStore } from './concurrency-store';
 import { RedisLink } from './connection';
+import { RedisCursorStore } from './cursor-store';
 import { FailClosedQuotaCounters } from './fail-closed-quotas';
-import { FallbackConcurrencyStore, FallbackLimiterStore, type FaultPolicy } from './fallback';
+import {
+  FallbackConcurrencyStore,
+  FallbackCursorStore,
+  FallbackLimiterStore,
+  type FaultPolicy,
+} from './fallback';
 import { RedisHealthSync } from './health-sync';
 import { RedisLimiterStore } from './limiter-store';
 import { FleetPresence } from './presence';
@@ -35,6 +42,7 @@ export class SharedState implements FaultPolicy {
   readonly concurrency: ConcurrencyStore;
   readonly quotaCounters: QuotaCounterStore;
   readonly healthSync: HealthSync;
+  readonly cursors: CursorStore;
   private readonly presence: FleetPresence;
   private since = Date.now();
   private warned = false;
@@ -49,6 +57,7 @@ export class SharedState implements FaultPolicy {
     this.concurrency = new FallbackConcurrencyStore(new RedisConcurrencyStore(this.link), this);
     this.quotaCounters = new FailClosedQuotaCounters(new RedisQuotaCounterStore(this.link), this);
     this.healthSync = new RedisHealthSync(this.link);
+    this.cursors = new FallbackCursorStore(new RedisCursorStore(this.link), this);
     this.link.onChange((up) => this.changed(up));
     this.link.client.on('error', (err: Error) => this.fault(err));
     this.presence.start();

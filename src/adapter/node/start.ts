@@ -86,7 +86,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     repository: pgStore?.config,
   });
   const config = control.config;
-  const shared = openSharedState(config, logger);
+  const shared = openSharedState(config, logger, now);
   const accounting = await Accounting.open(config, {
     logger,
     redactor,

@@ -50,13 +50,15 @@ export class SharedState implements FaultPolicy {
   constructor(
     config: StateConfig & { url: string },
     private readonly logger: Logger,
+    /** The clock of health states (kept states expire on it). */
+    now: () => number = Date.now,
   ) {
     this.link = new RedisLink(config.url, config.prefix, config.timeout);
     this.presence = new FleetPresence(this.link);
     this.limiter = new FallbackLimiterStore(new RedisLimiterStore(this.link), this);
     this.concurrency = new FallbackConcurrencyStore(new RedisConcurrencyStore(this.link), this);
     this.quotaCounters = new FailClosedQuotaCounters(new RedisQuotaCounterStore(this.link), this);
-    this.healthSync = new RedisHealthSync(this.link);
+    this.healthSync = new RedisHealthSync(this.link, now);
     this.cursors = new FallbackCursorStore(new RedisCursorStore(this.link), this);
     this.link.onChange((up) => this.changed(up));
     this.link.client.on('error', (err: Error) => this.fault(err));

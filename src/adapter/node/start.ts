@@ -139,7 +139,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   );
   await control.listen();
   validator.start();
-  const monitors = startUpstreamMonitors(gateway, { clock, send: probes.send, redactor });
+  const monitors = startUpstreamMonitors(gateway, {
+    clock,
+    send: probes.send,
+    redactor,
+    locks: shared?.state.jobs,
+  });
   const host = listener.host.includes(':') ? `[${listener.host}]` : listener.host;
   return {
     gateway,

@@ -3,6 +3,7 @@ import type { Logger } from '../../../observe/logger';
 import type { ConcurrencyStore } from '../../../state/concurrency-store';
 import type { CursorStore } from '../../../state/cursor-store';
 import type { HealthSync } from '../../../state/health-sync';
+import type { JobLock } from '../../../state/job-lock';
 import type { LimiterStore } from '../../../state/limiter-store';
 import type { QuotaCounterStore } from '../../../state/quota-counter-store';
 import { RedisConcurrencyStore } from './concurrency-store';
@@ -16,6 +17,7 @@ import {
   type FaultPolicy,
 } from './fallback';
 import { RedisHealthSync } from './health-sync';
+import { RedisJobLock } from './job-lock';
 import { RedisLimiterStore } from './limiter-store';
 import { FleetPresence } from './presence';
 import { RedisQuotaCounterStore } from './quota-counter-store';
@@ -43,6 +45,7 @@ export class SharedState implements FaultPolicy {
   readonly quotaCounters: QuotaCounterStore;
   readonly healthSync: HealthSync;
   readonly cursors: CursorStore;
+  readonly jobs: JobLock;
   private readonly presence: FleetPresence;
   private since = Date.now();
   private warned = false;
@@ -60,6 +63,7 @@ export class SharedState implements FaultPolicy {
     this.quotaCounters = new FailClosedQuotaCounters(new RedisQuotaCounterStore(this.link), this);
     this.healthSync = new RedisHealthSync(this.link, now);
     this.cursors = new FallbackCursorStore(new RedisCursorStore(this.link), this);
+    this.jobs = new RedisJobLock(this.link, this);
     this.link.onChange((up) => this.changed(up));
     this.link.client.on('error', (err: Error) => this.fault(err));
     this.presence.start();

@@ -20,6 +20,7 @@ import { createLogger } from './logger';
 import { pgAccountingStore } from './postgres/accounting-store';
 import { attachPgStore, openConfiguredPgStore } from './postgres/attach';
 import { createProbeSender } from './probe-sender';
+import { shareStats } from './redis/fleet-stats';
 import { openSharedState, sharedCacheStore } from './redis/wiring';
 import { type ListeningServer, listen } from './server';
 import { UndiciTransport } from './transport';
@@ -114,6 +115,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   gateway.cursors = shared?.state.cursors;
   gateway.admin.consoleAssets = nodeConsoleAssets;
   control.attach(gateway, transport);
+  const stopSharingStats = shared && control.stats ? shareStats(control.stats, shared.state) : undefined;
   shared?.attach(gateway, control.metrics?.registry);
   attachCache(gateway, {
     now,
@@ -125,6 +127,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const validator = new KeyValidator(registry, probes.send, clock, () => gateway.runtime, now, logger);
   registerHealthRoutes(gateway.admin, { registry, validator, runtime: () => gateway.runtime, now, redactor });
   const closeStores = async () => {
+    await stopSharingStats?.();
     await accounting.close();
     await control.close();
     if (db?.open) db.close();

@@ -6,6 +6,7 @@ import type { HealthSync } from '../../../state/health-sync';
 import type { JobLock } from '../../../state/job-lock';
 import type { LimiterStore } from '../../../state/limiter-store';
 import type { QuotaCounterStore } from '../../../state/quota-counter-store';
+import type { StatsStore } from '../../../state/stats-store';
 import { RedisConcurrencyStore } from './concurrency-store';
 import { RedisLink } from './connection';
 import { RedisCursorStore } from './cursor-store';
@@ -21,6 +22,7 @@ import { RedisJobLock } from './job-lock';
 import { RedisLimiterStore } from './limiter-store';
 import { FleetPresence } from './presence';
 import { RedisQuotaCounterStore } from './quota-counter-store';
+import { RedisStatsStore } from './stats-store';
 
 /** What `/health` and the metrics say about the shared state. */
 export interface SharedStateStatus {
@@ -46,6 +48,7 @@ export class SharedState implements FaultPolicy {
   readonly healthSync: HealthSync;
   readonly cursors: CursorStore;
   readonly jobs: JobLock;
+  readonly stats: StatsStore;
   private readonly presence: FleetPresence;
   private since = Date.now();
   private warned = false;
@@ -64,6 +67,7 @@ export class SharedState implements FaultPolicy {
     this.healthSync = new RedisHealthSync(this.link, now);
     this.cursors = new FallbackCursorStore(new RedisCursorStore(this.link), this);
     this.jobs = new RedisJobLock(this.link, this);
+    this.stats = new RedisStatsStore(this.link);
     this.link.onChange((up) => this.changed(up));
     this.link.client.on('error', (err: Error) => this.fault(err));
     this.presence.start();

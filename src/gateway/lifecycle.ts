@@ -71,6 +71,11 @@ export async function handleApiRequest(
     ctx.route = route;
     const pool = applyRoute(route, ctx, req, deps.proxyDeps.random);
     deps.cache?.prepare(ctx, req, route);
+    // The rotation's turn goes to Redis alongside the limit checks: one round trip's wait for both.
+    // A request then refused or answered from the cache has taken its turn all the same.
+    const turn = deps.cursors
+      ? sharedTurn(pool, deps.proxyDeps.health, deps.proxyDeps.now(), deps.cursors)
+      : undefined;
     const admitted = deps.access.admit(ctx);
     if (admitted) await admitted;
     if (countsLocally(ctx, pool)) {
@@ -84,8 +89,7 @@ export async function handleApiRequest(
     const exchange = new ProxyExchange(deps.proxyDeps, runtime.config.retry, ctx, headers, sink, pool, () =>
       deps.account(ctx),
     );
-    if (deps.cursors)
-      exchange.turn = await sharedTurn(pool, deps.proxyDeps.health, deps.proxyDeps.now(), deps.cursors);
+    if (turn) exchange.turn = await turn;
     exchange.start();
   } catch (err) {
     if (ctx.cancelled || (err as Error).name === 'ClientCancelledError') {

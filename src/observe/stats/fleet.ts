@@ -3,6 +3,9 @@ import { OUTCOMES, type Sample, type SeriesLabel } from './cell';
 import { histogramBucket, histogramPercentiles } from './fleet-histogram';
 import { OTHER_SERIES } from './ring';
 
+/** Series names kept spelt out between flushes before the memo starts again. */
+const NAMES_KEPT = 20_000;
+
 /** The windows of the fleet's figures: the same slots as an instance's (collector.ts WINDOWS). */
 export interface FleetWindow {
   readonly slotMs: number;
@@ -18,6 +21,8 @@ export interface FleetWindow {
 export class FleetStatsBuffer {
   private pending = new Map<string, Map<string, number>>();
   private readonly seen = new Map<string, Set<string>>();
+  /** Series names as fields spell them, made once per series while it is live. */
+  private names = new Map<string, string>();
 
   constructor(
     private readonly windows: Readonly<Record<string, FleetWindow>>,
@@ -29,8 +34,7 @@ export class FleetStatsBuffer {
       const { slotMs } = this.windows[window]!;
       const bucket = `${window}:${Math.floor(now / slotMs) * slotMs}`;
       const kept = this.keep(bucket, dimension, name, uncapped);
-      const series = JSON.stringify([dimension, kept, kept === name ? (label ?? null) : null]);
-      this.count(bucket, series, sample);
+      this.count(bucket, this.seriesOf(dimension, kept, kept === name ? label : undefined), sample);
     }
   }
 
@@ -38,6 +42,7 @@ export class FleetStatsBuffer {
   take(now: number): Map<string, Map<string, number>> {
     const batch = this.pending;
     this.pending = new Map();
+    if (this.names.size > NAMES_KEPT) this.names = new Map();
     for (const key of this.seen.keys()) {
       if (!this.live(key.slice(0, key.lastIndexOf('\t')), now)) this.seen.delete(key);
     }
@@ -66,6 +71,16 @@ export class FleetStatsBuffer {
 
   private windowOf(bucket: string): FleetWindow {
     return this.windows[bucket.slice(0, bucket.indexOf(':'))]!;
+  }
+
+  private seriesOf(dimension: number, name: string, label: SeriesLabel | undefined): string {
+    const key = `${dimension}\t${name}`;
+    let series = this.names.get(key);
+    if (series === undefined) {
+      series = JSON.stringify([dimension, name, label ?? null]);
+      this.names.set(key, series);
+    }
+    return series;
   }
 
   private keep(bucket: string, dimension: number, name: string, uncapped: boolean): string {

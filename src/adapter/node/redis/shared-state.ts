@@ -4,8 +4,10 @@ import type { ConcurrencyStore } from '../../../state/concurrency-store';
 import type { CursorStore } from '../../../state/cursor-store';
 import type { HealthSync } from '../../../state/health-sync';
 import type { JobLock } from '../../../state/job-lock';
-import type { LimiterStore } from '../../../state/limiter-store';
+import type { LimiterStore, LocalLimiter } from '../../../state/limiter-store';
+import { MemoryLimiter } from '../../../state/memory-limiter';
 import type { QuotaCounterStore } from '../../../state/quota-counter-store';
+import { ShareLimiter } from '../../../state/share-limiter';
 import type { StatsStore } from '../../../state/stats-store';
 import { RedisConcurrencyStore } from './concurrency-store';
 import { RedisLink } from './connection';
@@ -49,6 +51,8 @@ export class SharedState implements FaultPolicy {
   readonly cursors: CursorStore;
   readonly jobs: JobLock;
   readonly stats: StatsStore;
+  /** Per-IP and per-key limits: this instance's share of each, in memory (docs/scale-out.md). */
+  readonly localLimiter: LocalLimiter;
   private readonly presence: FleetPresence;
   private since = Date.now();
   private warned = false;
@@ -68,6 +72,7 @@ export class SharedState implements FaultPolicy {
     this.cursors = new FallbackCursorStore(new RedisCursorStore(this.link), this);
     this.jobs = new RedisJobLock(this.link, this);
     this.stats = new RedisStatsStore(this.link);
+    this.localLimiter = new ShareLimiter(new MemoryLimiter(), () => this.presence.size);
     this.link.onChange((up) => this.changed(up));
     this.link.client.on('error', (err: Error) => this.fault(err));
     this.presence.start();

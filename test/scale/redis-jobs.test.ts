@@ -37,12 +37,14 @@ describe('active health checks and keep-alive pings run once per fleet', () => {
   it('sends one keep-alive ping per interval from the whole fleet, not one per instance', async () => {
     const gateways = await startFleet({ keepalive: { interval: '1s', path: '/ping' } });
     const pings = () => mock.requests.filter((req) => req.url === '/ping').length;
-    await eventually(() => pings() >= 3, 6_000);
-    const sent = gateways.map((gw) => gw.monitors.keepalive.report()[0]?.sent ?? 0);
+    const sent = () => gateways.map((gw) => gw.monitors.keepalive.report()[0]?.sent ?? 0);
+    const total = () => sent().reduce((a, b) => a + b, 0);
+    await eventually(() => total() >= 3, 6_000);
     // Each instance ticked about three times by now: without the lock there would be ~9 pings.
-    expect(pings()).toBeLessThanOrEqual(4);
-    expect(sent.filter((n) => n > 0)).toHaveLength(1);
-    expect(sent.reduce((a, b) => a + b, 0)).toBe(pings());
+    expect(sent().filter((n) => n > 0)).toHaveLength(1);
+    // The mock may have seen one more, whose answer is still on its way.
+    expect(pings() - total()).toBeGreaterThanOrEqual(0);
+    expect(pings() - total()).toBeLessThanOrEqual(1);
   });
 
   it('runs a health check on one instance; its verdict reaches the others', async () => {
@@ -53,8 +55,10 @@ describe('active health checks and keep-alive pings run once per fleet', () => {
     await Promise.all(gateways.map((gw) => eventually(async () => !(await upstreamUsable(gw)), 6_000)));
     const runs = gateways.map((gw) => gw.monitors.checks.report()[0]?.checks ?? 0);
     expect(runs.filter((n) => n > 0)).toHaveLength(1);
-    expect(runs.reduce((a, b) => a + b, 0)).toBe(checks());
-    expect(checks()).toBeLessThanOrEqual(3);
+    const total = runs.reduce((a, b) => a + b, 0);
+    expect(checks() - total).toBeGreaterThanOrEqual(0);
+    expect(checks() - total).toBeLessThanOrEqual(1);
+    expect(total).toBeLessThanOrEqual(3);
   });
 });
 

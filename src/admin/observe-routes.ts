@@ -6,6 +6,7 @@ import {
   WINDOWS,
   type WindowName,
 } from '../observe/stats/collector';
+import { fleetSnapshot } from '../observe/stats/fleet-report';
 import type { AdminRequest, AdminRouter } from './router';
 import { invalid } from './validate';
 
@@ -16,7 +17,7 @@ export function registerObserveRoutes(
   stats: StatsCollector,
   metrics: GatewayMetrics,
 ): void {
-  router.add('GET', '/admin/stats', (req) => ({ body: stats.snapshot(statsQuery(req)) }), {
+  router.add('GET', '/admin/stats', (req) => statsReport(stats, req), {
     summary:
       'Requests, outcomes by verdict, latency and TTFB percentiles (p50/p95/p99) and tokens per upstream, key, route, client and model',
     tag: 'Statistics',
@@ -27,6 +28,11 @@ export function registerObserveRoutes(
         description: `comma-separated dimensions (default all): ${DIMENSIONS.join(', ')}`,
       },
       { name: 'limit', description: `most series per dimension, busiest first (default ${DEFAULT_LIMIT})` },
+      {
+        name: 'scope',
+        description:
+          '`instance` (default): this instance; `fleet`: every instance sharing `state.url`, summed',
+      },
     ],
   });
   router.add('GET', '/admin/stats/timeline', (req) => ({ body: stats.timeline(statsQuery(req)) }), {
@@ -44,6 +50,17 @@ export function registerObserveRoutes(
     async () => ({ text: await metrics.text(), contentType: metrics.contentType }),
     { summary: 'Prometheus metrics (text exposition format)', tag: 'Metrics' },
   );
+}
+
+async function statsReport(stats: StatsCollector, req: AdminRequest) {
+  const query = statsQuery(req);
+  const scope = req.query.get('scope') ?? 'instance';
+  if (scope === 'instance') return { body: stats.snapshot(query) };
+  if (scope !== 'fleet') throw invalid(['scope: must be instance or fleet'], 'scope');
+  const source = stats.fleetSource;
+  if (!source) throw invalid(['scope: fleet needs shared state (state.url)'], 'scope');
+  await source.flush().catch(() => {});
+  return { body: await fleetSnapshot(source.store, query, stats.now(), source.instances()) };
 }
 
 function statsQuery(req: AdminRequest) {

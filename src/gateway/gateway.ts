@@ -21,6 +21,7 @@ import type { ProxyDeps } from '../proxy/exchange';
 import type { Transport } from '../proxy/transport';
 import { buildSnapshot, type ConfigSnapshot } from '../routing/config-snapshot';
 import { UpstreamStats } from '../routing/upstream-stats';
+import type { CursorStore } from '../state/cursor-store';
 import { handleApiRequest, type LifecycleDeps } from './lifecycle';
 import { logRequest } from './request-line';
 import { type DependencyStatus, healthReport } from './status';
@@ -87,6 +88,8 @@ export class Gateway implements LifecycleDeps {
   readonly imageNetwork: ImageNetwork | undefined;
   /** The response cache (src/cache), once attached. */
   cache: ResponseCache | undefined = undefined;
+  /** Rotation cursors shared by a fleet (the Node adapter sets them with `state.url`). */
+  cursors: CursorStore | undefined = undefined;
   inFlight = 0;
   draining = false;
   /** Clients cut off or refused at the edge (timeouts, connection caps, parser errors). */

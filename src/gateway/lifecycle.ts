@@ -21,6 +21,8 @@ import type { ConfigSnapshot } from '../routing/config-snapshot';
 import { serveModelList } from '../routing/model-list';
 import type { Route } from '../routing/route';
 import type { RouteInput } from '../routing/router';
+import { sharedTurn } from '../routing/shared-turn';
+import type { CursorStore } from '../state/cursor-store';
 
 /** What the lifecycle needs from the gateway assembled around it. */
 export interface LifecycleDeps {
@@ -35,6 +37,8 @@ export interface LifecycleDeps {
   readonly cache: ResponseCache | undefined;
   /** Fetches image URLs that a translated upstream needs inline; none: URLs are sent as they are. */
   readonly imageNetwork: ImageNetwork | undefined;
+  /** Rotation cursors shared by a fleet (`state.url`); undefined: each route rotates locally. */
+  readonly cursors: CursorStore | undefined;
   /** Step "account": called once when the request is over, whatever happened. */
   account(ctx: RequestContext): void;
 }
@@ -69,6 +73,11 @@ export async function handleApiRequest(
     ctx.route = route;
     const pool = applyRoute(route, ctx, req, deps.proxyDeps.random);
     deps.cache?.prepare(ctx, req, route);
+    // The rotation's turn goes to Redis alongside the limit checks: one round trip's wait for both.
+    // A request then refused or answered from the cache has taken its turn all the same.
+    const turn = deps.cursors
+      ? sharedTurn(pool, deps.proxyDeps.health, deps.proxyDeps.now(), deps.cursors)
+      : undefined;
     const admitted = deps.access.admit(ctx);
     if (admitted) await admitted;
     const count = localCount(ctx, pool);
@@ -84,6 +93,7 @@ export async function handleApiRequest(
     const exchange = new ProxyExchange(deps.proxyDeps, runtime.config.retry, ctx, headers, sink, pool, () =>
       deps.account(ctx),
     );
+    if (turn) exchange.turn = await turn;
     exchange.start();
   } catch (err) {
     if (ctx.cancelled || (err as Error).name === 'ClientCancelledError') {

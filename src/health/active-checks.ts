@@ -2,6 +2,7 @@ import type { HealthCheckConfig } from '../config/schema/index';
 import type { Logger } from '../observe/logger';
 import type { Upstream } from '../routing/upstream';
 import type { UpstreamStats } from '../routing/upstream-stats';
+import { holdFor, type JobLock } from '../state/job-lock';
 import type { Clock } from './clock';
 import { type ProbeOutcome, type ProbeSender, probeWith, statusExpected } from './probe';
 import { reconcileSchedules } from './reconcile';
@@ -13,6 +14,8 @@ export interface MonitorDeps {
   readonly health: HealthTracker;
   readonly stats: UpstreamStats;
   readonly logger: Logger;
+  /** Runs each scheduled check and ping once per fleet (`state.url`); absent: every run is this instance's. */
+  readonly locks?: JobLock;
 }
 
 interface CheckState {
@@ -135,7 +138,18 @@ export class ActiveHealthChecks {
   private schedule(state: CheckState, delay: number): void {
     this.deps.clock.clearTimeout(state.timer);
     state.nextAt = this.deps.clock.now() + delay;
-    state.timer = this.deps.clock.setTimeout(() => void this.run(state), delay);
+    state.timer = this.deps.clock.setTimeout(() => void this.runScheduled(state), delay);
+  }
+
+  /** A scheduled check runs where the fleet's lock says; the others only keep their schedule. */
+  private async runScheduled(state: CheckState): Promise<void> {
+    const { locks } = this.deps;
+    const job = `check:${state.upstream.name}`;
+    if (locks && !(await locks.claim(job, holdFor(state.config.interval)))) {
+      if (!state.stopped) this.schedule(state, state.config.interval);
+      return;
+    }
+    if (!state.stopped) await this.run(state);
   }
 
   private async run(state: CheckState): Promise<void> {

@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import type { KeepaliveConfig } from '../config/schema/index';
 import type { Upstream } from '../routing/upstream';
+import { holdFor } from '../state/job-lock';
 import type { MonitorDeps } from './active-checks';
 import { type ProbeOutcome, probeWith } from './probe';
 import { reconcileSchedules } from './reconcile';
@@ -144,8 +145,18 @@ export class KeepAlivePings {
   }
 
   private async tick(state: PingState): Promise<void> {
-    await this.ping(state);
+    if (await this.claimed(state)) await this.ping(state);
     if (!state.stopped) this.scheduleNext(state);
+  }
+
+  /** Whether this instance sends the ping due now (one per fleet with `state.url`). */
+  private async claimed(state: PingState): Promise<boolean> {
+    const { locks, clock } = this.deps;
+    if (!locks) return true;
+    const now = clock.now();
+    const next = state.cron ? state.cron.nextRun(new Date(now + 1))?.getTime() : undefined;
+    const period = state.config.interval ?? Math.max(1_000, (next ?? now + 60_000) - now);
+    return locks.claim(`keepalive:${state.upstream.name}`, holdFor(period));
   }
 
   private async ping(state: PingState): Promise<PingResult> {

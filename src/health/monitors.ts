@@ -1,6 +1,7 @@
 import type { Logger } from '../observe/logger';
 import type { Redactor } from '../observe/redact';
 import type { ConfigSnapshot } from '../routing/config-snapshot';
+import type { JobLock } from '../state/job-lock';
 import { ActiveHealthChecks } from './active-checks';
 import type { Clock } from './clock';
 import { KeepAlivePings } from './keepalive';
@@ -25,6 +26,8 @@ export interface MonitorOptions {
   readonly clock: Clock;
   readonly send: ProbeSender;
   readonly redactor: Redactor;
+  /** Once-per-fleet runs (`state.url`); absent: this instance runs every check and ping. */
+  readonly locks?: JobLock;
 }
 
 /**
@@ -38,6 +41,7 @@ export function startUpstreamMonitors(gateway: MonitoredGateway, options: Monito
     health: gateway.health,
     stats: gateway.upstreamStats,
     logger: gateway.logger,
+    locks: options.locks,
   };
   const checks = new ActiveHealthChecks(deps);
   const keepalive = new KeepAlivePings(deps);
@@ -57,6 +61,7 @@ export function startUpstreamMonitors(gateway: MonitoredGateway, options: Monito
       if (index >= 0) gateway.reloadListeners.splice(index, 1);
       checks.stop();
       keepalive.stop();
+      void options.locks?.releaseAll();
     },
   };
 }

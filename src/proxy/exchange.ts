@@ -14,6 +14,7 @@ import type { PreparedAttempt } from '../providers/types';
 import type { UpstreamKey } from '../routing/key-pool';
 import type { Route } from '../routing/route';
 import { selectTarget, type Target } from '../routing/select';
+import type { SharedTurn } from '../routing/shared-turn';
 import type { Upstream } from '../routing/upstream';
 import { Attempt, type AttemptReport, type Failure } from './attempt';
 import {
@@ -67,6 +68,8 @@ export class ProxyExchange implements AttemptReport {
   private endsOnEventBoundary = true;
   private stopWatchingClose: (() => void) | undefined;
   private readonly budget: RetryBudget;
+  /** The request's turn of a fleet-wide rotation, taken before start (src/routing/shared-turn.ts). */
+  turn: SharedTurn | undefined = undefined;
   readonly method: string;
   readonly streaming: boolean;
 
@@ -250,7 +253,12 @@ export class ProxyExchange implements AttemptReport {
       this.route,
       this.deps.health,
       { upstreams: this.triedUpstreams, keys: this.triedKeys, sameUpstreamFirst: this.sameUpstreamFirst },
-      { random: this.deps.random, now, hashKey: this.ctx.hashKey },
+      {
+        random: this.deps.random,
+        now,
+        hashKey: this.ctx.hashKey,
+        turn: budget.attempts === 0 ? this.turn : undefined,
+      },
       this.claim,
     );
     if (target) {

@@ -25,7 +25,7 @@ export class KeyPool {
 
   constructor(
     secrets: readonly string[],
-    private readonly rotation: KeyRotation,
+    readonly rotation: KeyRotation,
     private readonly startIndex: number,
     private readonly random: () => number,
     previous?: KeyPool,
@@ -65,10 +65,14 @@ export class KeyPool {
     return this.keys.length;
   }
 
-  pick(usable?: KeyFilter): UpstreamKey | undefined {
+  /**
+   * The next usable key. `ticket` (1, 2, … from a cursor shared by a fleet, src/state/cursor-store.ts)
+   * places a round-robin rotation's start instead of this pool's own cursor.
+   */
+  pick(usable?: KeyFilter, ticket?: number): UpstreamKey | undefined {
     const count = this.keys.length;
     if (count === 0) return undefined;
-    const start = this.rotation === 'random' ? Math.floor(this.random() * count) : this.cursor;
+    const start = this.startOf(count, ticket);
     for (let step = 0; step < count; step++) {
       const key = this.keys[(start + step) % count]!;
       if (usable && !usable(key)) continue;
@@ -76,5 +80,11 @@ export class KeyPool {
       return key;
     }
     return undefined;
+  }
+
+  private startOf(count: number, ticket: number | undefined): number {
+    if (this.rotation === 'random') return Math.floor(this.random() * count);
+    if (ticket === undefined) return this.cursor;
+    return (this.startIndex + ticket - 1) % count;
   }
 }

@@ -19,6 +19,15 @@ export interface Exclusions {
   readonly sameUpstreamFirst?: Upstream;
 }
 
+/** The best priority tier that has a usable upstream (none excluded yet): a first attempt's candidates. */
+export function firstCandidates(route: Route, health: HealthTracker, now: number): readonly Upstream[] {
+  for (const tier of route.tiers) {
+    const candidates = tier.filter((u) => health.upstreamUsable(u, now));
+    if (candidates.length > 0) return candidates;
+  }
+  return [];
+}
+
 /**
  * Picks an upstream and a key: after a key-level failure another key of the same upstream;
  * otherwise the best priority tier that has a usable member, the route's strategy within it,
@@ -50,10 +59,16 @@ export function selectTarget(
     let candidates = tier.filter(
       (u) => !exclusions.upstreams.has(u.name) && health.upstreamUsable(u, ctx.now),
     );
+    let turn = ctx.turn;
     while (candidates.length > 0) {
-      const upstream = route.strategy.pick(candidates, ctx);
+      const upstream =
+        turn && candidates.includes(turn.upstream) ? turn.upstream : route.strategy.pick(candidates, ctx);
       if (upstream.keys.size === 0) return { upstream, key: undefined };
-      const key = upstream.keys.pick(keyUsable(upstream));
+      const key = upstream.keys.pick(
+        keyUsable(upstream),
+        upstream === turn?.upstream ? turn.keyTicket : undefined,
+      );
+      turn = undefined;
       if (key) return { upstream, key };
       candidates = candidates.filter((u) => u !== upstream);
     }

@@ -1,5 +1,6 @@
 import type { HashConfig } from '../config/schema/index';
 import type { AttemptRecord } from '../health/tracker';
+import type { SharedTurn } from './shared-turn';
 import type { Upstream } from './upstream';
 import type { UpstreamStats } from './upstream-stats';
 
@@ -9,6 +10,11 @@ export interface PickContext {
   readonly now: number;
   /** What sticky strategies hash (client IP, a header, the client token). */
   readonly hashKey?: string;
+  /**
+   * This request's turn of a rotation shared by the fleet (src/routing/shared-turn.ts): the
+   * upstream to take when it is a candidate, and its key-pool ticket. First attempts only.
+   */
+  readonly turn?: SharedTurn;
 }
 
 /**

@@ -1,15 +1,19 @@
-import type { HealthChange, HealthSync } from './health-sync';
+import { type HealthChange, type HealthSync, inForce, slotOf } from './health-sync';
 
 /** The medium the in-process instances share: every member hears every other one. */
 export class MemoryHealthBus {
   readonly members = new Set<MemoryHealthSync>();
+  /** The last change per slot, with its sender: what a member that joins later is handed. */
+  readonly kept = new Map<string, { from: MemoryHealthSync; change: HealthChange }>();
+
+  constructor(readonly now: () => number = Date.now) {}
 }
 
 /**
  * The in-process driver. Alone on its bus (the default) it is a no-op loopback: publishing
  * reaches nobody, and nothing arrives. Instances made on one bus behave like instances sharing
- * a Redis channel. Changes arrive on a later microtask, as they would over a network, and as
- * copies.
+ * a Redis channel and its kept states. Changes arrive on a later microtask, as they would over
+ * a network, and as copies.
  */
 export class MemoryHealthSync implements HealthSync {
   private readonly listeners = new Set<(change: HealthChange) => void>();
@@ -21,6 +25,9 @@ export class MemoryHealthSync implements HealthSync {
 
   async publish(change: HealthChange): Promise<void> {
     if (this.closed) return;
+    const slot = slotOf(change);
+    if (inForce(change, this.bus.now())) this.bus.kept.set(slot, { from: this, change: { ...change } });
+    else this.bus.kept.delete(slot);
     for (const member of this.bus.members) {
       if (member !== this) queueMicrotask(() => member.deliver({ ...change }));
     }
@@ -28,6 +35,11 @@ export class MemoryHealthSync implements HealthSync {
 
   subscribe(listener: (change: HealthChange) => void): () => void {
     this.listeners.add(listener);
+    const now = this.bus.now();
+    for (const { from, change } of this.bus.kept.values()) {
+      if (from !== this && inForce(change, now))
+        queueMicrotask(() => !this.closed && listener({ ...change }));
+    }
     return () => this.listeners.delete(listener);
   }
 

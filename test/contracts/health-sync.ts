@@ -1,8 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HealthChange, HealthSync } from '../../src/state/health-sync';
+import type {
+  HealthChange,
+  HealthSync,
+  KeyHealthChange,
+  UpstreamHealthChange,
+} from '../../src/state/health-sync';
 import type { Driver, MakeDriver } from './driver';
 
-const cooling: HealthChange = {
+const cooling: KeyHealthChange = {
   kind: 'key',
   upstream: 'openai',
   keyId: 'd8238dfb01a4',
@@ -10,7 +15,7 @@ const cooling: HealthChange = {
   until: 1_060_000,
   reason: 'rate limited (HTTP 429)',
 };
-const ejected: HealthChange = {
+const ejected: UpstreamHealthChange = {
   kind: 'upstream',
   upstream: 'openai',
   status: 'ejected',
@@ -75,6 +80,44 @@ export function healthSyncContract(name: string, makeDriver: MakeDriver<HealthSy
       await own.next(1);
       expect(own.got).toEqual([ejected]);
       expect(peer.got).toEqual([cooling]);
+    });
+
+    it('hands a member that joins later the states still in force, and no ended or expired one', async (test) => {
+      if (!driver.reopen) return test.skip();
+      const later = Date.now() + 600_000;
+      const cool = { ...cooling, until: later };
+      const disabled: KeyHealthChange = { ...cooling, keyId: 'k2', status: 'disabled', until: 0 };
+      const back: KeyHealthChange = { ...cooling, keyId: 'k3', until: later };
+      const probeDown: HealthChange = {
+        kind: 'upstream',
+        upstream: 'b',
+        status: 'probe-down',
+        until: 0,
+        reason: 'x',
+      };
+      await sync.publish(cool);
+      await sync.publish(disabled);
+      await sync.publish(back);
+      await sync.publish({ ...back, status: 'active', until: 0 });
+      await sync.publish({ ...ejected, until: Date.now() - 1 });
+      await sync.publish(probeDown);
+      const joined = inbox(await driver.reopen());
+      await joined.next(3);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const byKind = (c: HealthChange) => (c.kind === 'key' ? c.keyId : c.upstream);
+      expect(joined.got.map(byKind).sort()).toEqual(['b', 'd8238dfb01a4', 'k2']);
+      expect(joined.got).toContainEqual(cool);
+    });
+
+    it('keeps only the last state of a key', async (test) => {
+      if (!driver.reopen) return test.skip();
+      const later = Date.now() + 600_000;
+      await sync.publish({ ...cooling, until: later });
+      await sync.publish({ ...cooling, until: later + 1, reason: 'quota exhausted' });
+      const joined = inbox(await driver.reopen());
+      await joined.next(1);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(joined.got).toEqual([{ ...cooling, until: later + 1, reason: 'quota exhausted' }]);
     });
 
     it('stops delivering to a listener that unsubscribed, and to a closed member', async (test) => {

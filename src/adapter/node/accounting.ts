@@ -26,7 +26,7 @@ export interface AccountingOptions {
   /** A database already open at `store.path` (shared with the admin plane); closed by its owner. */
   readonly db?: SqliteDatabase;
   /** Live state shared between instances (`state.url`); the memory stores when absent. */
-  readonly shared?: Pick<AccessOptions, 'limiter' | 'concurrency' | 'quotaCounters'>;
+  readonly shared?: Pick<AccessOptions, 'limiter' | 'concurrency' | 'quotaCounters' | 'localLimiter'>;
   /** Another store (PostgreSQL with `store.url`) in place of the SQLite file; closed by its owner. */
   readonly store?: AccountingStore;
   /**

@@ -23,6 +23,7 @@ import { createLogger } from './logger';
 import { pgAccountingStore } from './postgres/accounting-store';
 import { attachPgStore, openConfiguredPgStore } from './postgres/attach';
 import { createProbeSender } from './probe-sender';
+import { shareStats } from './redis/fleet-stats';
 import { openSharedState, sharedCacheStore } from './redis/wiring';
 import { type ListeningServer, listen } from './server';
 import { UndiciTransport } from './transport';
@@ -104,7 +105,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     repository: pgStore?.config,
   });
   const config = control.config;
-  const shared = openSharedState(config, logger);
+  const shared = openSharedState(config, logger, now);
   const live = shared ? shared.state : options.liveState;
   const accounting = await Accounting.open(config, {
     logger,
@@ -132,8 +133,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   });
   accounting.attach(gateway);
   if (pgStore) attachPgStore(pgStore, gateway, control, accounting);
+  gateway.cursors = shared?.state.cursors;
   gateway.admin.consoleAssets = nodeConsoleAssets;
   control.attach(gateway, transport);
+  const stopSharingStats = shared && control.stats ? shareStats(control.stats, shared.state) : undefined;
   shared?.attach(gateway, control.metrics?.registry);
   attachCache(gateway, {
     now,
@@ -145,6 +148,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const validator = new KeyValidator(registry, probes.send, clock, () => gateway.runtime, now, logger);
   registerHealthRoutes(gateway.admin, { registry, validator, runtime: () => gateway.runtime, now, redactor });
   const closeStores = async () => {
+    await stopSharingStats?.();
     await accounting.close();
     await control.close();
     if (db?.open) db.close();
@@ -159,7 +163,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   );
   await control.listen();
   validator.start();
-  const monitors = startUpstreamMonitors(gateway, { clock, send: probes.send, redactor });
+  const monitors = startUpstreamMonitors(gateway, {
+    clock,
+    send: probes.send,
+    redactor,
+    locks: shared?.state.jobs,
+  });
   const host = listener.host.includes(':') ? `[${listener.host}]` : listener.host;
   return {
     gateway,

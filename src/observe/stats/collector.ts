@@ -1,7 +1,9 @@
 import type { RequestContext } from '../../core/context';
+import type { StatsStore } from '../../state/stats-store';
 import { requestTokens } from '../request-tokens';
 import { addSample, type Cell, OUTCOMES, outcomeIndex, type Sample } from './cell';
 import { newSketch, type Percentiles, percentiles } from './digest';
+import type { FleetStatsBuffer } from './fleet';
 import { OTHER_SERIES, TimeRing } from './ring';
 
 export const DIMENSIONS = ['total', 'upstream', 'key', 'route', 'client', 'model'] as const;
@@ -38,6 +40,13 @@ export interface SeriesStats {
   readonly [label: string]: unknown;
 }
 
+/** The fleet's figures: the shared store, the fleet's size, and a flush of this instance's buffer. */
+export interface FleetStatsSource {
+  readonly store: StatsStore;
+  instances(): number;
+  flush(): Promise<void>;
+}
+
 export interface StatsQuery {
   readonly window: WindowName;
   readonly dimensions: readonly Dimension[];
@@ -56,9 +65,13 @@ export class StatsCollector {
   private readonly rings: Record<WindowName, TimeRing>;
   private readonly ringList: readonly TimeRing[];
   private knownModels: ReadonlySet<string> = new Set();
+  /** This instance's figures on their way to the fleet's (`state.url`); set by the adapter. */
+  fleet: FleetStatsBuffer | undefined = undefined;
+  /** Where the fleet's figures are read (`?scope=fleet`); undefined without `state.url`. */
+  fleetSource: FleetStatsSource | undefined = undefined;
 
   constructor(
-    private readonly now: () => number,
+    readonly now: () => number,
     options: StatsOptions = {},
   ) {
     const maxSeries = options.maxSeries ?? MAX_SERIES_PER_SLOT;
@@ -151,12 +164,14 @@ export class StatsCollector {
 
   private add(now: number, dimension: number, name: string, sample: Sample, label?: Record<string, string>) {
     for (const ring of this.ringList) addSample(ring.cell(now, dimension, name, label), sample);
+    this.fleet?.add(now, dimension, name, sample, label);
   }
 
   private addModel(now: number, model: string, sample: Sample) {
     const known = this.knownModels.has(model);
     const name = known || model.length <= MAX_MODEL_NAME ? model : OTHER_SERIES;
     for (const ring of this.ringList) addSample(ring.cell(now, D.model, name, undefined, known), sample);
+    this.fleet?.add(now, D.model, name, sample, undefined, known);
   }
 
   private series(ring: TimeRing, now: number, dimension: number): SeriesStats[] {

@@ -46,14 +46,10 @@ export class StateAuthority {
   }
 
   /**
-   * Takes a worker's state message: answers a call (by its request id, through `reply`) or
-   * relays a health change. False for any other message.
+   * Takes a worker's state message: answers a call (by its request id, through `reply`; a
+   * health change is one, relayed to the other workers). False for any other message.
    */
   receive(worker: number, message: WorkerMessage, reply: (message: PrimaryMessage) => void): boolean {
-    if (message.sy === 'health') {
-      void this.members.get(worker)?.publish(message.change);
-      return true;
-    }
     if (message.sy !== 'call') return false;
     const { id } = message;
     this.handle(worker, message.op, message.args).then(
@@ -70,13 +66,15 @@ export class StateAuthority {
         return this.acquire(worker, ...(args as OpArgs<'concurrency.acquire'>));
       case 'concurrency.release':
         return this.release(worker, ...(args as OpArgs<'concurrency.release'>));
+      case 'health.publish':
+        return this.members.get(worker)?.publish(...(args as OpArgs<'health.publish'>)) ?? Promise.resolve();
       default:
         return this.call(op, args);
     }
   }
 
   private call(
-    op: Exclude<StateOp, `concurrency.${'acquire' | 'release'}`>,
+    op: Exclude<StateOp, `concurrency.${'acquire' | 'release'}` | 'health.publish'>,
     args: unknown[],
   ): Promise<unknown> {
     switch (op) {

@@ -1,4 +1,6 @@
 import type { Logger } from '../../../observe/logger';
+import { MemoryLimiter } from '../../../state/memory-limiter';
+import { ShareLimiter } from '../../../state/share-limiter';
 import { FailClosedQuotaCounters } from '../redis/fail-closed-quotas';
 import { FallbackConcurrencyStore, FallbackLimiterStore, type FaultPolicy } from '../redis/fallback';
 import type { LiveState } from '../start';
@@ -36,6 +38,9 @@ export function primaryLiveState(
     limiter: new FallbackLimiterStore(new IpcLimiterStore(channel), policy),
     concurrency: new FallbackConcurrencyStore(new IpcConcurrencyStore(channel), policy),
     quotaCounters: new FailClosedQuotaCounters(new IpcQuotaCounterStore(channel), policy),
+    // Per-IP and per-key limits are checked inside key selection, synchronously: each worker
+    // counts its share of them, as each instance does with Redis (docs/scale-out.md).
+    localLimiter: new ShareLimiter(new MemoryLimiter(), () => workers),
     healthSync,
     close: () => healthSync.close(),
   };

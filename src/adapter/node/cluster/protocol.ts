@@ -1,6 +1,6 @@
 import type { RequestRecord } from '../../../observe/request-record';
 import type { ConcurrencyStore } from '../../../state/concurrency-store';
-import type { HealthChange } from '../../../state/health-sync';
+import type { HealthChange, HealthSync } from '../../../state/health-sync';
 import type { LimiterStore } from '../../../state/limiter-store';
 import type { QuotaCounterStore } from '../../../state/quota-counter-store';
 
@@ -22,6 +22,8 @@ export interface StateOps {
   'quota.seed': QuotaCounterStore['seed'];
   'quota.reserve': QuotaCounterStore['reserve'];
   'quota.settle': QuotaCounterStore['settle'];
+  /** A health change, relayed to every other worker; settles once the primary has taken it. */
+  'health.publish': HealthSync['publish'];
   /** A batch for the request log, which the primary alone writes (SQLite store). */
   'log.append': (records: readonly RequestRecord[]) => Promise<void>;
   /** The whole machine's metrics (the primary gathers every worker's and sums them). */
@@ -51,7 +53,6 @@ export interface FleetStatus {
 
 export type WorkerMessage =
   | { readonly sy: 'call'; readonly id: number; readonly op: StateOp; readonly args: unknown[] }
-  | { readonly sy: 'health'; readonly change: HealthChange }
   | { readonly sy: 'changed'; readonly scope: ChangeScope }
   | { readonly sy: 'collected'; readonly id: number; readonly metrics: object[] }
   | { readonly sy: 'ready'; readonly url: string; readonly admin: string | undefined };

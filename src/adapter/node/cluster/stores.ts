@@ -1,5 +1,5 @@
 import type { ConcurrencyStore } from '../../../state/concurrency-store';
-import type { HealthChange, HealthSync } from '../../../state/health-sync';
+import { type HealthChange, type HealthSync, slotOf } from '../../../state/health-sync';
 import type { LimitDecision, LimiterStore, LimitRule } from '../../../state/limiter-store';
 import type { QuotaCounter, QuotaCounterStore, Reservation } from '../../../state/quota-counter-store';
 import type { PrimaryChannel } from './channel';
@@ -67,29 +67,42 @@ export class IpcQuotaCounterStore implements QuotaCounterStore {
  */
 export class IpcHealthSync implements HealthSync {
   private readonly listeners = new Set<(change: HealthChange) => void>();
+  /**
+   * Changes that arrived before the first listener: the primary hands a joining worker the
+   * states in force at once, usually before the gateway has subscribed. The last one per slot.
+   */
+  private early: Map<string, HealthChange> | undefined = new Map();
   private closed = false;
 
   constructor(private readonly channel: PrimaryChannel) {
     channel.healthListeners.add(this.deliver);
   }
 
+  /** Settles once the primary has taken the change (the others hear it on their next turn). */
   async publish(change: HealthChange): Promise<void> {
-    if (!this.closed) this.channel.send({ sy: 'health', change });
+    if (this.closed) return;
+    // A primary that does not answer leaves health local (docs/scale-out.md, fault policy).
+    await this.channel.call('health.publish', change).catch(() => undefined);
   }
 
   subscribe(listener: (change: HealthChange) => void): () => void {
     this.listeners.add(listener);
+    const early = this.early;
+    this.early = undefined;
+    for (const change of early?.values() ?? []) queueMicrotask(() => !this.closed && listener(change));
     return () => this.listeners.delete(listener);
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    this.early = undefined;
     this.listeners.clear();
     this.channel.healthListeners.delete(this.deliver);
   }
 
   private readonly deliver = (change: HealthChange): void => {
     if (this.closed) return;
+    if (this.early) this.early.set(slotOf(change), change);
     for (const listener of this.listeners) listener(change);
   };
 }

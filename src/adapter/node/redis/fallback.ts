@@ -1,7 +1,9 @@
 import type { ConcurrencyStore } from '../../../state/concurrency-store';
+import type { CursorStore, RotationMember, RotationTurn } from '../../../state/cursor-store';
 import type { LimitDecision, LimiterStore, LimitRule } from '../../../state/limiter-store';
 import { MemoryConcurrencyStore } from '../../../state/memory-concurrency-store';
 import { MemoryLimiterStore } from '../../../state/memory-limiter-store';
+import type { RotationMode } from '../../../state/rotation';
 
 /** What the fallback stores need to know about the shared state. */
 export interface FaultPolicy {
@@ -109,5 +111,34 @@ export class FallbackConcurrencyStore implements ConcurrencyStore {
       this.policy.fault(err);
       return local;
     }
+  }
+}
+
+/**
+ * Rotation cursors on the shared store; while it is unreachable a turn fails at once and the
+ * route's own strategy picks locally (src/routing/shared-turn.ts).
+ */
+export class FallbackCursorStore implements CursorStore {
+  constructor(
+    private readonly shared: CursorStore,
+    private readonly policy: FaultPolicy,
+  ) {}
+
+  async turn(
+    rotation: string,
+    members: readonly RotationMember[],
+    mode: RotationMode,
+  ): Promise<RotationTurn> {
+    if (!this.policy.up) throw new Error('shared state unreachable: rotating locally');
+    try {
+      return await this.shared.turn(rotation, members, mode);
+    } catch (err) {
+      this.policy.fault(err);
+      throw err;
+    }
+  }
+
+  peek(name: string): Promise<number> {
+    return this.shared.peek(name);
   }
 }

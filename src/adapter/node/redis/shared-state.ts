@@ -1,17 +1,30 @@
 import type { StateConfig } from '../../../config/schema/state';
 import type { Logger } from '../../../observe/logger';
 import type { ConcurrencyStore } from '../../../state/concurrency-store';
+import type { CursorStore } from '../../../state/cursor-store';
 import type { HealthSync } from '../../../state/health-sync';
-import type { LimiterStore } from '../../../state/limiter-store';
+import type { JobLock } from '../../../state/job-lock';
+import type { LimiterStore, LocalLimiter } from '../../../state/limiter-store';
+import { MemoryLimiter } from '../../../state/memory-limiter';
 import type { QuotaCounterStore } from '../../../state/quota-counter-store';
+import { ShareLimiter } from '../../../state/share-limiter';
+import type { StatsStore } from '../../../state/stats-store';
 import { RedisConcurrencyStore } from './concurrency-store';
 import { RedisLink } from './connection';
+import { RedisCursorStore } from './cursor-store';
 import { FailClosedQuotaCounters } from './fail-closed-quotas';
-import { FallbackConcurrencyStore, FallbackLimiterStore, type FaultPolicy } from './fallback';
+import {
+  FallbackConcurrencyStore,
+  FallbackCursorStore,
+  FallbackLimiterStore,
+  type FaultPolicy,
+} from './fallback';
 import { RedisHealthSync } from './health-sync';
+import { RedisJobLock } from './job-lock';
 import { RedisLimiterStore } from './limiter-store';
 import { FleetPresence } from './presence';
 import { RedisQuotaCounterStore } from './quota-counter-store';
+import { RedisStatsStore } from './stats-store';
 
 /** What `/health` and the metrics say about the shared state. */
 export interface SharedStateStatus {
@@ -35,6 +48,11 @@ export class SharedState implements FaultPolicy {
   readonly concurrency: ConcurrencyStore;
   readonly quotaCounters: QuotaCounterStore;
   readonly healthSync: HealthSync;
+  readonly cursors: CursorStore;
+  readonly jobs: JobLock;
+  readonly stats: StatsStore;
+  /** Per-IP and per-key limits: this instance's share of each, in memory (docs/scale-out.md). */
+  readonly localLimiter: LocalLimiter;
   private readonly presence: FleetPresence;
   private since = Date.now();
   private warned = false;
@@ -42,13 +60,19 @@ export class SharedState implements FaultPolicy {
   constructor(
     config: StateConfig & { url: string },
     private readonly logger: Logger,
+    /** The clock of health states (kept states expire on it). */
+    now: () => number = Date.now,
   ) {
     this.link = new RedisLink(config.url, config.prefix, config.timeout);
     this.presence = new FleetPresence(this.link);
     this.limiter = new FallbackLimiterStore(new RedisLimiterStore(this.link), this);
     this.concurrency = new FallbackConcurrencyStore(new RedisConcurrencyStore(this.link), this);
     this.quotaCounters = new FailClosedQuotaCounters(new RedisQuotaCounterStore(this.link), this);
-    this.healthSync = new RedisHealthSync(this.link);
+    this.healthSync = new RedisHealthSync(this.link, now);
+    this.cursors = new FallbackCursorStore(new RedisCursorStore(this.link), this);
+    this.jobs = new RedisJobLock(this.link, this);
+    this.stats = new RedisStatsStore(this.link);
+    this.localLimiter = new ShareLimiter(new MemoryLimiter(), () => this.presence.size);
     this.link.onChange((up) => this.changed(up));
     this.link.client.on('error', (err: Error) => this.fault(err));
     this.presence.start();

@@ -12,10 +12,14 @@ export interface SharedStateWiring {
 }
 
 /** The shared state of `state.url`, or undefined: the memory stores stay as they are. */
-export function openSharedState(config: Config, logger: Logger): SharedStateWiring | undefined {
+export function openSharedState(
+  config: Config,
+  logger: Logger,
+  now: () => number = Date.now,
+): SharedStateWiring | undefined {
   const { url } = config.state;
   if (!url) return undefined;
-  const state = new SharedState({ ...config.state, url }, logger);
+  const state = new SharedState({ ...config.state, url }, logger, now);
   return {
     state,
     attach(gateway, metrics) {

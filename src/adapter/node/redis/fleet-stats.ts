@@ -1,0 +1,24 @@
+import { MAX_SERIES_PER_SLOT, type StatsCollector, WINDOWS } from '../../../observe/stats/collector';
+import { FleetStatsBuffer, flushFleetStats } from '../../../observe/stats/fleet';
+import type { SharedState } from './shared-state';
+
+/** How often an instance adds its figures to the fleet's: one pipeline of HINCRBY per second. */
+const FLUSH_MS = 1_000;
+
+/**
+ * Shares the instance's statistics with the fleet (`GET /admin/stats?scope=fleet`): buffered in
+ * memory, added to Redis once a second (kept for the next flush while Redis is unreachable).
+ * Returns the stop, which flushes what is left.
+ */
+export function shareStats(stats: StatsCollector, state: SharedState): () => Promise<void> {
+  const buffer = new FleetStatsBuffer(WINDOWS, MAX_SERIES_PER_SLOT);
+  const flush = () => (state.up ? flushFleetStats(buffer, state.stats, stats.now()) : Promise.resolve());
+  stats.fleet = buffer;
+  stats.fleetSource = { store: state.stats, instances: () => state.fleetSize, flush };
+  const timer = setInterval(() => void flush().catch((err: unknown) => state.fault(err)), FLUSH_MS);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await flush().catch(() => {});
+  };
+}

@@ -22,7 +22,7 @@ import { attachPgStore, openConfiguredPgStore } from './postgres/attach';
 import { createProbeSender } from './probe-sender';
 import { openSharedState, sharedCacheStore } from './redis/wiring';
 import { type ListeningServer, listen } from './server';
-import { UndiciTransport } from './transport';
+import { createTransport, transportName } from './transport-choice';
 
 export interface StartOptions {
   readonly config: Config;
@@ -72,6 +72,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     createLogger({ level: given.server.log_level, format: given.server.log_format, redactor });
   const now = options.now ?? Date.now;
   const env = options.env ?? process.env;
+  const transportKind = transportName(given, env);
   const pgStore = given.store.url
     ? await openConfiguredPgStore(given, { env, logger, redactor, now })
     : undefined;
@@ -96,7 +97,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     shared: shared?.state,
     store: pgStore ? pgAccountingStore(pgStore) : undefined,
   });
-  const transport = new UndiciTransport();
+  const transport = createTransport(transportKind);
   const registry = new HealthRegistry(logger, shared?.state.healthSync);
   const gateway = new Gateway({
     config,

@@ -73,10 +73,11 @@ export class ChunkedDecoder {
   private step(byte: number): void {
     switch (this.state) {
       case State.Size:
-        return this.sizeDigit(byte);
+        this.sizeDigit(byte);
+        return;
       case State.SizeSpace:
-        if (byte === 0x20 || byte === 0x09) return;
-        return this.afterSize(byte);
+        if (byte !== 0x20 && byte !== 0x09) this.afterSize(byte);
+        return;
       case State.Extension:
         if (byte === CR) this.state = State.SizeLf;
         else if (!isFieldByte(byte)) throw fail('HPE_INVALID_CHUNK_SIZE', 'invalid chunk extension');
@@ -98,13 +99,16 @@ export class ChunkedDecoder {
         this.lineBytes = 0;
         return;
       default:
-        return this.trailer(byte);
+        this.trailer(byte);
     }
   }
 
   private sizeDigit(byte: number): void {
     const digit = hexValue(byte);
-    if (digit === -1) return this.afterSize(byte);
+    if (digit === -1) {
+      this.afterSize(byte);
+      return;
+    }
     if (++this.digits > MAX_SIZE_DIGITS) throw fail('HPE_INVALID_CHUNK_SIZE', 'chunk size too large');
     this.size = this.size * 16 + digit;
   }

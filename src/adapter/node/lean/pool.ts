@@ -44,9 +44,13 @@ export class OriginPool implements ConnectionOwner {
   }
 
   release(connection: Connection): void {
-    if (this.closing) return connection.destroy();
-    const next = this.queue.shift();
-    if (next) return connection.send(next);
+    const next = this.closing ? undefined : this.queue.shift();
+    if (this.closing) connection.destroy();
+    else if (next) connection.send(next);
+    else this.keepIdle(connection);
+  }
+
+  private keepIdle(connection: Connection): void {
     this.idle.push(connection);
     this.sweeper ??= setInterval(this.sweep, Math.min(1000, this.limits.keepAliveTimeout)).unref();
   }
@@ -74,13 +78,14 @@ export class OriginPool implements ConnectionOwner {
   }
 
   private assign(request: PendingRequest): void {
-    const connection = this.takeIdle();
-    if (connection) return connection.send(request);
+    const idle = this.takeIdle();
     const { maxConnections } = this.limits;
-    if (maxConnections > 0 && this.all.size >= maxConnections) {
-      this.queue.push(request);
-      return;
-    }
+    if (idle) idle.send(request);
+    else if (maxConnections > 0 && this.all.size >= maxConnections) this.queue.push(request);
+    else this.open(request);
+  }
+
+  private open(request: PendingRequest): void {
     const opened = new Connection(this, this.endpoint, this.limits);
     this.all.add(opened);
     opened.send(request);

@@ -67,7 +67,7 @@ function makePki(dir: string): Pki {
 
 /** A TLS server answering every request with `ok`, recording the SNI name each connection sent. */
 async function tlsServer(identity: { key: string; cert: string }) {
-  const names: (string | false)[] = [];
+  const names: (string | false | null)[] = [];
   const server: Server = createServer(identity, (socket: TLSSocket) => {
     names.push(socket.servername);
     let buffered = '';

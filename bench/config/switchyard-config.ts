@@ -20,6 +20,8 @@ export interface SwitchyardConfigOptions {
   readonly routes: number;
   readonly storePath: string;
   readonly logLevel?: string;
+  /** `server.transport` (left out when unset, so older checkouts accept the file). */
+  readonly transport?: 'undici' | 'lean';
 }
 
 export interface RouteEntry {
@@ -51,6 +53,7 @@ export function switchyardConfig(options: SwitchyardConfigOptions): string {
       auth_keys: [CLIENT_KEY],
       log_level: options.logLevel ?? 'info',
       log_format: 'json',
+      ...(options.transport ? { transport: options.transport } : {}),
     },
     store: { path: options.storePath },
     admin: { key: ADMIN_KEY },

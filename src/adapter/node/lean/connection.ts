@@ -33,6 +33,18 @@ export interface ConnectionOwner {
 
 type TimerKind = 'connect' | 'headers' | 'body';
 
+/** Bodies up to this size go out in one buffer with the head: one write, no writev. */
+const JOIN_LIMIT = 64 * 1024;
+
+/** The head and a small whole body as one buffer, so the socket makes one plain write. */
+function joined(head: string, body: Uint8Array | null): Buffer {
+  const headLength = Buffer.byteLength(head, 'latin1');
+  const out = Buffer.allocUnsafe(headLength + (body === null ? 0 : body.length));
+  out.write(head, 0, 'latin1');
+  if (body !== null) out.set(body, headLength);
+  return out;
+}
+
 /** The server's `keep-alive: timeout` is cut by this margin, so the gateway never races its close. */
 const KEEP_ALIVE_MARGIN = 1000;
 
@@ -135,10 +147,12 @@ export class Connection implements ParserSink, Carrier {
     this.parser.expect(method);
     this.bodyPaused = false;
     if (body === null || body instanceof Uint8Array) {
-      this.socket.cork();
-      this.socket.write(request.head, 'latin1');
-      if (body !== null && body.length > 0) this.socket.write(body);
-      this.socket.uncork();
+      if (body !== null && body.length > JOIN_LIMIT) {
+        this.socket.cork();
+        this.socket.write(request.head, 'latin1');
+        this.socket.write(body);
+        this.socket.uncork();
+      } else this.socket.write(joined(request.head, body));
       this.arm('headers', headersTimeout);
       return;
     }

@@ -68,14 +68,17 @@ function makePki(dir: string): Pki {
 /** A TLS server answering every request with `ok`, recording the SNI name each connection sent. */
 async function tlsServer(identity: { key: string; cert: string }) {
   const names: (string | false | null)[] = [];
+  const resumed: boolean[] = [];
+  let close = false;
   const server: Server = createServer(identity, (socket: TLSSocket) => {
     names.push(socket.servername);
+    resumed.push(socket.isSessionReused());
     let buffered = '';
     socket.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('latin1');
       while (buffered.includes('\r\n\r\n')) {
         buffered = buffered.slice(buffered.indexOf('\r\n\r\n') + 4);
-        socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+        socket.write(`HTTP/1.1 200 OK\r\n${close ? 'connection: close\r\n' : ''}content-length: 2\r\n\r\nok`);
       }
     });
     socket.on('error', () => {});
@@ -84,7 +87,10 @@ async function tlsServer(identity: { key: string; cert: string }) {
   server.listen(0, 'localhost');
   await once(server, 'listening');
   const port = (server.address() as { port: number }).port;
-  return { server, names, url: `https://localhost:${port}` };
+  const closeEach = (on: boolean) => {
+    close = on;
+  };
+  return { server, names, resumed, closeEach, url: `https://localhost:${port}` };
 }
 
 describe('TLS to upstreams: SNI and certificate checks', () => {
@@ -114,6 +120,20 @@ describe('TLS to upstreams: SNI and certificate checks', () => {
       expect([first.body.toString(), second.body.toString()]).toEqual(['ok', 'ok']);
       expect(good.names).toEqual(['localhost']);
     } finally {
+      await transport.close();
+    }
+  });
+
+  it('lean: resumes the TLS session on the next connection to the origin', async () => {
+    const transport = TRANSPORTS.lean({ tls: { ca: pki.ca } });
+    const upstream = testUpstream('tls', { url: good.url });
+    good.closeEach(true);
+    const before = good.resumed.length;
+    try {
+      for (let i = 0; i < 3; i++) expect((await exchange(transport, upstream)).body.toString()).toBe('ok');
+      expect(good.resumed.slice(before)).toEqual([false, true, true]);
+    } finally {
+      good.closeEach(false);
       await transport.close();
     }
   });

@@ -29,6 +29,8 @@ export interface ConnectionOwner {
   release(connection: Connection): void;
   /** The socket is gone. */
   closed(connection: Connection): void;
+  /** The last TLS session the origin gave, to resume instead of a full handshake. */
+  tlsSession: Buffer | undefined;
 }
 
 type TimerKind = 'connect' | 'headers' | 'body';
@@ -77,8 +79,12 @@ export class Connection implements ParserSink, Carrier {
     this.parser = new ResponseParser(this, limits.maxHeaderSize);
     const { hostname: host, port } = endpoint;
     this.socket = endpoint.tls
-      ? tlsConnect({ ...endpoint.tls, host, port })
+      ? tlsConnect({ ...endpoint.tls, host, port, session: owner.tlsSession })
       : netConnect({ host, port, noDelay: true });
+    if (endpoint.tls)
+      this.socket.on('session', (session: Buffer) => {
+        owner.tlsSession = session;
+      });
     this.socket.setNoDelay(true);
     this.socket.once(endpoint.tls ? 'secureConnect' : 'connect', this.onConnect);
     this.socket.on('data', this.onData);

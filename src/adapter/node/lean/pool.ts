@@ -15,6 +15,7 @@ export class OriginPool implements ConnectionOwner {
   private readonly queue: PendingRequest[] = [];
   private sweeper: ReturnType<typeof setInterval> | undefined;
   private closing = false;
+  tlsSession: Buffer | undefined;
 
   constructor(
     private readonly endpoint: Endpoint,

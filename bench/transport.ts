@@ -6,12 +6,13 @@
  * figure to compare; req/s is shown but follows the machine's load.
  *
  * Options: --rounds N (default 6), --requests N per round (default 20000), --concurrency N (64),
- * --only undici|lean (one transport, one round: for `valgrind --tool=callgrind`, run at two
- * request counts and subtract, see docs/benchmarks.md).
+ * --only undici|lean (one transport, one round), --callgrind (with --only, under
+ * `valgrind --tool=callgrind --collect-atstart=no`: instrumentation is switched on for the measured
+ * requests only, so the instruction count divided by --requests is the count per request).
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { LeanTransport } from '../src/adapter/node/lean/transport';
 import { UndiciTransport } from '../src/adapter/node/transport';
 import { healthSchema } from '../src/config/schema/health';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '20000' },
     concurrency: { type: 'string', default: '64' },
     only: { type: 'string' },
+    callgrind: { type: 'boolean', default: false },
   },
 });
 
@@ -95,13 +97,20 @@ async function round(name: string, url: string, total: number, concurrency: numb
     Math.random,
   );
   await drive(transport, upstream, Math.min(2000, total), concurrency); // warm-up: connections, JIT
+  await instrument('on');
   const cpu = process.cpuUsage();
   const start = performance.now();
   await drive(transport, upstream, total, concurrency);
   const wall = performance.now() - start;
   const used = process.cpuUsage(cpu);
+  await instrument('off');
   await transport.close();
   return { cpuUs: (used.user + used.system) / total, rps: (total / wall) * 1000 };
+}
+
+/** Switches callgrind's instrumentation of this process (asynchronously: the loop keeps running). */
+async function instrument(state: 'on' | 'off'): Promise<void> {
+  if (values.callgrind) await promisify(execFile)('callgrind_control', ['-i', state, String(process.pid)]);
 }
 
 async function main(): Promise<void> {

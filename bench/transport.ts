@@ -6,13 +6,11 @@
  * figure to compare; req/s is shown but follows the machine's load.
  *
  * Options: --rounds N (default 6), --requests N per round (default 20000), --concurrency N (64),
- * --only undici|lean (one transport, one round), --callgrind (with --only, under
- * `valgrind --tool=callgrind --collect-atstart=no`: instrumentation is switched on for the measured
- * requests only, so the instruction count divided by --requests is the count per request).
+ * --only undici|lean (one transport, one round).
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { LeanTransport } from '../src/adapter/node/lean/transport';
 import { UndiciTransport } from '../src/adapter/node/transport';
 import { healthSchema } from '../src/config/schema/health';
@@ -30,7 +28,6 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '20000' },
     concurrency: { type: 'string', default: '64' },
     only: { type: 'string' },
-    callgrind: { type: 'boolean', default: false },
   },
 });
 
@@ -97,20 +94,13 @@ async function round(name: string, url: string, total: number, concurrency: numb
     Math.random,
   );
   await drive(transport, upstream, Math.min(2000, total), concurrency); // warm-up: connections, JIT
-  await instrument('on');
   const cpu = process.cpuUsage();
   const start = performance.now();
   await drive(transport, upstream, total, concurrency);
   const wall = performance.now() - start;
   const used = process.cpuUsage(cpu);
-  await instrument('off');
   await transport.close();
   return { cpuUs: (used.user + used.system) / total, rps: (total / wall) * 1000 };
-}
-
-/** Switches callgrind's instrumentation of this process (asynchronously: the loop keeps running). */
-async function instrument(state: 'on' | 'off'): Promise<void> {
-  if (values.callgrind) await promisify(execFile)('callgrind_control', ['-i', state, String(process.pid)]);
 }
 
 async function main(): Promise<void> {

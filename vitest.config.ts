@@ -2,7 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
     globalSetup: ['test/setup/console-build.ts', 'test/worker/build-bundle.ts'],
     pool: 'forks',
@@ -10,5 +9,17 @@ export default defineConfig({
     hookTimeout: 15_000,
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: process.env.CI ? { json: 'test-results.json' } : undefined,
+    projects: [
+      { extends: true, test: { name: 'all', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
+      {
+        // The proxy suite again on the lean upstream client (docs/decisions.md, "Upstream transport").
+        extends: true,
+        test: {
+          name: 'proxy on lean',
+          include: ['test/proxy/**/*.test.ts'],
+          env: { SWITCHYARD_TRANSPORT: 'lean' },
+        },
+      },
+    ],
   },
 });

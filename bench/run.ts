@@ -2,7 +2,7 @@
  * `npm run bench`: measures direct, Switchyard, nginx and Portkey's gateway side by side and
  * prints markdown tables (also bench/results/latest.md) plus a JSON file in bench/results/.
  * Options: --quick (short runs for development), --only=throughput,fixed-rate,realistic,streams,scale,
- * --targets=direct,switchyard,nginx,portkey,floor (and the opt-in quiet), --baseline=DIR (another
+ * --targets=direct,switchyard,lean,nginx,portkey,floor (and the opt-in quiet), --baseline=DIR (another
  * checkout, e.g. a commit before a change, run as one more target), --workers=auto|N (one more
  * target: Switchyard with `server.workers`; nothing is pinned then, so both Switchyard targets may
  * use every core). See bench/README.md and docs/benchmarks.md.
@@ -31,7 +31,7 @@ import { buildSwitchyard, checkoutCommit, startSwitchyard } from './targets/swit
 import type { Target } from './targets/target';
 
 const SCENARIOS = ['throughput', 'fixed-rate', 'realistic', 'streams', 'scale'] as const;
-const TARGETS = ['direct', 'switchyard', 'nginx', 'portkey', 'floor'] as const;
+const TARGETS = ['direct', 'switchyard', 'lean', 'nginx', 'portkey', 'floor'] as const;
 // Opt-in targets, not in the default list: `quiet`, Switchyard with log_level warn (what the
 // per-request log line costs), in the throughput and fixed-rate scenarios; `raw`, the raw-socket
 // proxy experiment (bench/bare/raw-proxy.ts), in the throughput scenario.
@@ -68,6 +68,19 @@ async function startTargets(ctx: Omit<BenchContext, 'targets'>, openFiles: numbe
   if (wanted.has('switchyard')) {
     targets.push(
       await startSwitchyard({ core, mockUrl: ctx.mock.url, workDir: ctx.workDir, keys: KEYS, routes: 0 }),
+    );
+  }
+  if (wanted.has('lean')) {
+    targets.push(
+      await startSwitchyard({
+        name: 'switchyard (lean)',
+        core,
+        mockUrl: ctx.mock.url,
+        workDir: ctx.workDir,
+        keys: KEYS,
+        routes: 0,
+        transport: 'lean',
+      }),
     );
   }
   for (const checkout of values.baseline) {

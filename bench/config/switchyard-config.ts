@@ -22,6 +22,8 @@ export interface SwitchyardConfigOptions {
   readonly logLevel?: string;
   /** `server.workers`: worker processes behind the one port (`auto`: one per core). */
   readonly workers?: number | 'auto';
+  /** `server.transport` (left out when unset, so older checkouts accept the file). */
+  readonly transport?: 'undici' | 'lean';
 }
 
 export interface RouteEntry {
@@ -54,6 +56,7 @@ export function switchyardConfig(options: SwitchyardConfigOptions): string {
       log_level: options.logLevel ?? 'info',
       log_format: 'json',
       ...(options.workers === undefined ? {} : { workers: options.workers }),
+      ...(options.transport ? { transport: options.transport } : {}),
     },
     store: { path: options.storePath },
     admin: { key: ADMIN_KEY },

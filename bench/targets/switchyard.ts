@@ -25,6 +25,8 @@ export interface SwitchyardStart {
   readonly keys: number;
   readonly routes: number;
   readonly logLevel?: string;
+  /** The upstream transport (`server.transport`); the build's default when unset. */
+  readonly transport?: 'undici' | 'lean';
   /** Extra node flags, e.g. `--cpu-prof` for profiling. */
   readonly nodeFlags?: readonly string[];
   /** The scenarios this instance takes part in (all when absent). */
@@ -105,6 +107,7 @@ export async function startSwitchyard(options: SwitchyardStart): Promise<Target>
       storePath: join(options.workDir, `switchyard-${id}.db`),
       logLevel: options.logLevel,
       workers: options.workers,
+      transport: options.transport,
     }),
   );
   const child = spawnPinned(

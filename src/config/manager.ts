@@ -26,6 +26,7 @@ const RESTART_FIELDS: readonly [string, (c: Config) => unknown][] = [
   ['server.host', (c) => c.server.host],
   ['server.port', (c) => c.server.port],
   ['server.log_format', (c) => c.server.log_format],
+  ['server.transport', (c) => c.server.transport],
   ['admin.host', (c) => c.admin.host],
   ['admin.port', (c) => c.admin.port],
   ['admin.watch', (c) => c.admin.watch],

@@ -3,10 +3,10 @@ import { serverSchema } from './schema/server';
 
 /**
  * Settings: the `server` fields that may change while running, editable through the admin API.
- * Listening address and worker processes, client keys (secrets, managed elsewhere) and the log format need a restart
- * or their own endpoints, so they are not settings.
+ * Listening address and worker processes, client keys (secrets, managed elsewhere), the log format
+ * and the upstream transport need a restart or their own endpoints, so they are not settings.
  */
-const NOT_SETTINGS = new Set(['host', 'port', 'workers', 'auth_keys', 'log_format']);
+const NOT_SETTINGS = new Set(['host', 'port', 'workers', 'auth_keys', 'log_format', 'transport']);
 
 export const SETTING_NAMES: readonly string[] = Object.keys(serverSchema.shape)
   .filter((field) => !NOT_SETTINGS.has(field))

@@ -26,7 +26,7 @@ import { createProbeSender } from './probe-sender';
 import { shareStats } from './redis/fleet-stats';
 import { openSharedState, sharedCacheStore } from './redis/wiring';
 import { type ListeningServer, listen } from './server';
-import { UndiciTransport } from './transport';
+import { createTransport, transportName } from './transport-choice';
 
 export interface StartOptions {
   readonly config: Config;
@@ -91,6 +91,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     createLogger({ level: given.server.log_level, format: given.server.log_format, redactor });
   const now = options.now ?? Date.now;
   const env = options.env ?? process.env;
+  const transportKind = transportName(given, env);
   const pgStore = given.store.url
     ? await openConfiguredPgStore(given, { env, logger, redactor, now })
     : undefined;
@@ -117,7 +118,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     store: pgStore ? pgAccountingStore(pgStore) : undefined,
     requestLogSink: options.requestLogSink,
   });
-  const transport = new UndiciTransport();
+  const transport = createTransport(transportKind);
   const registry = new HealthRegistry(logger, live?.healthSync);
   const gateway = new Gateway({
     config,

@@ -67,6 +67,8 @@ export const serverSchema = z
     compression: z.boolean().default(true),
     log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     log_format: z.enum(['auto', 'json', 'pretty']).default('auto'),
+    /** The upstream HTTP client (docs/decisions.md): undici, or the lean client on net/tls sockets. */
+    transport: z.enum(['undici', 'lean']).default('undici'),
   })
   .strict();
 

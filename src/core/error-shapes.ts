@@ -4,8 +4,7 @@ import type { GatewayError } from './errors';
  * The shape of the gateway's own errors (no route, authentication, limits, no upstream left…)
  * by the client's API, told from the request path. The first row whose `matches` holds gives the
  * body; a path no row matches gets OpenAI's shape (`errorBody`). The status never changes, so an
- * SDK raises the class it raises for that status. One row per client API: Gemini's
- * (`/v1beta/…`, `{"error":{"code","message","status"}}`) is added here as one more row.
+ * SDK raises the class it raises for that status. One row per client API.
  */
 export interface ErrorShape {
   /** The client API, for documentation and tests. */
@@ -39,6 +38,33 @@ export function anthropicErrorType(status: number): string {
 /** Anthropic Messages paths, `count_tokens` and batches included (not OpenAI's `/threads/…/messages`). */
 const ANTHROPIC_PATH = /\/v1\/messages(?:\/|$)/;
 
+/** Gemini's `error.status` (a google.rpc code name) for a status, where one fits better than by class. */
+const GEMINI_STATUSES: Readonly<Record<number, string>> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  408: 'DEADLINE_EXCEEDED',
+  409: 'ABORTED',
+  429: 'RESOURCE_EXHAUSTED',
+  499: 'CANCELLED',
+  501: 'UNIMPLEMENTED',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
+  529: 'UNAVAILABLE',
+};
+
+/** Gemini's `error.status` for any status: the table's, else by class (4xx, 5xx). */
+export function geminiErrorStatus(status: number): string {
+  return GEMINI_STATUSES[status] ?? (status < 500 ? 'INVALID_ARGUMENT' : 'INTERNAL');
+}
+
+/**
+ * Gemini API paths: `/v1beta/…` and `/v1alpha/…` (models, their methods, the model list), and a
+ * model method under `/v1/` (`/v1/models/{model}:generateContent`; not OpenAI's `/v1/models`).
+ */
+const GEMINI_PATH = /\/v1(?:beta|alpha)\/|\/v1\/models\/[^/]+:[A-Za-z]+$/;
+
 export const ERROR_SHAPES: readonly ErrorShape[] = [
   {
     api: 'anthropic',
@@ -47,6 +73,13 @@ export const ERROR_SHAPES: readonly ErrorShape[] = [
       type: 'error',
       error: { type: anthropicErrorType(err.status), message: err.message },
       request_id: requestId,
+    }),
+  },
+  {
+    api: 'gemini',
+    matches: (path) => GEMINI_PATH.test(path),
+    body: (err) => ({
+      error: { code: err.status, message: err.message, status: geminiErrorStatus(err.status) },
     }),
   },
 ];

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anthropicErrorType } from '../../src/core/error-shapes';
+import { anthropicErrorType, geminiErrorStatus } from '../../src/core/error-shapes';
 import { ERROR_TABLE } from '../../src/core/errors';
 import { rawRequest } from '../helpers/raw-http';
 import { type FuzzCase, fuzzCase, rawBytes } from './fuzz-cases';
@@ -66,6 +66,7 @@ function shapeProblem(c: FuzzCase, outcome: Outcome): string | undefined {
     const parsed = JSON.parse(outcome.body) as { type?: unknown; error: Record<string, unknown> };
     if (parsed.type === 'error') return anthropicShapeProblem(parsed.error, outcome.status);
     const { error } = parsed;
+    if (typeof error.status === 'string') return geminiShapeProblem(error, outcome.status);
     const spec = ERROR_TABLE[error.code as keyof typeof ERROR_TABLE];
     if (!spec) return `unknown code ${String(error.code)}`;
     if (spec.status !== outcome.status || spec.type !== error.type)
@@ -81,6 +82,13 @@ function shapeProblem(c: FuzzCase, outcome: Outcome): string | undefined {
 function anthropicShapeProblem(error: Record<string, unknown>, status: number): string | undefined {
   if (error.type !== anthropicErrorType(status)) return `Anthropic type ${String(error.type)} with ${status}`;
   return typeof error.message === 'string' ? undefined : 'incomplete Anthropic error object';
+}
+
+/** Gemini's shape, on `/v1beta/…` paths (src/core/error-shapes.ts). */
+function geminiShapeProblem(error: Record<string, unknown>, status: number): string | undefined {
+  if (error.code !== status || error.status !== geminiErrorStatus(status))
+    return `Gemini status ${String(error.status)} (code ${String(error.code)}) with ${status}`;
+  return typeof error.message === 'string' ? undefined : 'incomplete Gemini error object';
 }
 
 function describeCase(c: FuzzCase, index: number, outcome: Outcome): string {

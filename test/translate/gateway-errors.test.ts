@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { ApiError, GoogleGenAI } from '@google/genai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anthropicErrorType } from '../../src/core/error-shapes';
+import { anthropicErrorType, geminiErrorStatus } from '../../src/core/error-shapes';
 import { closedPortUrl } from '../helpers/closed-port';
 import { startTestGateway, type TestGateway } from '../helpers/gateway';
 
@@ -92,8 +93,48 @@ describe('the gateway’s own errors in the client API’s shape', () => {
     expect((err.error as { error: { type: string } }).error.type).toBe('api_error');
   });
 
+  it('answers Gemini clients in Gemini’s shape, which the SDK raises as an ApiError of the status', async () => {
+    const gemini = new GoogleGenAI({
+      apiKey: 'sk-sy-nobody-000000000000000',
+      httpOptions: { baseUrl: gw.url },
+    });
+    let thrown: unknown;
+    try {
+      await gemini.models.generateContent({ model: 'gemini-2.5-pro', contents: 'hi' });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(ApiError);
+    expect((thrown as ApiError).status).toBe(401);
+    const denied = await fetch(`${gw.url}/v1beta/models/gemini-2.5-pro%3AstreamGenerateContent?alt=sse`, {
+      method: 'POST',
+      body: '{}',
+    });
+    expect(denied.status).toBe(401);
+    expect(await denied.json()).toEqual({
+      error: {
+        code: 401,
+        message: 'Invalid or missing API key. Send it as "Authorization: Bearer <key>".',
+        status: 'UNAUTHENTICATED',
+      },
+    });
+    const unrouted = await fetch(`${gw.url}/v1beta/models/gpt-unrouted:generateContent`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': KEY },
+      body: '{"contents":[{"role":"user","parts":[{"text":"hi"}]}]}',
+    });
+    expect(unrouted.status).toBe(404);
+    expect(await unrouted.json()).toEqual({
+      error: {
+        code: 404,
+        message: 'The model "gpt-unrouted" is not served by this gateway.',
+        status: 'NOT_FOUND',
+      },
+    });
+  });
+
   it('keeps OpenAI’s shape on every other path', async () => {
-    for (const path of ['/v1/chat/completions', '/v1/threads/t1/messages']) {
+    for (const path of ['/v1/chat/completions', '/v1/threads/t1/messages', '/v1/models/gpt-4o']) {
       const response = await fetch(`${gw.url}${path}`, { method: 'POST', body: '{}' });
       expect(response.status).toBe(401);
       expect(await response.json()).toEqual({
@@ -105,6 +146,29 @@ describe('the gateway’s own errors in the client API’s shape', () => {
         },
       });
     }
+  });
+});
+
+describe('geminiErrorStatus', () => {
+  it('maps statuses to google.rpc code names, and others by class', () => {
+    const statuses = [400, 401, 403, 404, 408, 409, 413, 429, 499, 500, 501, 502, 503, 504, 529];
+    expect(statuses.map(geminiErrorStatus)).toEqual([
+      'INVALID_ARGUMENT',
+      'UNAUTHENTICATED',
+      'PERMISSION_DENIED',
+      'NOT_FOUND',
+      'DEADLINE_EXCEEDED',
+      'ABORTED',
+      'INVALID_ARGUMENT',
+      'RESOURCE_EXHAUSTED',
+      'CANCELLED',
+      'INTERNAL',
+      'UNIMPLEMENTED',
+      'INTERNAL',
+      'UNAVAILABLE',
+      'DEADLINE_EXCEEDED',
+      'UNAVAILABLE',
+    ]);
   });
 });
 

@@ -95,6 +95,8 @@ export class RequestContext {
   /** `server.forward_cookies`: the client's `Cookie` header goes upstream. */
   forwardCookies = false;
   cancelled = false;
+  /** The request id is the client's `X-Request-Id` (client text: redacted where it is logged). */
+  idGiven = false;
   /** Response headers every reply to this request carries (request id, CORS). */
   readonly replyHeaders: Record<string, string>;
 

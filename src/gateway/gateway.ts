@@ -87,6 +87,8 @@ export class Gateway implements LifecycleDeps {
   /** Clients cut off or refused at the edge (timeouts, connection caps, parser errors). */
   readonly edge = new EdgeCounters();
   private readonly redactor: Redactor;
+  /** The redactor's remembered field pass, for the request line. */
+  private readonly redactField = (text: string): string => this.redactor.redactField(text);
   private readonly now: () => number;
   private readonly defer: Defer;
 
@@ -200,7 +202,7 @@ export class Gateway implements LifecycleDeps {
    */
   private readonly runAccounting = (ctx: RequestContext): void => {
     this.pendingAccounts--;
-    logRequest(this.logger, ctx);
+    logRequest(this.logger, ctx, this.redactField);
     for (const listener of this.requestListeners) {
       try {
         listener(ctx);
@@ -231,7 +233,7 @@ export class Gateway implements LifecycleDeps {
       ctx.replyHeaders.connection = 'close';
       ctx.error = `invalid_target: ${target.message} (sent ${JSON.stringify(req.target.slice(0, 256))})`;
       sendError(sink, ctx, target);
-      logRequest(this.logger, ctx);
+      logRequest(this.logger, ctx, this.redactField);
       return;
     }
     sink.writeHead(200, flatten({ allow: SERVER_METHODS, 'content-length': '0', ...ctx.replyHeaders }));
@@ -267,6 +269,7 @@ export class Gateway implements LifecycleDeps {
       performance.now(),
       replyHeaders,
     );
+    ctx.idGiven = id === given;
     ctx.forwardedFor = forwardedFor(req, runtime.config.server.trust_proxy);
     ctx.forwardCookies = runtime.config.server.forward_cookies;
     return ctx;

@@ -8,8 +8,9 @@
  * Options: --requests N (measured per round, default 20000; 3000 with --callgrind), --warmup N
  * (default 5000; 2000 with --callgrind), --rounds R (default 3; the median is reported),
  * --connections C (default 16), --keys K, --routes M (see ROUTES_WITH_MATCH), --stored (seed
- * 10 million request-log rows first, see stored.ts; keys and routes then default to 100,000
- * and 1,000), --log-level L, --baseline DIR (repeatable: another checkout's dist measured too,
+ * 10 million request-log rows, see stored.ts, and compare a gateway on that store with 100,000
+ * keys and 1,000 routes against one on an empty store with 10 keys and no route, rounds
+ * alternating; --rows N seeds another count), --log-level L, --baseline DIR (repeatable: another checkout's dist measured too,
  * its rounds alternating with this one's, for a before/after under the same load), --cpu-prof
  * DIR (the gateway's CPU profile), --no-build, --nice N (default 0).
  *
@@ -17,7 +18,7 @@
  * compare late rounds only.
  */
 import { type ChildProcess, execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     keys: { type: 'string' },
     routes: { type: 'string' },
     stored: { type: 'boolean', default: false },
+    rows: { type: 'string', default: '10000000' },
     callgrind: { type: 'boolean', default: false },
     'trace-gc': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
@@ -124,6 +126,7 @@ function median(xs: number[]): number {
 
 interface Gateway {
   readonly name: string;
+  readonly setup: Setup;
   readonly child: ChildProcess;
   readonly pool: Pool;
   /** --trace-gc output not read yet. */
@@ -138,17 +141,19 @@ interface Setup {
   readonly mockUrl: string;
   readonly keys: number;
   readonly routes: number;
+  /** What the store held at start ('empty' or 'seeded'). */
+  readonly stored: string;
 }
 
 /** Starts one checkout's gateway on core 1 with the benchmark's configuration, warmed up. */
 async function startGateway(checkout: string, setup: Setup, index: number): Promise<Gateway> {
   const port = await freePort();
   const keyList = benchKeys(setup.keys);
-  const keysFile = setup.keys > 100 ? join(setup.workDir, 'keys.txt') : undefined;
+  const keysFile = setup.keys > 100 ? join(setup.workDir, `keys-${index}.txt`) : undefined;
   if (keysFile) writeFileSync(keysFile, `${keyList.join('\n')}\n`);
   const configPath = join(setup.workDir, `switchyard-${index}.yaml`);
-  const storePath = index === 0 ? setup.storePath : setup.storePath.replace(/\.db$/, `-${index}.db`);
-  if (values.stored && index > 0) copyFileSync(setup.storePath, storePath);
+  const storePath = setup.storePath.replace(/\.db$/, `-${index}.db`);
+  if (setup.stored === 'seeded') renameSync(setup.storePath, storePath);
   const config = switchyardConfig({
     port,
     upstreamUrl: setup.mockUrl,
@@ -179,11 +184,14 @@ async function startGateway(checkout: string, setup: Setup, index: number): Prom
   child.stdout?.on('data', (chunk: Buffer) => out.push(chunk.toString()));
   const origin = `http://127.0.0.1:${port}`;
   const auth = { authorization: `Bearer ${CLIENT_KEY}` };
-  await waitReady({ origin, headers: auth, name: 'switchyard' }, callgrind ? 300_000 : 30_000);
+  await waitReady({ origin, headers: auth, name: 'switchyard' }, callgrind ? 300_000 : 120_000);
   const pool = new Pool(origin, { connections: CONNECTIONS, pipelining: 1 });
   await send(pool, WARMUP);
-  const name = checkoutCommit(checkout) + (checkout === process.cwd() ? '' : ` (${checkout})`);
-  return { name, child, pool, out, figures: [], gc: [] };
+  const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: checkout });
+  const commit = checkoutCommit(checkout) + (dirty.length > 0 ? '+' : '');
+  const where = checkout === process.cwd() ? '' : ` (${checkout})`;
+  const shape = `${setup.stored} store, ${setup.keys} keys, ${setup.routes} routes`;
+  return { name: `${commit}${where}, ${shape}`, setup, child, pool, out, figures: [], gc: [] };
 }
 
 /** One measured batch against one gateway: its CPU µs (or instructions) per request. */
@@ -205,7 +213,9 @@ async function measureRound(gateway: Gateway, workDir: string): Promise<string> 
   return `${figure.toFixed(callgrind ? 0 : 1)} ${unit}, ${failed} failed${gcText}`;
 }
 
-function summary(gateway: Gateway, setup: Setup): Record<string, unknown> {
+function summary(gateway: Gateway, first: Gateway): Record<string, unknown> {
+  const { setup } = gateway;
+  const ratios = gateway.figures.map((figure, i) => figure / first.figures[i]!);
   const gc = values['trace-gc']
     ? {
         scavengesPer10k: median(gateway.gc.map((g) => (g.scavenges * 10_000) / REQUESTS)),
@@ -220,14 +230,16 @@ function summary(gateway: Gateway, setup: Setup): Record<string, unknown> {
     requests: REQUESTS,
     keys: setup.keys,
     routes: setup.routes,
-    stored: values.stored ? 'seeded' : 'empty',
+    stored: setup.stored,
+    ...(gateway === first ? {} : { pairedRatio: Math.round(median(ratios) * 1000) / 1000 }),
     ...gc,
   };
 }
 
 async function main(): Promise<void> {
   setNiceness(Number(values.nice));
-  const checkouts = [process.cwd(), ...(values.baseline ?? []).map((dir) => resolve(dir))];
+  const here = process.cwd();
+  const checkouts = [here, ...(values.baseline ?? []).map((dir) => resolve(dir))];
   if (!values['no-build']) for (const checkout of checkouts) buildSwitchyard(checkout);
   const workDir = mkdtempSync(join(tmpdir(), 'switchyard-per-request-'));
   const mock = await startMock({ core: 0, chunks: 50, intervalMs: 20, delayMs: 60 });
@@ -235,23 +247,32 @@ async function main(): Promise<void> {
     workDir,
     storePath: join(workDir, 'store.db'),
     mockUrl: mock.url,
-    keys: Number(values.keys ?? (values.stored ? 100_000 : 10)),
-    routes: Number(values.routes ?? (values.stored ? 1000 : 0)),
+    keys: Number(values.keys ?? 10),
+    routes: Number(values.routes ?? 0),
+    stored: 'empty',
   };
+  const runs: [string, Setup][] = values.stored
+    ? [
+        [here, setup],
+        [here, { ...setup, keys: 100_000, routes: 1000, stored: 'seeded' }],
+      ]
+    : checkouts.map((checkout) => [checkout, setup]);
   const gateways: Gateway[] = [];
   try {
     if (values.stored) {
-      const seeded = seedStore(setup.storePath);
+      const seeded = seedStore(setup.storePath, Number(values.rows));
       process.stdout.write(`seeded ${seeded.rows.toLocaleString('en-US')} rows in ${seeded.seconds} s\n`);
     }
-    for (const [i, checkout] of checkouts.entries()) gateways.push(await startGateway(checkout, setup, i));
+    for (const [i, [checkout, shape]] of runs.entries())
+      gateways.push(await startGateway(checkout, shape, i));
     for (let round = 1; round <= ROUNDS; round++) {
-      // Alternating order (A, B, then B, A): neither build always runs first after a pause.
+      // Alternating order (A, B, then B, A): neither gateway always runs first after a pause.
       const order = round % 2 === 1 ? gateways : [...gateways].reverse();
       for (const gateway of order)
         process.stdout.write(`round ${round} ${gateway.name}: ${await measureRound(gateway, workDir)}\n`);
     }
-    for (const gateway of gateways) process.stdout.write(`${JSON.stringify(summary(gateway, setup))}\n`);
+    for (const gateway of gateways)
+      process.stdout.write(`${JSON.stringify(summary(gateway, gateways[0]!))}\n`);
   } finally {
     for (const gateway of gateways) {
       await gateway.pool.close();

@@ -188,10 +188,21 @@ export class Gateway implements LifecycleDeps {
   /** Step "account": runs once per API request after its response is done. */
   account(ctx: RequestContext): void {
     this.inFlight--;
+    ctx.finishedMs = performance.now() - ctx.startedAt;
     this.access.release(ctx);
     this.pendingAccounts++;
-    this.defer(this.runAccounting, ctx);
+    this.accountQueue.push(ctx);
+    if (this.accountQueue.length === 1) this.defer(this.runAccountQueue, undefined);
   }
+
+  /** Requests finished since the last accounting turn: one deferred turn serves them all. */
+  private accountQueue: RequestContext[] = [];
+
+  private readonly runAccountQueue = (): void => {
+    const queue = this.accountQueue;
+    this.accountQueue = [];
+    for (const ctx of queue) this.runAccounting(ctx);
+  };
 
   /** Requests whose log line and listeners have not run yet (a drain waits for them). */
   pendingAccounts = 0;

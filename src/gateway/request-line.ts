@@ -9,7 +9,7 @@ import type { Logger } from '../observe/logger';
  */
 export function logRequest(logger: Logger, ctx: RequestContext, redact: (text: string) => string): void {
   if (!logger.isLevelEnabled('info')) return;
-  const durationMs = performance.now() - ctx.startedAt;
+  const durationMs = ctx.durationMs();
   const last = ctx.attempts[ctx.attempts.length - 1];
   const upstream = ctx.upstream?.name ?? last?.upstream;
   const fields = {

@@ -75,8 +75,11 @@ async function send(pool: Pool, count: number): Promise<number> {
     while (next < count) {
       next++;
       const res = await pool.request({ method: 'POST', path: CHAT_PATH, headers, body });
-      await res.body.text();
-      if (res.statusCode !== 200) failed++;
+      const text = await res.body.text();
+      if (res.statusCode !== 200) {
+        if (failed === 0) process.stderr.write(`first failure: ${res.statusCode} ${text.slice(0, 300)}\n`);
+        failed++;
+      }
     }
   };
   await Promise.all(Array.from({ length: CONNECTIONS }, worker));

@@ -9,8 +9,8 @@
  * (default 5000; 2000 with --callgrind), --rounds R (default 3; the median is reported),
  * --connections C (default 16), --keys K, --routes M (see ROUTES_WITH_MATCH), --stored (seed
  * 10 million request-log rows, see stored.ts, and compare a gateway on that store with 100,000
- * keys and 1,000 routes against one on an empty store with 10 keys and no route, rounds
- * alternating; --rows N seeds another count), --log-level L, --baseline DIR (repeatable: another checkout's dist measured too,
+ * keys and 1,000 routes (or --keys, --routes) against one on an empty store with 10 keys and
+ * no route, rounds alternating; --rows N seeds another count), --log-level L, --baseline DIR (repeatable: another checkout's dist measured too,
  * its rounds alternating with this one's, for a before/after under the same load), --cpu-prof
  * DIR (the gateway's CPU profile), --no-build, --nice N (default 0).
  *
@@ -148,7 +148,7 @@ interface Setup {
   readonly stored: string;
 }
 
-/** Starts one checkout's gateway on core 1 with the benchmark's configuration, warmed up. */
+/** Starts one checkout's gateway on core 1 with the benchmark's configuration. */
 async function startGateway(checkout: string, setup: Setup, index: number): Promise<Gateway> {
   const port = await freePort();
   const keyList = benchKeys(setup.keys);
@@ -187,9 +187,13 @@ async function startGateway(checkout: string, setup: Setup, index: number): Prom
   child.stdout?.on('data', (chunk: Buffer) => out.push(chunk.toString()));
   const origin = `http://127.0.0.1:${port}`;
   const auth = { authorization: `Bearer ${CLIENT_KEY}` };
-  await waitReady({ origin, headers: auth, name: 'switchyard' }, callgrind ? 300_000 : 120_000);
+  try {
+    await waitReady({ origin, headers: auth, name: 'switchyard' }, callgrind ? 600_000 : 120_000);
+  } catch (err) {
+    await stopProcess(child, 20_000);
+    throw err;
+  }
   const pool = new Pool(origin, { connections: CONNECTIONS, pipelining: 1 });
-  await send(pool, WARMUP);
   const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: checkout });
   const commit = checkoutCommit(checkout) + (dirty.length > 0 ? '+' : '');
   const where = checkout === process.cwd() ? '' : ` (${checkout})`;
@@ -250,14 +254,22 @@ async function main(): Promise<void> {
     workDir,
     storePath: join(workDir, 'store.db'),
     mockUrl: mock.url,
-    keys: Number(values.keys ?? 10),
-    routes: Number(values.routes ?? 0),
+    keys: values.stored ? 10 : Number(values.keys ?? 10),
+    routes: values.stored ? 0 : Number(values.routes ?? 0),
     stored: 'empty',
   };
   const runs: [string, Setup][] = values.stored
     ? [
         [here, setup],
-        [here, { ...setup, keys: 100_000, routes: 1000, stored: 'seeded' }],
+        [
+          here,
+          {
+            ...setup,
+            keys: Number(values.keys ?? 100_000),
+            routes: Number(values.routes ?? 1000),
+            stored: 'seeded',
+          },
+        ],
       ]
     : checkouts.map((checkout) => [checkout, setup]);
   const gateways: Gateway[] = [];
@@ -268,6 +280,7 @@ async function main(): Promise<void> {
     }
     for (const [i, [checkout, shape]] of runs.entries())
       gateways.push(await startGateway(checkout, shape, i));
+    for (const gateway of gateways) await send(gateway.pool, WARMUP);
     for (let round = 1; round <= ROUNDS; round++) {
       // Alternating order (A, B, then B, A): neither gateway always runs first after a pause.
       const order = round % 2 === 1 ? gateways : [...gateways].reverse();

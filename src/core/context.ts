@@ -97,6 +97,10 @@ export class RequestContext {
   /** `server.forward_cookies`: the client's `Cookie` header goes upstream. */
   forwardCookies = false;
   cancelled = false;
+  /** The request id is the client's `X-Request-Id` (client text: redacted where it is logged). */
+  idGiven = false;
+  /** Receipt to the end of the answer, fixed once when the request is accounted (`Gateway.account`). */
+  finishedMs: number | undefined = undefined;
   /** Response headers every reply to this request carries (request id, CORS). */
   readonly replyHeaders: Record<string, string>;
 
@@ -114,6 +118,11 @@ export class RequestContext {
   ) {
     this.startedAt = startedAt;
     this.replyHeaders = replyHeaders;
+  }
+
+  /** The request's duration: as fixed when it was accounted, else up to now. */
+  durationMs(): number {
+    return this.finishedMs ?? performance.now() - this.startedAt;
   }
 
   get path(): string {

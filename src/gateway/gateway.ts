@@ -95,6 +95,8 @@ export class Gateway implements LifecycleDeps {
   /** Clients cut off or refused at the edge (timeouts, connection caps, parser errors). */
   readonly edge = new EdgeCounters();
   private readonly redactor: Redactor;
+  /** The redactor's remembered field pass, for the request line. */
+  private readonly redactField = (text: string): string => this.redactor.redactField(text);
   private readonly now: () => number;
   private readonly defer: Defer;
 
@@ -195,10 +197,21 @@ export class Gateway implements LifecycleDeps {
   /** Step "account": runs once per API request after its response is done. */
   account(ctx: RequestContext): void {
     this.inFlight--;
+    ctx.finishedMs = performance.now() - ctx.startedAt;
     this.access.release(ctx);
     this.pendingAccounts++;
-    this.defer(this.runAccounting, ctx);
+    this.accountQueue.push(ctx);
+    if (this.accountQueue.length === 1) this.defer(this.runAccountQueue, undefined);
   }
+
+  /** Requests finished since the last accounting turn: one deferred turn serves them all. */
+  private accountQueue: RequestContext[] = [];
+
+  private readonly runAccountQueue = (): void => {
+    const queue = this.accountQueue;
+    this.accountQueue = [];
+    for (const ctx of queue) this.runAccounting(ctx);
+  };
 
   /** Requests whose log line and listeners have not run yet (a drain waits for them). */
   pendingAccounts = 0;
@@ -209,7 +222,7 @@ export class Gateway implements LifecycleDeps {
    */
   private readonly runAccounting = (ctx: RequestContext): void => {
     this.pendingAccounts--;
-    logRequest(this.logger, ctx);
+    logRequest(this.logger, ctx, this.redactField);
     for (const listener of this.requestListeners) {
       try {
         listener(ctx);
@@ -241,7 +254,7 @@ export class Gateway implements LifecycleDeps {
       const sent = takeQueryCredential(req.target).url.slice(0, 256);
       ctx.error = `invalid_target: ${target.message} (sent ${JSON.stringify(sent)})`;
       sendError(sink, ctx, target);
-      logRequest(this.logger, ctx);
+      logRequest(this.logger, ctx, this.redactField);
       return;
     }
     sink.writeHead(200, flatten({ allow: SERVER_METHODS, 'content-length': '0', ...ctx.replyHeaders }));
@@ -280,6 +293,7 @@ export class Gateway implements LifecycleDeps {
       replyHeaders,
     );
     ctx.queryCredential = key;
+    ctx.idGiven = id === given;
     ctx.forwardedFor = forwardedFor(req, runtime.config.server.trust_proxy);
     ctx.forwardCookies = runtime.config.server.forward_cookies;
     return ctx;

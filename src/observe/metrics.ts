@@ -121,7 +121,7 @@ export class GatewayMetrics {
     const upstream = ctx.upstream?.name ?? last?.upstream ?? NONE;
     const status = String(ctx.cancelled ? 499 : ctx.status);
     this.requests.inc({ route, upstream, status, verdict: ctx.verdict ?? 'rejected' });
-    this.duration.observe({ route, upstream }, (performance.now() - ctx.startedAt) / 1000);
+    this.duration.observe({ route, upstream }, ctx.durationMs() / 1000);
     ctx.attempts.forEach((attempt, i) => {
       this.attempts.inc({ upstream: attempt.upstream, verdict: attempt.verdict });
       if (i < ctx.attempts.length - 1) {

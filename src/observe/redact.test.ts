@@ -127,3 +127,40 @@ describe('Redactor with secrets outside the token alphabet', () => {
     }
   });
 });
+
+describe('redactField', () => {
+  it('masks like redact and forgets its answers when the secrets change', () => {
+    const redactor = new Redactor();
+    const path = '/v1/models/tok_live_FIELDSECRET12345';
+    expect(redactor.redactField(path)).toBe(path);
+    redactor.add('tok_live_FIELDSECRET12345');
+    expect(redactor.redactField(path)).toBe('/v1/models/...2345');
+    redactor.replaceAll([]);
+    expect(redactor.redactField(path)).toBe(path);
+  });
+
+  it('masks key-shaped text and values too long to remember', () => {
+    const redactor = new Redactor();
+    const long = `${'x'.repeat(300)} sk-proj-NOTREGISTERED0123`;
+    expect(redactor.redactField('agent sk-proj-NOTREGISTERED0123')).toBe('agent sk-...0123');
+    expect(redactor.redactField(long)).toBe(`${'x'.repeat(300)} sk-...0123`);
+  });
+});
+
+describe('Redactor without secrets that hold separators', () => {
+  const redactor = new Redactor();
+  redactor.replaceAll(['upstream-secret-000111']);
+
+  it('finds secrets and key shapes as segments of paths and file names', () => {
+    expect(redactor.redact('GET /v1/models/upstream-secret-000111/x')).toBe('GET /v1/models/...0111/x');
+    expect(redactor.redact('open /tmp/sk-ant-api03-NEVERSEEN1234.txt')).toBe('open /tmp/sk-...1234.txt');
+    expect(redactor.redactRegistered('a/upstream-secret-000111.b/sk-ant-api03-CONTENT1234')).toBe(
+      'a/...0111.b/sk-ant-api03-CONTENT1234',
+    );
+  });
+
+  it('masks separated secrets once one is registered', () => {
+    redactor.add('abc/def+ghi/jkl==');
+    expect(redactor.redact('path /x/abc/def+ghi/jkl==/y')).toBe('path /x/...kl==/y');
+  });
+});

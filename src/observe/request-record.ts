@@ -46,7 +46,7 @@ export function requestRecord(
   now: number,
   redact: (text: string) => string,
 ): RequestRecord {
-  const durationMs = performance.now() - ctx.startedAt;
+  const durationMs = ctx.durationMs();
   const last = ctx.attempts[ctx.attempts.length - 1];
   const admission = ctx.admission;
   const usage = admission?.usage;

@@ -4,6 +4,7 @@ import type { FlatHeaders } from '../http/types';
 import { upstreamRequestHeaders } from '../proxy/headers';
 import type { UpstreamKey } from '../routing/key-pool';
 import type { Upstream } from '../routing/upstream';
+import { authValueFor } from './auth-value';
 import { prepareEmbeddings } from './gemini/embed-prepare';
 import { prepareGeminiNative } from './gemini/native';
 import { withStreamUsage } from './openai/stream-usage';
@@ -41,7 +42,7 @@ export function prepareOpenAiCompatible(input: AttemptInput): PreparedAttempt {
       method: ctx.method,
       headers: upstreamRequestHeaders(input.headers, {
         authHeader: key ? provider.authHeader : null,
-        authValue: key ? provider.authValue(key.secret) : null,
+        authValue: key ? authValueFor(provider, key) : null,
         requestId: ctx.id,
         contentLength: body ? body.length : null,
         extra: upstream.config.headers,

@@ -198,18 +198,20 @@ export class ProxyExchange implements AttemptReport {
     ctx.upstream = attempt.upstream;
     ctx.key = attempt.key;
     ctx.ttfbMs = attempt.headersAt - ctx.startedAt;
-    const own: Record<string, string> = {
-      ...ctx.replyHeaders,
-      'x-switchyard-attempts': String(this.budget.attempts),
-      'server-timing': serverTiming(ctx, attempt),
-    };
+    const timing = [
+      'x-switchyard-attempts',
+      String(this.budget.attempts),
+      'server-timing',
+      serverTiming(ctx, attempt),
+    ];
     const observer = ctx.observeResponse?.(attempt.prepared.addedStreamUsage);
     this.observer = observer;
     ctx.responseObserver = observer;
     observer?.onHead?.(status, headers);
     const rewritesBody = contentLength === null && observer?.rewritesBody?.() === true;
     const shown = maskHeaders(headers, this.deps.redact);
-    this.sink.writeHead(status, clientResponseHeaders(shown, own, contentLength, rewritesBody));
+    const flat = clientResponseHeaders(shown, ctx.replyHeaders, contentLength, rewritesBody, timing);
+    this.sink.writeHead(status, flat);
   }
 
   /** A translated answer's usage, normalised by the translator, for accounting. */

@@ -108,4 +108,32 @@ describe('header shaping', () => {
     const dropped = clientResponseHeaders({ 'content-length': '99' }, {}, null, true);
     expect(dropped).toEqual([]);
   });
+
+  it('adds the per-response headers last, replacing the upstream and own ones of the same name', () => {
+    const out = clientResponseHeaders(
+      { 'server-timing': 'upstream;dur=1', 'x-other': 'kept' },
+      { 'x-request-id': 'r', 'x-switchyard-attempts': '0' },
+      null,
+      false,
+      ['x-switchyard-attempts', '2', 'server-timing', 'gateway;dur=0.10'],
+    );
+    expect(out).toEqual([
+      'x-other',
+      'kept',
+      'x-request-id',
+      'r',
+      'x-switchyard-attempts',
+      '2',
+      'server-timing',
+      'gateway;dur=0.10',
+    ]);
+  });
+
+  it('decides each spelling of a request header name the same way every time', () => {
+    const raw = ['X-API-KEY', 'sk-client', 'X-Custom', 'a', 'x-custom', 'b', 'X-REQUEST-ID', 'c'];
+    for (let i = 0; i < 2; i++) {
+      const out = upstreamRequestHeaders(raw, { ...base, contentLength: null, authHeader: null });
+      expect(out).toEqual(['X-Custom', 'a', 'x-custom', 'b', 'x-request-id', 'req-1']);
+    }
+  });
 });

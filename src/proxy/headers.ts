@@ -38,6 +38,25 @@ function droppedFromRequest(lower: string): boolean {
   );
 }
 
+/** Header names as clients spell them → lower case, or null when never forwarded. */
+const forwardable = new Map<string, string | null>();
+const FORWARDABLE_LIMIT = 1024;
+
+/**
+ * The lower-case name of a request header the gateway may forward, or null: decided once per
+ * spelling (clients send the same few names on every request), not lowered and looked up anew.
+ */
+function forwardableName(name: string): string | null {
+  let lower = forwardable.get(name);
+  if (lower === undefined) {
+    const lowered = name.toLowerCase();
+    lower = droppedFromRequest(lowered) || lowered === 'x-request-id' ? null : lowered;
+    if (forwardable.size >= FORWARDABLE_LIMIT) forwardable.clear();
+    forwardable.set(name, lower);
+  }
+  return lower;
+}
+
 /** Names listed in the `Connection` header are hop-by-hop too. */
 function connectionTokens(rawHeaders: readonly string[]): Set<string> | undefined {
   let tokens: Set<string> | undefined;
@@ -73,8 +92,8 @@ export function upstreamRequestHeaders(
   const present = new Set<string>();
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
-    const lower = name.toLowerCase();
-    if (droppedFromRequest(lower) || listed?.has(lower) || lower === 'x-request-id') continue;
+    const lower = forwardableName(name);
+    if (lower === null || listed?.has(lower)) continue;
     if (lower === 'cookie' && !options.cookies) continue;
     if (lower in options.extra) continue;
     present.add(lower);
@@ -94,26 +113,38 @@ export function upstreamRequestHeaders(
  * Response headers passed to the client, as the flat `[name, value, …]` list `writeHead` takes
  * without building an object: the upstream's, minus hop-by-hop ones, plus the gateway's own
  * (request id, CORS, attempts, timing), which replace the upstream's of the same name. `dropLength`: the body is rewritten on its way
- * (an observer removes an event), so the upstream's length no longer holds.
+ * (an observer removes an event), so the upstream's length no longer holds. `last`: more of the
+ * gateway's own, as a flat list, after `own` and replacing its entries of the same name (the
+ * per-response ones, without copying `own` into a new object per response).
  */
 export function clientResponseHeaders(
   upstream: HeaderRecord,
   own: Readonly<Record<string, string>>,
   contentLength: number | null,
   dropLength = false,
+  last: readonly string[] = NONE,
 ): string[] {
   const out: string[] = [];
   const listed = listedInConnection(upstream.connection);
   for (const name in upstream) {
-    if (HOP_BY_HOP.has(name) || listed?.has(name) || name in own) continue;
+    if (HOP_BY_HOP.has(name) || listed?.has(name) || name in own || inFlat(last, name)) continue;
     if (name === 'content-length' && (dropLength || contentLength !== null)) continue;
     const value = upstream[name];
     if (typeof value === 'string') out.push(name, value);
     else if (value !== undefined) for (const item of value) out.push(name, item);
   }
   if (contentLength !== null) out.push('content-length', String(contentLength));
-  for (const name in own) out.push(name, own[name]!);
+  for (const name in own) if (!inFlat(last, name)) out.push(name, own[name]!);
+  for (let i = 0; i < last.length; i++) out.push(last[i]!);
   return out;
+}
+
+const NONE: readonly string[] = [];
+
+/** Whether a flat `[name, value, …]` list (a few entries) names `name`. */
+function inFlat(flat: readonly string[], name: string): boolean {
+  for (let i = 0; i < flat.length; i += 2) if (flat[i] === name) return true;
+  return false;
 }
 
 function listedInConnection(value: string | string[] | undefined): Set<string> | undefined {

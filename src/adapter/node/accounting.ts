@@ -127,7 +127,8 @@ export class Accounting {
   attach(gateway: Gateway): void {
     const { writer } = this;
     if (writer) {
-      const redact = (text: string) => this.options.redactor.redact(text);
+      // The remembered field pass: the request line already redacted the same path, model, agent.
+      const redact = (text: string) => this.options.redactor.redactField(text);
       gateway.requestListeners.push((ctx) => writer.enqueue(requestRecord(ctx, this.now(), redact)));
       const usage = (query: UsageQuery) => this.store.usage(query);
       registerRequestLogRoutes(gateway.admin, this.requestLog, usage, () => writer.drain());

@@ -92,7 +92,7 @@ export class StatsCollector {
     const tokens = requestTokens(ctx);
     const request: Sample = {
       outcome: outcomeIndex(ctx.verdict),
-      latencyMs: performance.now() - ctx.startedAt,
+      latencyMs: ctx.durationMs(),
       ttfbMs: ctx.ttfbMs,
       inputTokens: tokens?.input ?? 0,
       outputTokens: tokens?.output ?? 0,

@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../core/context';
 import { text, utf8 } from '../../http/bytes';
 import { upstreamRequestHeaders } from '../../proxy/headers';
+import { authValueFor } from '../auth-value';
 import type { Codec } from '../codec';
 import { ZERO_USAGE } from '../ir';
 import { OPENAI_CHAT_CODEC } from '../openai/codec';
@@ -50,7 +51,7 @@ export function prepareEmbeddings(
       method: 'POST',
       headers: upstreamRequestHeaders(input.headers, {
         authHeader: key ? provider.authHeader : null,
-        authValue: key ? provider.authValue(key.secret) : null,
+        authValue: key ? authValueFor(provider, key) : null,
         requestId: ctx.id,
         contentLength: body.length,
         extra: upstream.config.headers,

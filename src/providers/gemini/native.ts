@@ -1,4 +1,5 @@
 import { upstreamRequestHeaders } from '../../proxy/headers';
+import { authValueFor } from '../auth-value';
 import type { AttemptInput } from '../prepare';
 import type { PreparedAttempt } from '../types';
 import { geminiPath, geminiTarget } from './path';
@@ -22,7 +23,7 @@ export function prepareGeminiNative(input: AttemptInput): PreparedAttempt {
       method: ctx.method,
       headers: upstreamRequestHeaders(input.headers, {
         authHeader: key ? provider.authHeader : null,
-        authValue: key ? provider.authValue(key.secret) : null,
+        authValue: key ? authValueFor(provider, key) : null,
         requestId: ctx.id,
         contentLength: ctx.body ? ctx.body.length : null,
         extra: upstream.config.headers,

@@ -2,6 +2,7 @@ import type { RequestContext } from '../../core/context';
 import { utf8 } from '../../http/bytes';
 import type { FlatHeaders } from '../../http/types';
 import { upstreamRequestHeaders } from '../../proxy/headers';
+import { authValueFor } from '../auth-value';
 import type { Codec } from '../codec';
 import { withoutSignatures } from '../gemini/ids';
 import type { IrRequest } from '../ir';
@@ -105,7 +106,7 @@ export function prepareTranslated(input: AttemptInput, api: GenerationApi): Prep
       method: 'POST',
       headers: upstreamRequestHeaders(translatedHeaders(input.headers, target, client), {
         authHeader: key ? provider.authHeader : null,
-        authValue: key ? provider.authValue(key.secret) : null,
+        authValue: key ? authValueFor(provider, key) : null,
         requestId: ctx.id,
         contentLength: body.length,
         extra: upstream.config.headers,

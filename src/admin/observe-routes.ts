@@ -58,7 +58,8 @@ async function statsReport(stats: StatsCollector, req: AdminRequest) {
   if (scope === 'instance') return { body: stats.snapshot(query) };
   if (scope !== 'fleet') throw invalid(['scope: must be instance or fleet'], 'scope');
   const source = stats.fleetSource;
-  if (!source) throw invalid(['scope: fleet needs shared state (state.url)'], 'scope');
+  if (!source)
+    throw invalid(['scope: fleet needs shared state (state.url) or server.workers above 1'], 'scope');
   await source.flush().catch(() => {});
   return { body: await fleetSnapshot(source.store, query, stats.now(), source.instances()) };
 }

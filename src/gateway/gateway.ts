@@ -88,7 +88,7 @@ export class Gateway implements LifecycleDeps {
   readonly imageNetwork: ImageNetwork | undefined;
   /** The response cache (src/cache), once attached. */
   cache: ResponseCache | undefined = undefined;
-  /** Rotation cursors shared by a fleet (the Node adapter sets them with `state.url`). */
+  /** Rotation cursors shared by a fleet (the Node adapter sets them with `state.url`, or with `server.workers` above 1). */
   cursors: CursorStore | undefined = undefined;
   inFlight = 0;
   draining = false;

@@ -1,5 +1,7 @@
+import { IpcCursorStore } from '../../src/adapter/node/cluster/fleet-stores';
 import { RedisCursorStore } from '../../src/adapter/node/redis/cursor-store';
 import { MemoryCursorStore } from '../../src/state/memory-cursor-store';
+import { clusterDriver } from './cluster';
 import { cursorStoreContract } from './cursor-store';
 import { redisDriver } from './redis';
 
@@ -9,3 +11,7 @@ cursorStoreContract('memory', () => {
 });
 
 cursorStoreContract('Redis', () => redisDriver((link) => new RedisCursorStore(link), 1));
+
+cursorStoreContract('cluster IPC (the primary’s memory)', () =>
+  clusterDriver((channel) => new IpcCursorStore(channel)),
+);

@@ -1,5 +1,7 @@
+import { IpcJobLock } from '../../src/adapter/node/cluster/fleet-stores';
 import { RedisJobLock } from '../../src/adapter/node/redis/job-lock';
 import { MemoryJobBoard, MemoryJobLock } from '../../src/state/memory-job-lock';
+import { clusterDriver } from './cluster';
 import { jobLockContract } from './job-lock';
 import { redisDriver } from './redis';
 
@@ -9,3 +11,7 @@ jobLockContract('memory, on a shared board', () => {
 });
 
 jobLockContract('Redis', () => redisDriver((link) => new RedisJobLock(link), 2));
+
+jobLockContract('cluster IPC (the primary’s job board)', () =>
+  clusterDriver((channel) => new IpcJobLock(channel)),
+);

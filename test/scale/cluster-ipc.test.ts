@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PrimaryUnavailable } from '../../src/adapter/node/cluster/channel';
+import { IpcJobLock } from '../../src/adapter/node/cluster/fleet-stores';
 import { primaryLiveState } from '../../src/adapter/node/cluster/live-state';
 import { IpcRequestLogSink } from '../../src/adapter/node/cluster/request-log';
 import { IpcConcurrencyStore } from '../../src/adapter/node/cluster/stores';
@@ -70,6 +71,32 @@ describe('a worker’s state calls to the cluster primary', () => {
       code: 'quota_unavailable',
     });
     expect(await state.concurrency.acquire('client:x', 4)).toBe(true);
+  });
+
+  it('hands the jobs of a worker that died to another at its next run', async () => {
+    const cluster = new LoopbackCluster();
+    const dying = cluster.join();
+    const holder = new IpcJobLock(dying.channel);
+    const other = new IpcJobLock(cluster.join().channel);
+    expect(await holder.claim('keepalive:mock', 60_000)).toBe(true);
+    expect(await other.claim('keepalive:mock', 60_000)).toBe(false);
+    await cluster.authority.leave(dying.worker);
+    expect(await other.claim('keepalive:mock', 60_000)).toBe(true);
+  });
+
+  it('runs its jobs and rotates locally once the primary is gone', async () => {
+    const cluster = new LoopbackCluster();
+    const logger = collectingLogger();
+    const other = primaryLiveState(cluster.join().channel, 2, logger);
+    const { channel, link } = cluster.join();
+    const state = primaryLiveState(channel, 2, logger);
+    expect(await other.jobs.claim('check:mock', 60_000)).toBe(true);
+    expect(await state.jobs.claim('check:mock', 60_000)).toBe(false);
+    link.disconnect();
+    expect(await state.jobs.claim('check:mock', 60_000)).toBe(true);
+    await expect(state.cursors.turn('route:main', [{ weight: 1 }], 'blocks')).rejects.toThrow(
+      'rotating locally',
+    );
   });
 
   it('gives back the concurrency places of a worker that died, once', async () => {

@@ -11,7 +11,9 @@ import { KeyValidator } from '../../health/validator';
 import type { Logger } from '../../observe/logger';
 import { Redactor } from '../../observe/redact';
 import type { ImageNetwork } from '../../providers/translate/image-fetch';
+import type { CursorStore } from '../../state/cursor-store';
 import type { HealthSync } from '../../state/health-sync';
+import type { JobLock } from '../../state/job-lock';
 import { openSqlite } from '../../store/sqlite';
 import { Accounting, type AccountingOptions } from './accounting';
 import { decodeRequestBody } from './compression';
@@ -23,7 +25,7 @@ import { createLogger } from './logger';
 import { pgAccountingStore } from './postgres/accounting-store';
 import { attachPgStore, openConfiguredPgStore } from './postgres/attach';
 import { createProbeSender } from './probe-sender';
-import { shareStats } from './redis/fleet-stats';
+import { type FleetStatsTarget, shareStats } from './redis/fleet-stats';
 import { openSharedState, sharedCacheStore } from './redis/wiring';
 import { type ListeningServer, listen } from './server';
 import { createTransport, transportName } from './transport-choice';
@@ -59,6 +61,12 @@ export interface StartOptions {
 /** The live-state stores a gateway can run on in place of the memory ones. */
 export type LiveState = NonNullable<AccountingOptions['shared']> & {
   readonly healthSync: HealthSync;
+  /** Rotation cursors of the fleet; none: each route rotates in this process. */
+  readonly cursors?: CursorStore;
+  /** Once-per-fleet jobs (health checks, keep-alive pings); none: this process runs them all. */
+  readonly jobs?: JobLock;
+  /** Where statistics are summed for `?scope=fleet`; none: the scope is refused. */
+  readonly fleetStats?: FleetStatsTarget;
   close(): Promise<void>;
 };
 
@@ -134,10 +142,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   });
   accounting.attach(gateway);
   if (pgStore) attachPgStore(pgStore, gateway, control, accounting);
-  gateway.cursors = shared?.state.cursors;
+  gateway.cursors = live?.cursors;
   gateway.admin.consoleAssets = nodeConsoleAssets;
   control.attach(gateway, transport);
-  const stopSharingStats = shared && control.stats ? shareStats(control.stats, shared.state) : undefined;
+  const fleetStats = live?.fleetStats;
+  const stopSharingStats = fleetStats && control.stats ? shareStats(control.stats, fleetStats) : undefined;
   shared?.attach(gateway, control.metrics?.registry);
   attachCache(gateway, {
     now,
@@ -168,7 +177,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     clock,
     send: probes.send,
     redactor,
-    locks: shared?.state.jobs,
+    locks: live?.jobs,
   });
   const host = listener.host.includes(':') ? `[${listener.host}]` : listener.host;
   return {

@@ -67,7 +67,7 @@ export class StatsCollector {
   private knownModels: ReadonlySet<string> = new Set();
   /** This instance's figures on their way to the fleet's (`state.url`); set by the adapter. */
   fleet: FleetStatsBuffer | undefined = undefined;
-  /** Where the fleet's figures are read (`?scope=fleet`); undefined without `state.url`. */
+  /** Where the fleet's figures are read (`?scope=fleet`); undefined without `state.url` or workers. */
   fleetSource: FleetStatsSource | undefined = undefined;
 
   constructor(

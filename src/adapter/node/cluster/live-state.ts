@@ -2,16 +2,20 @@ import type { Logger } from '../../../observe/logger';
 import { MemoryLimiter } from '../../../state/memory-limiter';
 import { ShareLimiter } from '../../../state/share-limiter';
 import { FailClosedQuotaCounters } from '../redis/fail-closed-quotas';
-import { FallbackConcurrencyStore, FallbackLimiterStore, type FaultPolicy } from '../redis/fallback';
+import { FallbackConcurrencyStore, FallbackCursorStore, FallbackLimiterStore } from '../redis/fallback';
+import type { FleetStatsTarget } from '../redis/fleet-stats';
 import type { LiveState } from '../start';
 import type { PrimaryChannel } from './channel';
+import { IpcCursorStore, IpcJobLock, IpcStatsStore } from './fleet-stores';
 import { IpcConcurrencyStore, IpcHealthSync, IpcLimiterStore, IpcQuotaCounterStore } from './stores';
 
 /**
  * A worker's live state, held by the primary, with the fault policy of shared state
  * (docs/scale-out.md): should the primary not answer (gone, or slower than `state.timeout`),
  * client limits fall back to this worker's share (the limit divided by the workers), quotas and
- * budgets fail closed, and health is local. Warned once per outage.
+ * budgets fail closed, health is local, routes rotate locally and the worker runs its jobs
+ * itself. Rotation cursors, jobs and statistics are the machine's, as with Redis. Warned once
+ * per outage.
  */
 export function primaryLiveState(
   channel: PrimaryChannel,
@@ -19,7 +23,8 @@ export function primaryLiveState(
   logger: Logger,
 ): Required<LiveState> {
   let warned = false;
-  const policy: FaultPolicy = {
+  const policy: FleetStatsTarget = {
+    stats: new IpcStatsStore(channel),
     get up() {
       return channel.up;
     },
@@ -42,6 +47,9 @@ export function primaryLiveState(
     // counts its share of them, as each instance does with Redis (docs/scale-out.md).
     localLimiter: new ShareLimiter(new MemoryLimiter(), () => workers),
     healthSync,
+    cursors: new FallbackCursorStore(new IpcCursorStore(channel), policy),
+    jobs: new IpcJobLock(channel, (err) => policy.fault(err)),
+    fleetStats: policy,
     close: () => healthSync.close(),
   };
 }

@@ -1,8 +1,11 @@
 import type { RequestRecord } from '../../../observe/request-record';
 import type { ConcurrencyStore } from '../../../state/concurrency-store';
+import type { CursorStore } from '../../../state/cursor-store';
 import type { HealthChange, HealthSync } from '../../../state/health-sync';
+import type { JobLock } from '../../../state/job-lock';
 import type { LimiterStore } from '../../../state/limiter-store';
 import type { QuotaCounterStore } from '../../../state/quota-counter-store';
+import type { StatsFields, StatsStore } from '../../../state/stats-store';
 
 /**
  * The messages between the cluster primary and its workers (node:cluster IPC, `advanced`
@@ -24,6 +27,18 @@ export interface StateOps {
   'quota.settle': QuotaCounterStore['settle'];
   /** A health change, relayed to every other worker; settles once the primary has taken it. */
   'health.publish': HealthSync['publish'];
+  /** A request's turn of a rotation: the same call as on Redis, in the primary's memory. */
+  'cursor.turn': CursorStore['turn'];
+  'cursor.peek': CursorStore['peek'];
+  /** A job claimed by the calling worker (held by worker id; a dead worker's jobs are let go). */
+  'jobs.claim': JobLock['claim'];
+  'jobs.release': JobLock['releaseAll'];
+  /** A worker's statistics batch; each bucket's time to live is a number, not a function. */
+  'stats.add': (
+    buckets: ReadonlyMap<string, StatsFields>,
+    ttls: ReadonlyMap<string, number>,
+  ) => Promise<void>;
+  'stats.read': StatsStore['read'];
   /** A batch for the request log, which the primary alone writes (SQLite store). */
   'log.append': (records: readonly RequestRecord[]) => Promise<void>;
   /** The whole machine's metrics (the primary gathers every worker's and sums them). */
@@ -70,5 +85,5 @@ export function isMessage<T extends { sy: string }>(message: unknown): message i
   return typeof message === 'object' && message !== null && typeof (message as T).sy === 'string';
 }
 
-/** The environment variable that names a worker's slot (0…N-1); slot 0 runs the machine's jobs. */
+/** The environment variable that names a worker's slot (0…N-1); slot 0 says the start warnings. */
 export const SLOT_ENV = 'SWITCHYARD_WORKER_SLOT';

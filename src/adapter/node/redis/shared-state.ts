@@ -19,6 +19,7 @@ import {
   FallbackLimiterStore,
   type FaultPolicy,
 } from './fallback';
+import type { FleetStatsTarget } from './fleet-stats';
 import { RedisHealthSync } from './health-sync';
 import { RedisJobLock } from './job-lock';
 import { RedisLimiterStore } from './limiter-store';
@@ -80,6 +81,11 @@ export class SharedState implements FaultPolicy {
 
   get up(): boolean {
     return this.link.up;
+  }
+
+  /** Where this instance's statistics are summed with the fleet's: Redis, with this fault policy. */
+  get fleetStats(): FleetStatsTarget {
+    return this;
   }
 
   get fleetSize(): number {

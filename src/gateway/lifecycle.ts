@@ -73,7 +73,8 @@ export async function handleApiRequest(
     ctx.route = route;
     const pool = applyRoute(route, ctx, req, deps.proxyDeps.random);
     deps.cache?.prepare(ctx, req, route);
-    // The rotation's turn goes to Redis alongside the limit checks: one round trip's wait for both.
+    // The rotation's turn goes to the shared cursors (Redis, or a cluster's primary) alongside the limit
+    // checks: one round trip's wait for both.
     // A request then refused or answered from the cache has taken its turn all the same.
     const turn = deps.cursors
       ? sharedTurn(pool, deps.proxyDeps.health, deps.proxyDeps.now(), deps.cursors)

@@ -1,0 +1,59 @@
+/**
+ * The client × upstream matrix: what every scenario answers, in the IR's terms, whatever the
+ * upstream's wire format. Each upstream's fixtures (fixtures/*.ts) say these same things in their
+ * provider's own shapes; each client test expects them back in its client's vocabulary.
+ */
+
+export const SCENARIOS = ['text', 'tool', 'parallel', 'thinking', 'image', 'error', 'cut'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+/** The upstream formats of `upstreams[].format`, each behind its own mock. */
+export const UPSTREAMS = ['openai', 'openai-chat', 'anthropic', 'gemini'] as const;
+export type UpstreamFormat = (typeof UPSTREAMS)[number];
+
+/** The model a client asks for to reach the mock of `format` (one route each). */
+export const modelFor = (format: UpstreamFormat) => `matrix-${format}`;
+
+/** The marker a client's prompt carries so the mock knows which scenario to replay. */
+export const marker = (scenario: Scenario) => `[scenario:${scenario}]`;
+
+export const TEXT = ['Hello from', ' the matrix.'] as const;
+export const ANSWER = TEXT.join('');
+export const WEATHER = { name: 'get_weather', args: { city: 'Paris' } } as const;
+export const TIME = { name: 'get_time', args: { tz: 'CET' } } as const;
+export const THOUGHT = 'Weighing it.';
+export const THOUGHT_ANSWER = 'Forty-two.';
+export const IMAGE_ANSWER = 'A red pixel.';
+/** A 1×1 PNG, as the client sends it. */
+export const PIXEL =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+export const ERROR_MESSAGE = 'matrix: the request is malformed';
+
+/** Normalised usage every fixture reports: 20 uncached input, 10 cache read, 7 output. */
+export const USAGE = { input: 20, cached: 10, output: 7, reasoning: 3 } as const;
+export const PROMPT = USAGE.input + USAGE.cached;
+
+/** Tools a client declares (JSON Schema). */
+export const TOOL_SCHEMAS = [
+  {
+    name: WEATHER.name,
+    description: 'Weather in a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
+  {
+    name: TIME.name,
+    description: 'Time in a zone',
+    parameters: { type: 'object', properties: { tz: { type: 'string' } }, required: ['tz'] },
+  },
+];
+
+/** What a mock upstream replays for one scenario. */
+export interface Fixture {
+  /** The held answer's body (status 200 unless `status`). */
+  readonly held: unknown;
+  readonly status?: number;
+  /** The SSE stream, event by event (for `cut`, the part before the connection is dropped). */
+  readonly stream: readonly string[];
+}
+
+export type Fixtures = Record<Scenario, Fixture>;

@@ -1,0 +1,74 @@
+/**
+ * What the mock upstream must have received for a matrix case: the client's request translated
+ * into the upstream's API (path, stream flag, the prompt, tools and image in that API's shape).
+ */
+import { expect } from 'vitest';
+import { marker, modelFor, PIXEL, type Scenario, type UpstreamFormat } from './scenarios';
+
+type Json = Record<string, unknown>;
+export type ClientApi = 'chat' | 'responses' | 'messages' | 'gemini';
+
+/** The path the upstream is asked on. */
+function expectedPath(format: UpstreamFormat, client: ClientApi, stream: boolean): string {
+  if (format === 'gemini')
+    return `/v1beta/models/${modelFor(format)}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`;
+  if (format === 'anthropic') return '/v1/messages';
+  if (format === 'openai' && client === 'responses') return '/v1/responses';
+  return '/v1/chat/completions';
+}
+
+/** The upstream API a request ends up in. */
+function apiOf(format: UpstreamFormat, client: ClientApi): ClientApi {
+  if (format === 'gemini') return 'gemini';
+  if (format === 'anthropic') return 'messages';
+  return format === 'openai' && client === 'responses' ? 'responses' : 'chat';
+}
+
+function toolNames(api: ClientApi, body: Json): string[] {
+  const tools = (body.tools ?? []) as Json[];
+  if (api === 'gemini') return ((tools[0]?.functionDeclarations ?? []) as Json[]).map((d) => String(d.name));
+  if (api === 'chat') return tools.map((t) => String((t.function as Json).name));
+  return tools.map((t) => String(t.name));
+}
+
+/** The image part as each API carries a base64 PNG. */
+function imageShape(api: ClientApi): unknown {
+  if (api === 'chat')
+    return {
+      type: 'image_url',
+      image_url: expect.objectContaining({ url: `data:image/png;base64,${PIXEL}` }),
+    };
+  if (api === 'responses')
+    return expect.objectContaining({ type: 'input_image', image_url: `data:image/png;base64,${PIXEL}` });
+  if (api === 'messages')
+    return { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PIXEL } };
+  return { inlineData: { mimeType: 'image/png', data: PIXEL } };
+}
+
+/** The first user turn's parts, whatever the API calls them. */
+function userParts(api: ClientApi, body: Json): unknown[] {
+  if (api === 'gemini') return ((body.contents as Json[])[0]?.parts ?? []) as unknown[];
+  const turns = (api === 'responses' ? body.input : body.messages) as Json[];
+  const user = turns.find((t) => t.role === 'user');
+  return Array.isArray(user?.content) ? user.content : [{ text: user?.content }];
+}
+
+export function expectUpstreamRequest(
+  format: UpstreamFormat,
+  client: ClientApi,
+  seen: { url: string; body: Json },
+  scenario: Scenario,
+  stream: boolean,
+): void {
+  const api = apiOf(format, client);
+  expect(seen.url).toBe(expectedPath(format, client, stream));
+  if (api !== 'gemini') {
+    expect(seen.body.model).toBe(modelFor(format));
+    expect(seen.body.stream ?? false).toBe(stream);
+  }
+  if (api === 'messages') expect(typeof seen.body.max_tokens).toBe('number');
+  expect(JSON.stringify(userParts(api, seen.body))).toContain(marker(scenario));
+  if (scenario === 'tool' || scenario === 'parallel')
+    expect(toolNames(api, seen.body)).toEqual(['get_weather', 'get_time']);
+  if (scenario === 'image') expect(userParts(api, seen.body)).toContainEqual(imageShape(api));
+}

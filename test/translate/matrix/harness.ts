@@ -57,19 +57,24 @@ function replay(format: UpstreamFormat) {
 /** The answers the gateway sent to the SDK, as text, in order. */
 export interface Recorder {
   readonly fetch: typeof fetch;
-  /** The text of the last answer (whole, once it ended). */
+  /** The text of the last answer (whole, once it ended); each answer is read once. */
   last(): Promise<string>;
 }
 
 export function recorder(): Recorder {
-  let latest: Promise<string> = Promise.resolve('');
+  let latest: Promise<string> | undefined;
   return {
     fetch: async (input, init) => {
       const response = await fetch(input, init);
       latest = response.clone().text();
       return response;
     },
-    last: () => latest,
+    async last() {
+      const text = await latest;
+      latest = undefined;
+      if (!text) throw new Error('the SDK received no answer since the last one was read');
+      return text;
+    },
   };
 }
 

@@ -1,0 +1,192 @@
+/**
+ * The matrix, Gemini side: the `@google/genai` SDK against every upstream format, every scenario,
+ * held and streamed (`alt=sse`). Each stream the SDK read is checked by the strict Gemini validator.
+ */
+import {
+  ApiError,
+  type GenerateContentParameters,
+  type GenerateContentResponse,
+  GoogleGenAI,
+  type Part,
+} from '@google/genai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateGeminiStream } from '../../helpers/gemini-validator';
+import { GEMINI_SIGNATURE } from './fixtures/gemini';
+import { GATEWAY_KEY, type Matrix, recorder, startMatrix } from './harness';
+import {
+  ANSWER,
+  ERROR_MESSAGE,
+  IMAGE_ANSWER,
+  marker,
+  modelFor,
+  PIXEL,
+  PROMPT,
+  SCENARIOS,
+  type Scenario,
+  THOUGHT,
+  THOUGHT_ANSWER,
+  TIME,
+  TOOL_SCHEMAS,
+  UPSTREAMS,
+  type UpstreamFormat,
+  USAGE,
+  WEATHER,
+} from './scenarios';
+import { expectUpstreamRequest } from './upstream-checks';
+
+interface Result {
+  text: string;
+  thought: string;
+  /** The thought parts' signatures: Gemini's own come back; no other family's is passed off as one. */
+  signatures: string[];
+  calls: { name: string; args: unknown }[];
+  finish: string | undefined;
+  usage: unknown;
+}
+
+const USAGE_OUT = {
+  promptTokenCount: PROMPT,
+  cachedContentTokenCount: USAGE.cached,
+  output: USAGE.output,
+  totalTokenCount: PROMPT + USAGE.output,
+};
+
+const calls = (...tools: { name: string; args: unknown }[]) =>
+  tools.map((t) => ({ name: t.name, args: t.args }));
+
+function expected(format: UpstreamFormat, scenario: Scenario): Omit<Result, 'usage'> {
+  const base = { text: '', thought: '', signatures: [], calls: [], finish: 'STOP' };
+  switch (scenario) {
+    case 'tool':
+      return { ...base, calls: calls(WEATHER) };
+    case 'parallel':
+      return { ...base, calls: calls(WEATHER, TIME) };
+    case 'thinking':
+      return {
+        ...base,
+        text: THOUGHT_ANSWER,
+        thought: THOUGHT,
+        signatures: format === 'gemini' ? [GEMINI_SIGNATURE] : [],
+      };
+    case 'image':
+      return { ...base, text: IMAGE_ANSWER };
+    default:
+      return { ...base, text: ANSWER };
+  }
+}
+
+function request(format: UpstreamFormat, scenario: Scenario): GenerateContentParameters {
+  const parts: Part[] = [{ text: `${marker(scenario)} Please answer.` }];
+  if (scenario === 'image') parts.push({ inlineData: { mimeType: 'image/png', data: PIXEL } });
+  return {
+    model: modelFor(format),
+    contents: [{ role: 'user', parts }],
+    config: {
+      systemInstruction: 'You are terse.',
+      maxOutputTokens: 2000,
+      ...(scenario === 'tool' || scenario === 'parallel'
+        ? {
+            tools: [
+              {
+                functionDeclarations: TOOL_SCHEMAS.map((t) => ({
+                  name: t.name,
+                  description: t.description,
+                  parametersJsonSchema: t.parameters,
+                })),
+              },
+            ],
+          }
+        : {}),
+      ...(scenario === 'thinking' ? { thinkingConfig: { includeThoughts: true, thinkingBudget: 1024 } } : {}),
+    },
+  };
+}
+
+/** Adds one response's parts, finish reason and usage (cumulative: the last wins) to `into`. */
+function collect(into: Result, response: GenerateContentResponse): Result {
+  const candidate = response.candidates?.[0];
+  for (const part of candidate?.content?.parts ?? []) {
+    if (part.functionCall)
+      into.calls.push({ name: part.functionCall.name ?? '', args: part.functionCall.args });
+    else if (part.thought) {
+      into.thought += part.text ?? '';
+      if (part.thoughtSignature) into.signatures.push(part.thoughtSignature);
+    } else into.text += part.text ?? '';
+  }
+  if (candidate?.finishReason) into.finish = candidate.finishReason;
+  const u = response.usageMetadata;
+  if (u)
+    into.usage = {
+      promptTokenCount: u.promptTokenCount,
+      cachedContentTokenCount: u.cachedContentTokenCount,
+      output: (u.candidatesTokenCount ?? 0) + (u.thoughtsTokenCount ?? 0),
+      totalTokenCount: u.totalTokenCount,
+    };
+  return into;
+}
+
+const empty = (): Result => ({
+  text: '',
+  thought: '',
+  signatures: [],
+  calls: [],
+  finish: undefined,
+  usage: undefined,
+});
+
+describe('the matrix: Gemini client (@google/genai) × every upstream format', () => {
+  let matrix: Matrix;
+  const record = recorder();
+  let ai: GoogleGenAI;
+
+  beforeAll(async () => {
+    matrix = await startMatrix();
+    ai = new GoogleGenAI({
+      apiKey: GATEWAY_KEY,
+      httpOptions: { baseUrl: matrix.gateway.url, fetch: record.fetch, retryOptions: { attempts: 1 } },
+    });
+  });
+  afterAll(() => matrix.stop());
+
+  async function run(body: GenerateContentParameters, stream: boolean, into = empty()): Promise<Result> {
+    if (!stream) return collect(into, await ai.models.generateContent(body));
+    for await (const chunk of await ai.models.generateContentStream(body)) collect(into, chunk);
+    return into;
+  }
+
+  describe.each(UPSTREAMS)('upstream format %s', (format) => {
+    describe.each([false, true])('stream %s', (stream) => {
+      for (const scenario of SCENARIOS.filter((s) => s !== 'error' && s !== 'cut')) {
+        it(scenario, async () => {
+          const result = await run(request(format, scenario), stream);
+          expect(result).toEqual({ ...expected(format, scenario), usage: USAGE_OUT });
+          if (stream) validateGeminiStream(await record.last());
+          expectUpstreamRequest(format, 'gemini', matrix.seen(format), scenario, stream);
+        });
+      }
+
+      it('error: the upstream’s 400 as the SDK’s ApiError in Gemini’s shape', async () => {
+        const error = await run(request(format, 'error'), stream).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(ApiError);
+        expect((error as ApiError).status).toBe(400);
+        expect((error as ApiError).message).toContain(ERROR_MESSAGE);
+        expect((error as ApiError).message).toContain('INVALID_ARGUMENT');
+      });
+    });
+
+    it('cut: a stream the upstream drops ends with Gemini’s error event, the SDK throws', async () => {
+      const partial = empty();
+      const error = await run(request(format, 'cut'), true, partial).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ApiError);
+      expect((error as ApiError).status).toBe(500);
+      expect(partial.text).toBe('Hello from');
+      validateGeminiStream(await record.last(), { endsWithError: true });
+    });
+  });
+});

@@ -53,6 +53,30 @@ function userParts(api: ClientApi, body: Json): unknown[] {
   return Array.isArray(user?.content) ? user.content : [{ text: user?.content }];
 }
 
+/** Where each API keeps the system prompt. */
+function systemOf(api: ClientApi, body: Json): unknown {
+  if (api === 'gemini') return body.systemInstruction;
+  if (api === 'messages') return body.system;
+  if (api === 'responses') return body.instructions;
+  return (body.messages as Json[]).filter((m) => m.role === 'system' || m.role === 'developer');
+}
+
+/** Thinking asked for in each API's terms (the clients ask for a low effort or a 1024 budget). */
+function expectThinkingAsked(api: ClientApi, body: Json): void {
+  if (api === 'chat') expect(body.reasoning_effort).toBe('low');
+  else if (api === 'responses') expect(body.reasoning).toMatchObject({ effort: 'low' });
+  else if (api === 'messages') {
+    expect(body.thinking).toMatchObject({ type: 'enabled', budget_tokens: expect.any(Number) });
+    const budget = (body.thinking as { budget_tokens: number }).budget_tokens;
+    expect(budget).toBeGreaterThanOrEqual(1024);
+    expect(budget).toBeLessThan(Number(body.max_tokens));
+  } else
+    expect((body.generationConfig as Json).thinkingConfig).toMatchObject({
+      includeThoughts: true,
+      thinkingBudget: expect.any(Number),
+    });
+}
+
 export function expectUpstreamRequest(
   format: UpstreamFormat,
   client: ClientApi,
@@ -71,4 +95,6 @@ export function expectUpstreamRequest(
   if (scenario === 'tool' || scenario === 'parallel')
     expect(toolNames(api, seen.body)).toEqual(['get_weather', 'get_time']);
   if (scenario === 'image') expect(userParts(api, seen.body)).toContainEqual(imageShape(api));
+  if (scenario === 'thinking') expectThinkingAsked(api, seen.body);
+  expect(JSON.stringify(systemOf(api, seen.body))).toContain('You are terse.');
 }

@@ -16,6 +16,7 @@ import { GATEWAY_KEY, type Matrix, recorder, startMatrix } from './harness';
 import {
   ANSWER,
   ERROR_MESSAGE,
+  HISTORY,
   IMAGE_ANSWER,
   marker,
   modelFor,
@@ -32,7 +33,7 @@ import {
   USAGE,
   WEATHER,
 } from './scenarios';
-import { expectUpstreamRequest } from './upstream-checks';
+import { expectSignatureOnlyToItsFamily, expectUpstreamRequest } from './upstream-checks';
 
 interface Result {
   text: string;
@@ -175,6 +176,31 @@ describe('the matrix: Gemini client (@google/genai) × every upstream format', (
         expect((error as ApiError).message).toContain(ERROR_MESSAGE);
         expect((error as ApiError).message).toContain('INVALID_ARGUMENT');
       });
+    });
+
+    it('history: a thought signature goes back to Gemini and to no other family', async () => {
+      const signed = { text: THOUGHT, thought: true, thoughtSignature: GEMINI_SIGNATURE };
+      const result = await run(
+        {
+          model: modelFor(format),
+          contents: [
+            { role: 'user', parts: [{ text: 'First question.' }] },
+            { role: 'model', parts: [signed, { text: THOUGHT_ANSWER }] },
+            { role: 'user', parts: [{ text: `${marker(HISTORY)} And then?` }] },
+          ],
+          config: { thinkingConfig: { includeThoughts: true, thinkingBudget: 1024 } },
+        },
+        false,
+      );
+      expect(result.text).toBe(ANSWER);
+      expectSignatureOnlyToItsFamily(
+        format,
+        'gemini',
+        matrix.seen(format),
+        'gemini',
+        GEMINI_SIGNATURE,
+        signed,
+      );
     });
 
     it('cut: a stream the upstream drops ends with Gemini’s error event, the SDK throws', async () => {

@@ -16,7 +16,7 @@ import { ANTHROPIC } from './fixtures/anthropic';
 import { GEMINI } from './fixtures/gemini';
 import { OPENAI_CHAT } from './fixtures/openai-chat';
 import { RESPONSES } from './fixtures/responses';
-import { type Fixtures, modelFor, type Scenario, UPSTREAMS, type UpstreamFormat } from './scenarios';
+import { type Fixtures, HISTORY, modelFor, type Scenario, UPSTREAMS, type UpstreamFormat } from './scenarios';
 
 export const GATEWAY_KEY = 'sk-matrix-gateway-key-0001';
 
@@ -32,7 +32,9 @@ function fixturesFor(format: UpstreamFormat, url: string): Fixtures | undefined 
 function replay(format: UpstreamFormat) {
   return (req: SeenRequest, res: ServerResponse): void => {
     const fixtures = fixturesFor(format, req.url);
-    const scenario = /\[scenario:(\w+)\]/.exec(req.body.toString())?.[1] as Scenario | undefined;
+    const named = /\[scenario:(\w+)\]/.exec(req.body.toString())?.[1];
+    // A second turn with signed thinking in its history is answered like a text turn.
+    const scenario = (named === HISTORY ? 'text' : named) as Scenario | undefined;
     if (!fixtures || !scenario) {
       sendJson(res, 404, { error: { message: `no ${format} fixture for ${req.url}` } });
       return;

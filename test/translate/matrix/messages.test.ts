@@ -12,6 +12,7 @@ import { GATEWAY_KEY, type Matrix, recorder, startMatrix } from './harness';
 import {
   ANSWER,
   ERROR_MESSAGE,
+  HISTORY,
   IMAGE_ANSWER,
   marker,
   modelFor,
@@ -27,7 +28,7 @@ import {
   USAGE,
   WEATHER,
 } from './scenarios';
-import { expectUpstreamRequest } from './upstream-checks';
+import { expectSignatureOnlyToItsFamily, expectUpstreamRequest } from './upstream-checks';
 
 const USAGE_OUT = {
   input_tokens: USAGE.input,
@@ -152,6 +153,38 @@ describe('the matrix: Anthropic Messages client (@anthropic-ai/sdk) × every ups
           error: { type: 'invalid_request_error', message: expect.stringContaining(ERROR_MESSAGE) },
         });
       });
+    });
+
+    it('history: a thinking signature goes back to Anthropic and to no other family', async () => {
+      const message = await client.messages.create({
+        model: modelFor(format),
+        max_tokens: 2000,
+        thinking: { type: 'enabled', budget_tokens: 1024 },
+        messages: [
+          { role: 'user', content: 'First question.' },
+          {
+            role: 'assistant',
+            content: [
+              { type: 'thinking', thinking: THOUGHT, signature: ANTHROPIC_SIGNATURE },
+              { type: 'text', text: THOUGHT_ANSWER },
+            ],
+          },
+          { role: 'user', content: `${marker(HISTORY)} And then?` },
+        ],
+      });
+      expect(shape(message).content).toEqual([text(ANSWER)]);
+      expectSignatureOnlyToItsFamily(
+        format,
+        'messages',
+        matrix.seen(format),
+        'anthropic',
+        ANTHROPIC_SIGNATURE,
+        {
+          type: 'thinking',
+          thinking: THOUGHT,
+          signature: ANTHROPIC_SIGNATURE,
+        },
+      );
     });
 
     it('cut: a stream the upstream drops ends with an Anthropic error event, the SDK throws', async () => {

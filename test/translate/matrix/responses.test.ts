@@ -15,6 +15,7 @@ import { GATEWAY_KEY, type Matrix, recorder, startMatrix } from './harness';
 import {
   ANSWER,
   ERROR_MESSAGE,
+  HISTORY,
   IMAGE_ANSWER,
   marker,
   modelFor,
@@ -31,7 +32,7 @@ import {
   USAGE,
   WEATHER,
 } from './scenarios';
-import { expectUpstreamRequest } from './upstream-checks';
+import { expectSignatureOnlyToItsFamily, expectUpstreamRequest } from './upstream-checks';
 
 const USAGE_OUT = {
   input_tokens: PROMPT,
@@ -177,6 +178,38 @@ describe('the matrix: OpenAI Responses client (openai SDK) × every upstream for
         expect((error as APIError).message).toContain(ERROR_MESSAGE);
         expect((error as APIError).type).toBe('invalid_request_error');
       });
+    });
+
+    it('history: reasoning goes back only to the family that signed it', async () => {
+      const anthropicSigned = `anthropic.thinking:${ANTHROPIC_SIGNATURE}`;
+      const summary = [{ type: 'summary_text' as const, text: THOUGHT }];
+      const response = await client.responses.create({
+        model: modelFor(format),
+        store: false,
+        reasoning: { effort: 'low' },
+        input: [
+          { role: 'user', content: 'First question.' },
+          { type: 'reasoning', id: 'rs_anthropic1', summary, encrypted_content: anthropicSigned },
+          { type: 'reasoning', id: 'rs_openai1', summary, encrypted_content: RESPONSES_ENCRYPTED },
+          { role: 'assistant', content: THOUGHT_ANSWER },
+          { role: 'user', content: `${marker(HISTORY)} And then?` },
+        ],
+      });
+      expect(response.output_text).toBe(ANSWER);
+      const seen = matrix.seen(format);
+      expectSignatureOnlyToItsFamily(format, 'responses', seen, 'anthropic', ANTHROPIC_SIGNATURE, {
+        type: 'thinking',
+        thinking: THOUGHT,
+        signature: ANTHROPIC_SIGNATURE,
+      });
+      expectSignatureOnlyToItsFamily(
+        format,
+        'responses',
+        seen,
+        'openai',
+        RESPONSES_ENCRYPTED,
+        expect.objectContaining({ type: 'reasoning', encrypted_content: RESPONSES_ENCRYPTED }),
+      );
     });
 
     it('cut: a stream the upstream drops ends in error, the SDK sees the text so far', async () => {

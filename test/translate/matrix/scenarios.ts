@@ -7,6 +7,12 @@
 export const SCENARIOS = ['text', 'tool', 'parallel', 'thinking', 'image', 'error', 'cut'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
+/**
+ * A second turn whose history holds the thinking of a first one, signed by one family: the
+ * signature must reach an upstream of that family and no other. Answered like `text`.
+ */
+export const HISTORY = 'history';
+
 /** The upstream formats of `upstreams[].format`, each behind its own mock. */
 export const UPSTREAMS = ['openai', 'openai-chat', 'anthropic', 'gemini'] as const;
 export type UpstreamFormat = (typeof UPSTREAMS)[number];
@@ -15,7 +21,7 @@ export type UpstreamFormat = (typeof UPSTREAMS)[number];
 export const modelFor = (format: UpstreamFormat) => `matrix-${format}`;
 
 /** The marker a client's prompt carries so the mock knows which scenario to replay. */
-export const marker = (scenario: Scenario) => `[scenario:${scenario}]`;
+export const marker = (scenario: Scenario | typeof HISTORY) => `[scenario:${scenario}]`;
 
 export const TEXT = ['Hello from', ' the matrix.'] as const;
 export const ANSWER = TEXT.join('');

@@ -98,3 +98,34 @@ export function expectUpstreamRequest(
   if (scenario === 'thinking') expectThinkingAsked(api, seen.body);
   expect(JSON.stringify(systemOf(api, seen.body))).toContain('You are terse.');
 }
+
+/** The family whose signatures an upstream of `format` takes, asked from `client`'s API. */
+function familyOf(format: UpstreamFormat, client: ClientApi): string {
+  if (format === 'openai' && client === 'responses') return 'openai';
+  return format === 'openai' || format === 'openai-chat' ? 'none' : format;
+}
+
+/**
+ * A history turn's thinking signature made by `family`: in the upstream's request when the
+ * upstream is of that family (`shape`: how that API carries it), nowhere in it otherwise.
+ */
+export function expectSignatureOnlyToItsFamily(
+  format: UpstreamFormat,
+  client: ClientApi,
+  seen: { body: Json },
+  family: 'anthropic' | 'openai' | 'gemini',
+  signature: string,
+  shape: unknown,
+): void {
+  const text = JSON.stringify(seen.body);
+  if (familyOf(format, client) !== family) {
+    expect(text).not.toContain(signature);
+    return;
+  }
+  expect(text).toContain(signature);
+  const turns = (seen.body.messages ?? seen.body.input ?? seen.body.contents) as Json[];
+  const parts = turns.flatMap((t) =>
+    Array.isArray(t.content) ? t.content : Array.isArray(t.parts) ? t.parts : [t],
+  );
+  expect(parts).toContainEqual(shape);
+}

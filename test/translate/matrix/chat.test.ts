@@ -11,9 +11,11 @@ import {
   ANSWER,
   ERROR_MESSAGE,
   IMAGE_ANSWER,
+  LIMITED,
   marker,
   modelFor,
   PIXEL,
+  PREFACE,
   PROMPT,
   SCENARIOS,
   type Scenario,
@@ -49,10 +51,11 @@ const calls = (...tools: { name: string; args: unknown }[]) =>
 /** What the SDK returns for each scenario, whatever the upstream. */
 const EXPECTED: Partial<Record<Scenario, Omit<Result, 'usage'>>> = {
   text: { text: ANSWER, reasoning: '', calls: [], stop: 'stop' },
-  tool: { text: '', reasoning: '', calls: calls(WEATHER), stop: 'tool_calls' },
+  tool: { text: PREFACE, reasoning: '', calls: calls(WEATHER), stop: 'tool_calls' },
   parallel: { text: '', reasoning: '', calls: calls(WEATHER, TIME), stop: 'tool_calls' },
   thinking: { text: THOUGHT_ANSWER, reasoning: THOUGHT, calls: [], stop: 'stop' },
   image: { text: IMAGE_ANSWER, reasoning: '', calls: [], stop: 'stop' },
+  limit: { text: LIMITED, reasoning: '', calls: [], stop: 'length' },
 };
 
 function request(format: UpstreamFormat, scenario: Scenario): ChatCompletionCreateParams {

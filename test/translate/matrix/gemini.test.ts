@@ -18,9 +18,11 @@ import {
   ERROR_MESSAGE,
   HISTORY,
   IMAGE_ANSWER,
+  LIMITED,
   marker,
   modelFor,
   PIXEL,
+  PREFACE,
   PROMPT,
   SCENARIOS,
   type Scenario,
@@ -59,7 +61,9 @@ function expected(format: UpstreamFormat, scenario: Scenario): Omit<Result, 'usa
   const base = { text: '', thought: '', signatures: [], calls: [], finish: 'STOP' };
   switch (scenario) {
     case 'tool':
-      return { ...base, calls: calls(WEATHER) };
+      return { ...base, text: PREFACE, calls: calls(WEATHER) };
+    case 'limit':
+      return { ...base, text: LIMITED, finish: 'MAX_TOKENS' };
     case 'parallel':
       return { ...base, calls: calls(WEATHER, TIME) };
     case 'thinking':

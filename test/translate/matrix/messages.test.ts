@@ -14,9 +14,11 @@ import {
   ERROR_MESSAGE,
   HISTORY,
   IMAGE_ANSWER,
+  LIMITED,
   marker,
   modelFor,
   PIXEL,
+  PREFACE,
   SCENARIOS,
   type Scenario,
   THOUGHT,
@@ -49,7 +51,9 @@ const signatureFrom = (format: UpstreamFormat) => (format === 'anthropic' ? ANTH
 function expected(format: UpstreamFormat, scenario: Scenario): { content: unknown[]; stop_reason: string } {
   switch (scenario) {
     case 'tool':
-      return { content: [toolUse(WEATHER)], stop_reason: 'tool_use' };
+      return { content: [text(PREFACE), toolUse(WEATHER)], stop_reason: 'tool_use' };
+    case 'limit':
+      return { content: [text(LIMITED)], stop_reason: 'max_tokens' };
     case 'parallel':
       return { content: [toolUse(WEATHER), toolUse(TIME)], stop_reason: 'tool_use' };
     case 'thinking':

@@ -17,9 +17,11 @@ import {
   ERROR_MESSAGE,
   HISTORY,
   IMAGE_ANSWER,
+  LIMITED,
   marker,
   modelFor,
   PIXEL,
+  PREFACE,
   PROMPT,
   SCENARIOS,
   type Scenario,
@@ -62,7 +64,9 @@ const ENCRYPTED: Record<UpstreamFormat, string | undefined> = {
 function expectedOutput(format: UpstreamFormat, scenario: Scenario): unknown[] {
   switch (scenario) {
     case 'tool':
-      return [call(WEATHER)];
+      return [message(PREFACE), call(WEATHER)];
+    case 'limit':
+      return [message(LIMITED)];
     case 'parallel':
       return [call(WEATHER), call(TIME)];
     case 'thinking':
@@ -102,6 +106,7 @@ function request(format: UpstreamFormat, scenario: Scenario): ResponseCreatePara
 function shape(response: OpenAI.Responses.Response) {
   return {
     status: response.status,
+    incomplete: response.incomplete_details,
     output: response.output.map((item) => {
       if (item.type === 'message')
         return message(item.content.map((c) => (c.type === 'output_text' ? c.text : '')).join(''));
@@ -157,13 +162,15 @@ describe('the matrix: OpenAI Responses client (openai SDK) × every upstream for
         it(scenario, async () => {
           const response = await run(request(format, scenario), stream);
           const output = expectedOutput(format, scenario);
+          const limited = scenario === 'limit';
           expect(shape(response)).toEqual({
-            status: 'completed',
+            status: limited ? 'incomplete' : 'completed',
+            incomplete: limited ? { reason: 'max_output_tokens' } : null,
             output,
             output_text: textOf(output),
             usage: USAGE_OUT,
           });
-          if (stream) validateResponsesStream(await record.last());
+          if (stream) validateResponsesStream(await record.last(), limited ? 'incomplete' : 'completed');
           expectUpstreamRequest(format, 'responses', matrix.seen(format), scenario, stream);
         });
       }

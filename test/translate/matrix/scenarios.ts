@@ -4,7 +4,7 @@
  * provider's own shapes; each client test expects them back in its client's vocabulary.
  */
 
-export const SCENARIOS = ['text', 'tool', 'parallel', 'thinking', 'image', 'error', 'cut'] as const;
+export const SCENARIOS = ['text', 'tool', 'parallel', 'thinking', 'image', 'limit', 'error', 'cut'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /**
@@ -25,6 +25,10 @@ export const marker = (scenario: Scenario | typeof HISTORY) => `[scenario:${scen
 
 export const TEXT = ['Hello from', ' the matrix.'] as const;
 export const ANSWER = TEXT.join('');
+/** What a model says before its single tool call (`tool`). */
+export const PREFACE = 'Checking.';
+/** The answer cut short by the token limit (`limit`). */
+export const LIMITED = TEXT[0];
 export const WEATHER = { name: 'get_weather', args: { city: 'Paris' } } as const;
 export const TIME = { name: 'get_time', args: { tz: 'CET' } } as const;
 export const THOUGHT = 'Weighing it.';

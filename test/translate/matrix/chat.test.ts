@@ -17,18 +17,20 @@ import {
   PIXEL,
   PREFACE,
   PROMPT,
+  RESULTS,
   SCENARIOS,
   type Scenario,
   THOUGHT,
   THOUGHT_ANSWER,
   TIME,
+  TOOL_OUTPUT,
   TOOL_SCHEMAS,
   UPSTREAMS,
   type UpstreamFormat,
   USAGE,
   WEATHER,
 } from './scenarios';
-import { expectUpstreamRequest } from './upstream-checks';
+import { expectToolRoundTrip, expectUpstreamRequest } from './upstream-checks';
 
 interface Result {
   text: string;
@@ -169,6 +171,31 @@ describe('the matrix: OpenAI Chat client (openai SDK) × every upstream format',
         expect((error as APIError).message).toContain(ERROR_MESSAGE);
         expect((error as APIError).type).toBe('invalid_request_error');
       });
+    });
+
+    it('results: a tool call and its result reach the upstream paired', async () => {
+      const answer = await client.chat.completions.create({
+        model: modelFor(format),
+        tools: TOOL_SCHEMAS.map((f) => ({ type: 'function' as const, function: f })),
+        messages: [
+          { role: 'user', content: 'Weather in Paris?' },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [
+              {
+                id: 'call_w1',
+                type: 'function',
+                function: { name: WEATHER.name, arguments: '{"city":"Paris"}' },
+              },
+            ],
+          },
+          { role: 'tool', tool_call_id: 'call_w1', content: TOOL_OUTPUT },
+          { role: 'user', content: `${marker(RESULTS)} Summarise.` },
+        ],
+      });
+      expect(answer.choices[0]!.message.content).toBe(ANSWER);
+      expectToolRoundTrip(format, 'chat', matrix.seen(format));
     });
 
     it('cut: a stream the upstream drops ends with an error chunk, the SDK throws', async () => {

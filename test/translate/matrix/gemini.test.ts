@@ -24,18 +24,24 @@ import {
   PIXEL,
   PREFACE,
   PROMPT,
+  RESULTS,
   SCENARIOS,
   type Scenario,
   THOUGHT,
   THOUGHT_ANSWER,
   TIME,
+  TOOL_OUTPUT,
   TOOL_SCHEMAS,
   UPSTREAMS,
   type UpstreamFormat,
   USAGE,
   WEATHER,
 } from './scenarios';
-import { expectSignatureOnlyToItsFamily, expectUpstreamRequest } from './upstream-checks';
+import {
+  expectSignatureOnlyToItsFamily,
+  expectToolRoundTrip,
+  expectUpstreamRequest,
+} from './upstream-checks';
 
 interface Result {
   text: string;
@@ -205,6 +211,29 @@ describe('the matrix: Gemini client (@google/genai) × every upstream format', (
         GEMINI_SIGNATURE,
         signed,
       );
+    });
+
+    it('results: a function call and its response reach the upstream paired', async () => {
+      const result = await run(
+        {
+          model: modelFor(format),
+          contents: [
+            { role: 'user', parts: [{ text: 'Weather in Paris?' }] },
+            { role: 'model', parts: [{ functionCall: { name: WEATHER.name, args: { ...WEATHER.args } } }] },
+            {
+              role: 'user',
+              parts: [
+                { functionResponse: { name: WEATHER.name, response: { output: TOOL_OUTPUT } } },
+                { text: `${marker(RESULTS)} Summarise.` },
+              ],
+            },
+          ],
+          config: request(format, 'tool').config,
+        },
+        false,
+      );
+      expect(result.text).toBe(ANSWER);
+      expectToolRoundTrip(format, 'gemini', matrix.seen(format));
     });
 
     it('cut: a stream the upstream drops ends with Gemini’s error event, the SDK throws', async () => {

@@ -16,7 +16,15 @@ import { ANTHROPIC } from './fixtures/anthropic';
 import { GEMINI } from './fixtures/gemini';
 import { OPENAI_CHAT } from './fixtures/openai-chat';
 import { RESPONSES } from './fixtures/responses';
-import { type Fixtures, HISTORY, modelFor, type Scenario, UPSTREAMS, type UpstreamFormat } from './scenarios';
+import {
+  type Fixtures,
+  HISTORY,
+  modelFor,
+  RESULTS,
+  type Scenario,
+  UPSTREAMS,
+  type UpstreamFormat,
+} from './scenarios';
 
 export const GATEWAY_KEY = 'sk-matrix-gateway-key-0001';
 
@@ -33,8 +41,8 @@ function replay(format: UpstreamFormat) {
   return (req: SeenRequest, res: ServerResponse): void => {
     const fixtures = fixturesFor(format, req.url);
     const named = /\[scenario:(\w+)\]/.exec(req.body.toString())?.[1];
-    // A second turn with signed thinking in its history is answered like a text turn.
-    const scenario = (named === HISTORY ? 'text' : named) as Scenario | undefined;
+    // A second turn (signed thinking or tool results in its history) is answered like a text turn.
+    const scenario = (named === HISTORY || named === RESULTS ? 'text' : named) as Scenario | undefined;
     if (!fixtures || !scenario) {
       sendJson(res, 404, { error: { message: `no ${format} fixture for ${req.url}` } });
       return;

@@ -19,18 +19,24 @@ import {
   modelFor,
   PIXEL,
   PREFACE,
+  RESULTS,
   SCENARIOS,
   type Scenario,
   THOUGHT,
   THOUGHT_ANSWER,
   TIME,
+  TOOL_OUTPUT,
   TOOL_SCHEMAS,
   UPSTREAMS,
   type UpstreamFormat,
   USAGE,
   WEATHER,
 } from './scenarios';
-import { expectSignatureOnlyToItsFamily, expectUpstreamRequest } from './upstream-checks';
+import {
+  expectSignatureOnlyToItsFamily,
+  expectToolRoundTrip,
+  expectUpstreamRequest,
+} from './upstream-checks';
 
 const USAGE_OUT = {
   input_tokens: USAGE.input,
@@ -189,6 +195,30 @@ describe('the matrix: Anthropic Messages client (@anthropic-ai/sdk) × every ups
           signature: ANTHROPIC_SIGNATURE,
         },
       );
+    });
+
+    it('results: a tool use and its result reach the upstream paired', async () => {
+      const message = await client.messages.create({
+        model: modelFor(format),
+        max_tokens: 2000,
+        tools: request(format, 'tool').tools,
+        messages: [
+          { role: 'user', content: 'Weather in Paris?' },
+          {
+            role: 'assistant',
+            content: [{ type: 'tool_use', id: 'toolu_01Weather', name: WEATHER.name, input: WEATHER.args }],
+          },
+          {
+            role: 'user',
+            content: [
+              { type: 'tool_result', tool_use_id: 'toolu_01Weather', content: TOOL_OUTPUT },
+              { type: 'text', text: `${marker(RESULTS)} Summarise.` },
+            ],
+          },
+        ],
+      });
+      expect(shape(message).content).toEqual([text(ANSWER)]);
+      expectToolRoundTrip(format, 'messages', matrix.seen(format));
     });
 
     it('cut: a stream the upstream drops ends with an Anthropic error event, the SDK throws', async () => {

@@ -23,18 +23,24 @@ import {
   PIXEL,
   PREFACE,
   PROMPT,
+  RESULTS,
   SCENARIOS,
   type Scenario,
   THOUGHT,
   THOUGHT_ANSWER,
   TIME,
+  TOOL_OUTPUT,
   TOOL_SCHEMAS,
   UPSTREAMS,
   type UpstreamFormat,
   USAGE,
   WEATHER,
 } from './scenarios';
-import { expectSignatureOnlyToItsFamily, expectUpstreamRequest } from './upstream-checks';
+import {
+  expectSignatureOnlyToItsFamily,
+  expectToolRoundTrip,
+  expectUpstreamRequest,
+} from './upstream-checks';
 
 const USAGE_OUT = {
   input_tokens: PROMPT,
@@ -217,6 +223,22 @@ describe('the matrix: OpenAI Responses client (openai SDK) × every upstream for
         RESPONSES_ENCRYPTED,
         expect.objectContaining({ type: 'reasoning', encrypted_content: RESPONSES_ENCRYPTED }),
       );
+    });
+
+    it('results: a function call and its output reach the upstream paired', async () => {
+      const response = await client.responses.create({
+        model: modelFor(format),
+        store: false,
+        tools: request(format, 'tool').tools,
+        input: [
+          { role: 'user', content: 'Weather in Paris?' },
+          { type: 'function_call', call_id: 'call_w1', name: WEATHER.name, arguments: '{"city":"Paris"}' },
+          { type: 'function_call_output', call_id: 'call_w1', output: TOOL_OUTPUT },
+          { role: 'user', content: `${marker(RESULTS)} Summarise.` },
+        ],
+      });
+      expect(response.output_text).toBe(ANSWER);
+      expectToolRoundTrip(format, 'responses', matrix.seen(format));
     });
 
     it('cut: a stream the upstream drops ends in error, the SDK sees the text so far', async () => {

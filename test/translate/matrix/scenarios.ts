@@ -13,6 +13,10 @@ export type Scenario = (typeof SCENARIOS)[number];
  */
 export const HISTORY = 'history';
 
+/** A second turn that gives a tool call's result back: paired with its call upstream. Answered like `text`. */
+export const RESULTS = 'results';
+export const TOOL_OUTPUT = '18°C and sunny';
+
 /** The upstream formats of `upstreams[].format`, each behind its own mock. */
 export const UPSTREAMS = ['openai', 'openai-chat', 'anthropic', 'gemini'] as const;
 export type UpstreamFormat = (typeof UPSTREAMS)[number];
@@ -21,7 +25,7 @@ export type UpstreamFormat = (typeof UPSTREAMS)[number];
 export const modelFor = (format: UpstreamFormat) => `matrix-${format}`;
 
 /** The marker a client's prompt carries so the mock knows which scenario to replay. */
-export const marker = (scenario: Scenario | typeof HISTORY) => `[scenario:${scenario}]`;
+export const marker = (scenario: Scenario | typeof HISTORY | typeof RESULTS) => `[scenario:${scenario}]`;
 
 export const TEXT = ['Hello from', ' the matrix.'] as const;
 export const ANSWER = TEXT.join('');

@@ -3,7 +3,15 @@
  * into the upstream's API (path, stream flag, the prompt, tools and image in that API's shape).
  */
 import { expect } from 'vitest';
-import { marker, modelFor, PIXEL, type Scenario, type UpstreamFormat } from './scenarios';
+import {
+  marker,
+  modelFor,
+  PIXEL,
+  type Scenario,
+  TOOL_OUTPUT,
+  type UpstreamFormat,
+  WEATHER,
+} from './scenarios';
 
 type Json = Record<string, unknown>;
 export type ClientApi = 'chat' | 'responses' | 'messages' | 'gemini';
@@ -128,4 +136,59 @@ export function expectSignatureOnlyToItsFamily(
     Array.isArray(t.content) ? t.content : Array.isArray(t.parts) ? t.parts : [t],
   );
   expect(parts).toContainEqual(shape);
+}
+
+interface RoundTrip {
+  call: { id: unknown; name: unknown; args: unknown };
+  result: { id: unknown; name?: unknown; text: string };
+}
+
+/** The first tool call of a request's history and the first result given back, in any API. */
+function roundTripOf(api: ClientApi, body: Json): RoundTrip {
+  if (api === 'chat') {
+    const messages = body.messages as Json[];
+    const call = (messages.find((m) => m.tool_calls)!.tool_calls as Json[])[0]!;
+    const fn = call.function as Json;
+    const result = messages.find((m) => m.role === 'tool')!;
+    return {
+      call: { id: call.id, name: fn.name, args: JSON.parse(String(fn.arguments)) },
+      result: { id: result.tool_call_id, text: JSON.stringify(result.content) },
+    };
+  }
+  if (api === 'responses') {
+    const input = body.input as Json[];
+    const call = input.find((i) => i.type === 'function_call')!;
+    const result = input.find((i) => i.type === 'function_call_output')!;
+    return {
+      call: { id: call.call_id, name: call.name, args: JSON.parse(String(call.arguments)) },
+      result: { id: result.call_id, text: JSON.stringify(result.output) },
+    };
+  }
+  const turns = (api === 'messages' ? body.messages : body.contents) as Json[];
+  const parts = turns.flatMap((t) => (api === 'messages' ? t.content : t.parts) as Json[]);
+  if (api === 'messages') {
+    const call = parts.find((p) => p.type === 'tool_use')!;
+    const result = parts.find((p) => p.type === 'tool_result')!;
+    return {
+      call: { id: call.id, name: call.name, args: call.input },
+      result: { id: result.tool_use_id, text: JSON.stringify(result.content) },
+    };
+  }
+  const call = parts.find((p) => p.functionCall)!.functionCall as Json;
+  const result = parts.find((p) => p.functionResponse)!.functionResponse as Json;
+  return {
+    call: { id: call.id, name: call.name, args: call.args },
+    result: { id: result.id, name: result.name, text: JSON.stringify(result.response) },
+  };
+}
+
+/** The history's tool call and its result reached the upstream in its API, paired by id (Gemini: also by name). */
+export function expectToolRoundTrip(format: UpstreamFormat, client: ClientApi, seen: { body: Json }): void {
+  const api = apiOf(format, client);
+  const { call, result } = roundTripOf(api, seen.body);
+  expect({ name: call.name, args: call.args }).toEqual({ name: WEATHER.name, args: WEATHER.args });
+  expect(result.text).toContain(TOOL_OUTPUT);
+  expect(result.id).toBe(call.id);
+  if (api === 'gemini') expect(result.name).toBe(WEATHER.name);
+  else expect(typeof call.id === 'string' && call.id !== '').toBe(true);
 }

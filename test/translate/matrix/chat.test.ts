@@ -9,16 +9,17 @@ import { validateOpenAiStream } from '../../helpers/stream-validators';
 import { GATEWAY_KEY, type Matrix, recorder, startMatrix } from './harness';
 import {
   ANSWER,
+  ANSWERED,
   ERROR_MESSAGE,
   IMAGE_ANSWER,
   LIMITED,
   marker,
   modelFor,
+  OVERLOADED,
   PIXEL,
   PREFACE,
   PROMPT,
   RESULTS,
-  SCENARIOS,
   type Scenario,
   THOUGHT,
   THOUGHT_ANSWER,
@@ -149,7 +150,7 @@ describe('the matrix: OpenAI Chat client (openai SDK) × every upstream format',
 
   describe.each(UPSTREAMS)('upstream format %s', (format) => {
     describe.each([false, true])('stream %s', (stream) => {
-      for (const scenario of SCENARIOS.filter((s) => s !== 'error' && s !== 'cut')) {
+      for (const scenario of ANSWERED) {
         it(scenario, async () => {
           const body = request(format, scenario);
           const result = stream ? await streamed(client, body, empty()) : await held(client, body);
@@ -205,6 +206,18 @@ describe('the matrix: OpenAI Chat client (openai SDK) × every upstream format',
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(APIError);
+      expect(partial.text).toBe('Hello from');
+      validateOpenAiStream(await record.last(), { endsWithError: true });
+    });
+
+    it('fail: an upstream error reported in-band mid-stream ends with an error chunk, the SDK throws', async () => {
+      const partial = empty();
+      const error = await streamed(client, request(format, 'fail'), partial).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(APIError);
+      expect((error as APIError).message).toContain(OVERLOADED);
       expect(partial.text).toBe('Hello from');
       validateOpenAiStream(await record.last(), { endsWithError: true });
     });

@@ -15,17 +15,18 @@ import { GEMINI_SIGNATURE } from './fixtures/gemini';
 import { GATEWAY_KEY, type Matrix, recorder, startMatrix } from './harness';
 import {
   ANSWER,
+  ANSWERED,
   ERROR_MESSAGE,
   HISTORY,
   IMAGE_ANSWER,
   LIMITED,
   marker,
   modelFor,
+  OVERLOADED,
   PIXEL,
   PREFACE,
   PROMPT,
   RESULTS,
-  SCENARIOS,
   type Scenario,
   THOUGHT,
   THOUGHT_ANSWER,
@@ -136,6 +137,14 @@ function collect(into: Result, response: GenerateContentResponse): Result {
   return into;
 }
 
+/** An in-band upstream error as Gemini's: an overload is UNAVAILABLE; OpenAI's `server_error` INTERNAL. */
+const IN_BAND_ERROR: Record<UpstreamFormat, { code: number; status: string }> = {
+  openai: { code: 500, status: 'INTERNAL' },
+  'openai-chat': { code: 500, status: 'INTERNAL' },
+  anthropic: { code: 503, status: 'UNAVAILABLE' },
+  gemini: { code: 503, status: 'UNAVAILABLE' },
+};
+
 const empty = (): Result => ({
   text: '',
   thought: '',
@@ -167,7 +176,7 @@ describe('the matrix: Gemini client (@google/genai) × every upstream format', (
 
   describe.each(UPSTREAMS)('upstream format %s', (format) => {
     describe.each([false, true])('stream %s', (stream) => {
-      for (const scenario of SCENARIOS.filter((s) => s !== 'error' && s !== 'cut')) {
+      for (const scenario of ANSWERED) {
         it(scenario, async () => {
           const result = await run(request(format, scenario), stream);
           expect(result).toEqual({ ...expected(format, scenario), usage: USAGE_OUT });
@@ -246,6 +255,23 @@ describe('the matrix: Gemini client (@google/genai) × every upstream format', (
       expect((error as ApiError).status).toBe(500);
       expect(partial.text).toBe('Hello from');
       validateGeminiStream(await record.last(), { endsWithError: true });
+    });
+
+    it('fail: an upstream error reported in-band mid-stream ends with Gemini’s error event of its status', async () => {
+      const partial = empty();
+      const error = await run(request(format, 'fail'), true, partial).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ApiError);
+      expect(partial.text).toBe('Hello from');
+      const text = await record.last();
+      validateGeminiStream(text, { endsWithError: true });
+      const last = JSON.parse(text.trim().split('\n').at(-1)!.slice('data: '.length));
+      expect(last).toEqual({
+        error: { ...IN_BAND_ERROR[format], message: expect.stringContaining(OVERLOADED) },
+      });
+      expect((error as ApiError).status).toBe(IN_BAND_ERROR[format].code);
     });
   });
 });

@@ -11,16 +11,17 @@ import { ANTHROPIC_SIGNATURE } from './fixtures/anthropic';
 import { GATEWAY_KEY, type Matrix, recorder, startMatrix } from './harness';
 import {
   ANSWER,
+  ANSWERED,
   ERROR_MESSAGE,
   HISTORY,
   IMAGE_ANSWER,
   LIMITED,
   marker,
   modelFor,
+  OVERLOADED,
   PIXEL,
   PREFACE,
   RESULTS,
-  SCENARIOS,
   type Scenario,
   THOUGHT,
   THOUGHT_ANSWER,
@@ -52,6 +53,14 @@ const toolUse = (tool: { name: string; args: unknown }) => ({
 
 /** A signature comes back only from the family that made it: Anthropic's; never invented. */
 const signatureFrom = (format: UpstreamFormat) => (format === 'anthropic' ? ANTHROPIC_SIGNATURE : '');
+
+/** An in-band upstream error's Anthropic type: an overload stays one; OpenAI's `server_error` is an `api_error`. */
+const IN_BAND_TYPE: Record<UpstreamFormat, string> = {
+  openai: 'api_error',
+  'openai-chat': 'api_error',
+  anthropic: 'overloaded_error',
+  gemini: 'overloaded_error',
+};
 
 /** The content blocks and stop reason the SDK returns, per scenario. */
 function expected(format: UpstreamFormat, scenario: Scenario): { content: unknown[]; stop_reason: string } {
@@ -142,7 +151,7 @@ describe('the matrix: Anthropic Messages client (@anthropic-ai/sdk) × every ups
 
   describe.each(UPSTREAMS)('upstream format %s', (format) => {
     describe.each([false, true])('stream %s', (stream) => {
-      for (const scenario of SCENARIOS.filter((s) => s !== 'error' && s !== 'cut')) {
+      for (const scenario of ANSWERED) {
         it(scenario, async () => {
           const message = await run(request(format, scenario), stream);
           expect(shape(message)).toEqual({ ...expected(format, scenario), usage: USAGE_OUT });
@@ -235,6 +244,22 @@ describe('the matrix: Anthropic Messages client (@anthropic-ai/sdk) × every ups
       expect(said).toBe('Hello from');
       const events = validateAnthropicStream(await record.last(), { endsWithError: true });
       expect(events.at(-1)?.error?.type).toBe('api_error');
+    });
+
+    it('fail: an upstream error reported in-band mid-stream ends with an Anthropic error event of its kind', async () => {
+      let said = '';
+      const stream = client.messages.stream(request(format, 'fail'));
+      stream.on('text', (delta) => {
+        said += delta;
+      });
+      const error = await stream.finalMessage().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(APIError);
+      expect(said).toBe('Hello from');
+      const events = validateAnthropicStream(await record.last(), { endsWithError: true });
+      expect(events.at(-1)?.error).toEqual({ type: IN_BAND_TYPE[format], message: OVERLOADED });
     });
   });
 });

@@ -4,7 +4,19 @@
  * provider's own shapes; each client test expects them back in its client's vocabulary.
  */
 
-export const SCENARIOS = ['text', 'tool', 'parallel', 'thinking', 'image', 'limit', 'error', 'cut'] as const;
+export const SCENARIOS = [
+  'text',
+  'tool',
+  'parallel',
+  'thinking',
+  'image',
+  'limit',
+  'error',
+  'cut',
+  'fail',
+] as const;
+/** Scenarios every client runs held and streamed (`error`, `cut` and `fail` have their own cases). */
+export const ANSWERED = SCENARIOS.filter((s) => s !== 'error' && s !== 'cut' && s !== 'fail');
 export type Scenario = (typeof SCENARIOS)[number];
 
 /**
@@ -41,6 +53,8 @@ export const IMAGE_ANSWER = 'A red pixel.';
 /** A 1×1 PNG, as the client sends it. */
 export const PIXEL =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+/** The message of an overload reported in-band, mid-stream (`fail`). */
+export const OVERLOADED = 'matrix: the model is overloaded';
 export const ERROR_MESSAGE = 'matrix: the request is malformed';
 
 /** Normalised usage every fixture reports: 20 uncached input, 10 cache read, 7 output. */

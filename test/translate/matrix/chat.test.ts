@@ -31,7 +31,7 @@ import {
   USAGE,
   WEATHER,
 } from './scenarios';
-import { expectToolRoundTrip, expectUpstreamRequest } from './upstream-checks';
+import { expectGeminiCallsSigned, expectToolRoundTrip, expectUpstreamRequest } from './upstream-checks';
 
 interface Result {
   text: string;
@@ -147,6 +147,26 @@ describe('the matrix: OpenAI Chat client (openai SDK) × every upstream format',
     });
   });
   afterAll(() => matrix.stop());
+
+  it('gemini: a call’s thoughtSignature comes back on it through the ids the client echoes', async () => {
+    const first = await client.chat.completions.create({ ...request('gemini', 'parallel'), stream: false });
+    const message = first.choices[0]!.message;
+    const results = (message.tool_calls ?? []).map((c) => ({
+      role: 'tool' as const,
+      tool_call_id: c.id,
+      content: TOOL_OUTPUT,
+    }));
+    await client.chat.completions.create({
+      ...request('gemini', 'parallel'),
+      messages: [
+        ...request('gemini', 'parallel').messages,
+        message,
+        ...results,
+        { role: 'user', content: `${marker(RESULTS)} Go on.` },
+      ],
+    });
+    expectGeminiCallsSigned(matrix.seen('gemini'));
+  });
 
   describe.each(UPSTREAMS)('upstream format %s', (format) => {
     describe.each([false, true])('stream %s', (stream) => {

@@ -34,6 +34,7 @@ import {
   WEATHER,
 } from './scenarios';
 import {
+  expectGeminiCallsSigned,
   expectSignatureOnlyToItsFamily,
   expectToolRoundTrip,
   expectUpstreamRequest,
@@ -148,6 +149,26 @@ describe('the matrix: Anthropic Messages client (@anthropic-ai/sdk) × every ups
 
   const run = (body: MessageCreateParamsBase, stream: boolean) =>
     stream ? client.messages.stream(body).finalMessage() : client.messages.create({ ...body, stream: false });
+
+  it('gemini: a call’s thoughtSignature comes back on it through the ids the client echoes', async () => {
+    const body = request('gemini', 'parallel');
+    const first = await client.messages.create({ ...body, stream: false });
+    const results = first.content.flatMap((b) =>
+      b.type === 'tool_use'
+        ? [{ type: 'tool_result' as const, tool_use_id: b.id, content: TOOL_OUTPUT }]
+        : [],
+    );
+    await client.messages.create({
+      ...body,
+      stream: false,
+      messages: [
+        ...body.messages,
+        { role: 'assistant', content: first.content },
+        { role: 'user', content: [...results, { type: 'text', text: `${marker(RESULTS)} Go on.` }] },
+      ],
+    });
+    expectGeminiCallsSigned(matrix.seen('gemini'));
+  });
 
   describe.each(UPSTREAMS)('upstream format %s', (format) => {
     describe.each([false, true])('stream %s', (stream) => {

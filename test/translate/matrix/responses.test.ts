@@ -38,6 +38,7 @@ import {
   WEATHER,
 } from './scenarios';
 import {
+  expectGeminiCallsSigned,
   expectSignatureOnlyToItsFamily,
   expectToolRoundTrip,
   expectUpstreamRequest,
@@ -162,6 +163,27 @@ describe('the matrix: OpenAI Responses client (openai SDK) × every upstream for
     stream
       ? client.responses.stream({ ...body, stream: true }).finalResponse()
       : client.responses.create({ ...body, stream: false });
+
+  it('gemini: a call’s thoughtSignature comes back on it through the ids the client echoes', async () => {
+    const body = request('gemini', 'parallel');
+    const first = await client.responses.create({ ...body, stream: false });
+    const calls = first.output.filter((i) => i.type === 'function_call');
+    await client.responses.create({
+      ...body,
+      stream: false,
+      input: [
+        ...(body.input as OpenAI.Responses.ResponseInputItem[]),
+        ...calls,
+        ...calls.map((c) => ({
+          type: 'function_call_output' as const,
+          call_id: c.call_id,
+          output: TOOL_OUTPUT,
+        })),
+        { role: 'user', content: `${marker(RESULTS)} Go on.` },
+      ],
+    });
+    expectGeminiCallsSigned(matrix.seen('gemini'));
+  });
 
   describe.each(UPSTREAMS)('upstream format %s', (format) => {
     describe.each([false, true])('stream %s', (stream) => {

@@ -3,6 +3,7 @@
  * into the upstream's API (path, stream flag, the prompt, tools and image in that API's shape).
  */
 import { expect } from 'vitest';
+import { GEMINI_CALL_SIGNATURE } from './fixtures/gemini';
 import {
   marker,
   modelFor,
@@ -191,4 +192,24 @@ export function expectToolRoundTrip(format: UpstreamFormat, client: ClientApi, s
   expect(result.id).toBe(call.id);
   if (api === 'gemini') expect(result.name).toBe(WEATHER.name);
   else expect(typeof call.id === 'string' && call.id !== '').toBe(true);
+}
+
+/**
+ * A Gemini upstream's second turn after the `parallel` answer: both calls back in one model turn,
+ * the first with the `thoughtSignature` Gemini gave it (carried by the client in the call's id),
+ * the second without; then both responses, by name.
+ */
+export function expectGeminiCallsSigned(seen: { body: Json }): void {
+  const turns = seen.body.contents as { role: string; parts: Json[] }[];
+  const model = turns.find((t) => t.role === 'model')!;
+  expect(model.parts).toEqual([
+    {
+      functionCall: expect.objectContaining({ name: 'get_weather', args: { city: 'Paris' } }),
+      thoughtSignature: GEMINI_CALL_SIGNATURE,
+    },
+    { functionCall: expect.objectContaining({ name: 'get_time', args: { tz: 'CET' } }) },
+  ]);
+  const responses = turns.flatMap((t) => t.parts).filter((p) => p.functionResponse);
+  expect(responses.map((p) => (p.functionResponse as Json).name)).toEqual(['get_weather', 'get_time']);
+  expect(JSON.stringify(seen.body)).not.toContain('__thought__');
 }

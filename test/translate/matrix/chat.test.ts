@@ -219,6 +219,15 @@ describe('the matrix: OpenAI Chat client (openai SDK) × every upstream format',
       expectToolRoundTrip(format, 'chat', matrix.seen(format));
     });
 
+    it('cut, held: an answer the upstream drops is a 502 in OpenAI’s shape', async () => {
+      const error = await held(client, request(format, 'cut')).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(OpenAI.InternalServerError);
+      expect((error as APIError).status).toBe(502);
+    });
+
     it('cut: a stream the upstream drops ends with an error chunk, the SDK throws', async () => {
       const partial = empty();
       const error = await streamed(client, request(format, 'cut'), partial).then(

@@ -245,6 +245,16 @@ describe('the matrix: Gemini client (@google/genai) × every upstream format', (
       expectToolRoundTrip(format, 'gemini', matrix.seen(format));
     });
 
+    it('cut, held: an answer the upstream drops is a 502 in Gemini’s shape', async () => {
+      const error = await run(request(format, 'cut'), false).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ApiError);
+      expect((error as ApiError).status).toBe(502);
+      expect((error as ApiError).message).toContain('INTERNAL');
+    });
+
     it('cut: a stream the upstream drops ends with Gemini’s error event, the SDK throws', async () => {
       const partial = empty();
       const error = await run(request(format, 'cut'), true, partial).then(

@@ -50,6 +50,13 @@ function replay(format: UpstreamFormat) {
     const fixture = fixtures[scenario];
     const stream =
       req.url.includes(':streamGenerateContent') || req.json<{ stream?: boolean }>().stream === true;
+    if (scenario === 'cut' && !stream) {
+      // A held answer cut off: half its body, then the connection drops.
+      const text = JSON.stringify(fixture.held);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(text.length) });
+      res.write(text.slice(0, text.length >> 1), () => res.destroy());
+      return;
+    }
     if (fixture.status !== undefined || !stream) {
       sendJson(res, fixture.status ?? 200, fixture.held);
       return;

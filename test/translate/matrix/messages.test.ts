@@ -251,6 +251,16 @@ describe('the matrix: Anthropic Messages client (@anthropic-ai/sdk) × every ups
       expectToolRoundTrip(format, 'messages', matrix.seen(format));
     });
 
+    it('cut, held: an answer the upstream drops is a 502 in Anthropic’s shape', async () => {
+      const error = await run(request(format, 'cut'), false).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(Anthropic.InternalServerError);
+      expect((error as APIError).status).toBe(502);
+      expect((error as APIError).error).toMatchObject({ type: 'error', error: { type: 'api_error' } });
+    });
+
     it('cut: a stream the upstream drops ends with an Anthropic error event, the SDK throws', async () => {
       let said = '';
       const stream = client.messages.stream(request(format, 'cut'));

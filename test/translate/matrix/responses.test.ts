@@ -264,6 +264,15 @@ describe('the matrix: OpenAI Responses client (openai SDK) × every upstream for
       expectToolRoundTrip(format, 'responses', matrix.seen(format));
     });
 
+    it('cut, held: an answer the upstream drops is a 502 in OpenAI’s shape', async () => {
+      const error = await run(request(format, 'cut'), false).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(OpenAI.InternalServerError);
+      expect((error as APIError).status).toBe(502);
+    });
+
     it('cut: a stream the upstream drops ends in error, the SDK sees the text so far', async () => {
       let said = '';
       let last = '';

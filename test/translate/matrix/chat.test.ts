@@ -76,6 +76,9 @@ function request(format: UpstreamFormat, scenario: Scenario): ChatCompletionCrea
     ...(scenario === 'tool' || scenario === 'parallel'
       ? { tools: TOOL_SCHEMAS.map((f) => ({ type: 'function' as const, function: f })) }
       : {}),
+    ...(scenario === 'tool'
+      ? { tool_choice: { type: 'function' as const, function: { name: WEATHER.name } } }
+      : {}),
     ...(scenario === 'thinking' ? { reasoning_effort: 'low' as const } : {}),
   };
 }

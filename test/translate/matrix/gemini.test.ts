@@ -4,6 +4,7 @@
  */
 import {
   ApiError,
+  FunctionCallingConfigMode,
   type GenerateContentParameters,
   type GenerateContentResponse,
   GoogleGenAI,
@@ -107,6 +108,16 @@ function request(format: UpstreamFormat, scenario: Scenario): GenerateContentPar
                 })),
               },
             ],
+          }
+        : {}),
+      ...(scenario === 'tool'
+        ? {
+            toolConfig: {
+              functionCallingConfig: {
+                mode: FunctionCallingConfigMode.ANY,
+                allowedFunctionNames: [WEATHER.name],
+              },
+            },
           }
         : {}),
       ...(scenario === 'thinking' ? { thinkingConfig: { includeThoughts: true, thinkingBudget: 1024 } } : {}),

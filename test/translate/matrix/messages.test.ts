@@ -107,6 +107,7 @@ function request(format: UpstreamFormat, scenario: Scenario): MessageCreateParam
           })),
         }
       : {}),
+    ...(scenario === 'tool' ? { tool_choice: { type: 'tool' as const, name: WEATHER.name } } : {}),
     ...(scenario === 'thinking' ? { thinking: { type: 'enabled' as const, budget_tokens: 1024 } } : {}),
   };
 }

@@ -101,6 +101,7 @@ function request(format: UpstreamFormat, scenario: Scenario): ResponseCreatePara
     ...(scenario === 'tool' || scenario === 'parallel'
       ? { tools: TOOL_SCHEMAS.map((t) => ({ type: 'function' as const, strict: false, ...t })) }
       : {}),
+    ...(scenario === 'tool' ? { tool_choice: { type: 'function' as const, name: WEATHER.name } } : {}),
     ...(scenario === 'thinking'
       ? {
           reasoning: { effort: 'low' as const, summary: 'auto' as const },

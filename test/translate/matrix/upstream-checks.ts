@@ -70,6 +70,19 @@ function systemOf(api: ClientApi, body: Json): unknown {
   return (body.messages as Json[]).filter((m) => m.role === 'system' || m.role === 'developer');
 }
 
+/** The clients force `get_weather` in the `tool` scenario: each API's way of saying so. */
+function expectWeatherForced(api: ClientApi, body: Json): void {
+  if (api === 'chat')
+    expect(body.tool_choice).toEqual({ type: 'function', function: { name: 'get_weather' } });
+  else if (api === 'responses') expect(body.tool_choice).toEqual({ type: 'function', name: 'get_weather' });
+  else if (api === 'messages') expect(body.tool_choice).toMatchObject({ type: 'tool', name: 'get_weather' });
+  else
+    expect((body.toolConfig as Json)?.functionCallingConfig).toEqual({
+      mode: 'ANY',
+      allowedFunctionNames: ['get_weather'],
+    });
+}
+
 /** Thinking asked for in each API's terms (the clients ask for a low effort or a 1024 budget). */
 function expectThinkingAsked(api: ClientApi, body: Json): void {
   if (api === 'chat') expect(body.reasoning_effort).toBe('low');
@@ -105,6 +118,7 @@ export function expectUpstreamRequest(
     expect(toolNames(api, seen.body)).toEqual(['get_weather', 'get_time']);
   if (scenario === 'image') expect(userParts(api, seen.body)).toContainEqual(imageShape(api));
   if (scenario === 'thinking') expectThinkingAsked(api, seen.body);
+  if (scenario === 'tool') expectWeatherForced(api, seen.body);
   expect(JSON.stringify(systemOf(api, seen.body))).toContain('You are terse.');
 }
 

@@ -222,6 +222,18 @@ describe('the matrix: OpenAI Chat client (openai SDK) × every upstream format',
       expectToolRoundTrip(format, 'chat', matrix.seen(format));
     });
 
+    it('a stream without include_usage has no usage chunk (the gateway asks the upstream for one all the same)', async () => {
+      const stream = await client.chat.completions.create({ ...request(format, 'text'), stream: true });
+      let said = '';
+      for await (const chunk of stream) said += chunk.choices[0]?.delta.content ?? '';
+      expect(said).toBe(ANSWER);
+      const chunks = validateOpenAiStream(await record.last());
+      expect(chunks.filter((c) => c.usage)).toEqual([]);
+      if (format === 'gemini' || format === 'anthropic') return;
+      // README, `stream_usage`: added for metering, the extra chunk removed before the client sees it.
+      expect(matrix.seen(format).body.stream_options).toEqual({ include_usage: true });
+    });
+
     it('cut, held: an answer the upstream drops is a 502 in OpenAI’s shape', async () => {
       const error = await held(client, request(format, 'cut')).then(
         () => undefined,

@@ -6,6 +6,7 @@ import {
   type IrStop,
   type IrUsage,
   mergeIrUsage,
+  type Origin,
   ZERO_USAGE,
 } from '../ir';
 import { sse } from '../translate/sse';
@@ -28,7 +29,7 @@ const DELTA_OF: Partial<Record<IrEvent['type'], IrBlockKind>> = {
 export class MessagesStreamEncoder implements StreamEncoder {
   private started = false;
   private next = 0;
-  private open: { ir: number; index: number; kind: IrBlockKind } | undefined;
+  private open: { ir: number; index: number; kind: IrBlockKind; origin?: Origin } | undefined;
   private usage: IrUsage = ZERO_USAGE;
   private stop: IrStop | undefined;
   private stopSequence: string | undefined;
@@ -105,11 +106,11 @@ export class MessagesStreamEncoder implements StreamEncoder {
   private openBlock(
     ir: number,
     kind: IrBlockKind,
-    event: { id?: string; name?: string; data?: string },
+    event: { id?: string; name?: string; data?: string; origin?: Origin },
   ): string {
     let out = this.closeBlock();
     const index = this.next++;
-    this.open = { ir, index, kind };
+    this.open = { ir, index, kind, origin: event.origin };
     const block: Json =
       kind === 'text'
         ? { type: 'text', text: '' }
@@ -143,6 +144,9 @@ export class MessagesStreamEncoder implements StreamEncoder {
       if (event.type === 'signature' || event.type === 'args') return '';
       out += this.openBlock('index' in event ? event.index : -1, kind, {});
     }
+    // Another family's signature (Gemini's thoughtSignature) is not Anthropic's: the block keeps
+    // its empty one, as in a held answer.
+    if (event.type === 'signature' && this.open?.origin !== 'anthropic') return out;
     const index = this.open?.index ?? 0;
     const delta =
       event.type === 'text'

@@ -20,8 +20,12 @@ export function isGatewayReasoning(encrypted: string | undefined): boolean {
   );
 }
 
-/** The `encrypted_content` that carries a thinking part's signature, if it has one. */
+/**
+ * The `encrypted_content` that carries a thinking part's signature, if it has one. A Gemini
+ * thought signature has none: read back as OpenAI's, it would go to OpenAI, which refuses it.
+ */
 export function encryptedContentOf(part: ThinkingPart): string | undefined {
+  if (part.origin === 'gemini') return undefined;
   if (part.type === 'redacted_thinking')
     return part.origin === 'anthropic' ? ANTHROPIC_REDACTED + part.data : part.data;
   if (!part.signature) return undefined;

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Logger } from '../../../observe/logger';
 import { type PgMigration, runMigrations } from './migrate';
+import { quoteIdent } from './quote-ident';
 
 /** int8 (BIGINT, COUNT) and numeric (SUM of integers) come back as numbers, not strings. */
 const NUMERIC_OIDS = new Set([20, 1700]);
@@ -191,8 +192,4 @@ export function isConnectionError(err: unknown): boolean {
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(
     err.message,
   );
-}
-
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { quoteIdent } from './connection';
+import { quoteIdent } from './quote-ident';
 
 /** One versioned schema change; versions only grow, and each runs once per schema. */
 export interface PgMigration {

@@ -1,7 +1,9 @@
 import type { Allowance, ClientView } from '../api/types';
 import { StateBadge } from '../components/state-badge';
 import { count, usd } from '../format';
-import type { ClientAction } from './clients';
+
+/** What a row's buttons ask the clients page to do. */
+export type ClientAction = 'rotate' | 'enable' | 'disable' | 'delete';
 
 function allowance(a: Allowance | null, money: boolean): string {
   if (!a) return '—';

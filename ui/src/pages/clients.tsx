@@ -5,10 +5,8 @@ import { ErrorNote } from '../components/error-note';
 import { PageTitle } from '../components/page-title';
 import { usePoll } from '../hooks/use-poll';
 import { ClientCreate } from './client-create';
-import { ClientRow } from './client-row';
+import { type ClientAction, ClientRow } from './client-row';
 import { NewToken } from './new-token';
-
-export type ClientAction = 'rotate' | 'enable' | 'disable' | 'delete';
 
 async function perform(client: ClientView, action: ClientAction): Promise<string | undefined> {
   const path = `/admin/clients/${enc(client.name)}`;

@@ -7,15 +7,15 @@ import { geminiPath, geminiTarget } from './path';
 /**
  * A Gemini client's request to a Gemini upstream: passed through byte for byte. Only the path
  * may change (a route's `rewrite.model` puts the model sent there, since Gemini's model is in
- * the path) and the client's `?key=` never goes upstream: the upstream key goes in
- * `x-goog-api-key`.
+ * the path). The client's `?key=` was taken off the target when the request arrived
+ * (`takeQueryCredential`); the upstream key goes in `x-goog-api-key`.
  */
 export function prepareGeminiNative(input: AttemptInput): PreparedAttempt {
   const { ctx, upstream, key } = input;
   const { provider, timeouts } = upstream;
   const target = geminiTarget(ctx.path);
   const q = ctx.url.indexOf('?');
-  const query = withoutKey(q === -1 ? '' : ctx.url.slice(q));
+  const query = q === -1 ? '' : ctx.url.slice(q);
   const path = target ? geminiPath(target, ctx.sentModel ?? target.model) : ctx.path;
   return {
     request: {
@@ -37,14 +37,4 @@ export function prepareGeminiNative(input: AttemptInput): PreparedAttempt {
     },
     addedStreamUsage: false,
   };
-}
-
-/** The query without a `key` parameter (a Gemini client's gateway credential). */
-export function withoutKey(query: string): string {
-  if (query === '' || !/[?&]key=/.test(query)) return query;
-  const kept = query
-    .slice(1)
-    .split('&')
-    .filter((pair) => pair !== '' && !pair.startsWith('key='));
-  return kept.length > 0 ? `?${kept.join('&')}` : '';
 }

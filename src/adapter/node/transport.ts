@@ -1,6 +1,7 @@
 import { type Dispatcher, Pool } from 'undici';
 import type { Transport, UpstreamHandler, UpstreamRequest } from '../../proxy/transport';
 import type { Upstream } from '../../routing/upstream';
+import { KEEP_ALIVE, UpstreamPools } from './upstream-pools';
 
 /**
  * One undici Pool per upstream origin and connection settings, kept across config reloads so
@@ -8,7 +9,7 @@ import type { Upstream } from '../../routing/upstream';
  * otherwise: a cap silently queues long-lived streams behind each other.
  */
 export class UndiciTransport implements Transport {
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools = new UpstreamPools<Pool>(openPool, (pool) => void pool.close());
 
   dispatch(upstream: Upstream, request: UpstreamRequest, handler: UpstreamHandler): void {
     const options: Dispatcher.DispatchOptions = {
@@ -19,42 +20,27 @@ export class UndiciTransport implements Transport {
       headersTimeout: request.headersTimeout,
       bodyTimeout: request.bodyTimeout,
     };
-    this.poolFor(upstream).dispatch(options, new UndiciHandler(handler));
-  }
-
-  private poolFor(upstream: Upstream): Pool {
-    const id = poolId(upstream);
-    let pool = this.pools.get(id);
-    if (!pool) {
-      pool = new Pool(upstream.origin, {
-        connections: upstream.config.max_connections > 0 ? upstream.config.max_connections : null,
-        pipelining: 1,
-        keepAliveTimeout: 30_000,
-        keepAliveMaxTimeout: 600_000,
-        connect: { timeout: upstream.timeouts.connect },
-      });
-      this.pools.set(id, pool);
-    }
-    return pool;
+    this.pools.for(upstream).dispatch(options, new UndiciHandler(handler));
   }
 
   /** Drops pools whose upstreams are gone after a reload. */
   retain(upstreams: Iterable<Upstream>): void {
-    const keep = new Set<string>();
-    for (const u of upstreams) keep.add(poolId(u));
-    for (const [id, pool] of this.pools) {
-      if (!keep.has(id)) {
-        this.pools.delete(id);
-        void pool.close();
-      }
-    }
+    this.pools.retain(upstreams);
   }
 
   async close(): Promise<void> {
-    const pools = [...this.pools.values()];
-    this.pools.clear();
-    await Promise.all(pools.map((pool) => pool.destroy()));
+    await Promise.all(this.pools.takeAll().map((pool) => pool.destroy()));
   }
+}
+
+function openPool(upstream: Upstream): Pool {
+  return new Pool(upstream.origin, {
+    connections: upstream.config.max_connections > 0 ? upstream.config.max_connections : null,
+    pipelining: 1,
+    keepAliveTimeout: KEEP_ALIVE.timeout,
+    keepAliveMaxTimeout: KEEP_ALIVE.maxTimeout,
+    connect: { timeout: upstream.timeouts.connect },
+  });
 }
 
 /** undici's handler interface over the gateway's own; informational (1xx) heads are skipped. */
@@ -84,9 +70,4 @@ class UndiciHandler implements Dispatcher.DispatchHandler {
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
     this.handler.onError(err);
   }
-}
-
-/** Upstreams that share origin and connection settings share one pool. */
-function poolId(upstream: Upstream): string {
-  return `${upstream.origin}|${upstream.timeouts.connect}|${upstream.config.max_connections}`;
 }

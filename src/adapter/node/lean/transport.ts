@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import type { Transport, UpstreamHandler, UpstreamRequest } from '../../../proxy/transport';
 import type { Upstream } from '../../../routing/upstream';
+import { KEEP_ALIVE, UpstreamPools } from '../upstream-pools';
 import type { Endpoint } from './connection';
 import type { LeanRequest } from './pending-request';
 import { OriginPool } from './pool';
@@ -19,10 +20,10 @@ export interface LeanOptions {
   readonly maxHeaderSize?: number;
 }
 
-/** undici's defaults where it has one (UndiciTransport sets the same keep-alive figures). */
+/** undici's defaults where it has one (the keep-alive figures are UndiciTransport's too). */
 const DEFAULTS = {
-  keepAliveTimeout: 30_000,
-  keepAliveMaxTimeout: 600_000,
+  keepAliveTimeout: KEEP_ALIVE.timeout,
+  keepAliveMaxTimeout: KEEP_ALIVE.maxTimeout,
   maxRequestsPerSocket: 10_000,
   maxHeaderSize: 16 * 1024,
 };
@@ -32,38 +33,35 @@ const DEFAULTS = {
  * per origin and connection settings, kept across config reloads like UndiciTransport's.
  */
 export class LeanTransport implements Transport {
-  private readonly pools = new Map<string, OriginPool>();
+  private readonly pools = new UpstreamPools<OriginPool>(
+    (upstream) => this.openPool(upstream),
+    (pool) => pool.close(),
+  );
 
   constructor(private readonly options: LeanOptions = {}) {}
 
   dispatch(upstream: Upstream, request: UpstreamRequest, handler: UpstreamHandler): void {
-    this.poolFor(upstream).dispatch(request, handler);
+    this.pools.for(upstream).dispatch(request, handler);
   }
 
   /** The seam's dispatch with a body that may be a stream (sent chunked). */
   dispatchStream(upstream: Upstream, request: LeanRequest, handler: UpstreamHandler): void {
-    this.poolFor(upstream).dispatch(request, handler);
+    this.pools.for(upstream).dispatch(request, handler);
   }
 
   /** Open connections to an upstream's origin (tests). */
   connections(upstream: Upstream): number {
-    return this.pools.get(poolId(upstream))?.size ?? 0;
+    return this.pools.find(upstream)?.size ?? 0;
   }
 
-  private poolFor(upstream: Upstream): OriginPool {
-    const id = poolId(upstream);
-    let pool = this.pools.get(id);
-    if (!pool) {
-      const url = new URL(upstream.origin);
-      pool = new OriginPool(this.endpoint(url), url.host, {
-        ...DEFAULTS,
-        ...this.options,
-        connectTimeout: upstream.timeouts.connect,
-        maxConnections: upstream.config.max_connections,
-      });
-      this.pools.set(id, pool);
-    }
-    return pool;
+  private openPool(upstream: Upstream): OriginPool {
+    const url = new URL(upstream.origin);
+    return new OriginPool(this.endpoint(url), url.host, {
+      ...DEFAULTS,
+      ...this.options,
+      connectTimeout: upstream.timeouts.connect,
+      maxConnections: upstream.config.max_connections,
+    });
   }
 
   private endpoint(url: URL): Endpoint {
@@ -83,23 +81,10 @@ export class LeanTransport implements Transport {
 
   /** Drops pools whose upstreams are gone after a reload. */
   retain(upstreams: Iterable<Upstream>): void {
-    const keep = new Set<string>();
-    for (const u of upstreams) keep.add(poolId(u));
-    for (const [id, pool] of this.pools) {
-      if (!keep.has(id)) {
-        this.pools.delete(id);
-        pool.close();
-      }
-    }
+    this.pools.retain(upstreams);
   }
 
   async close(): Promise<void> {
-    for (const pool of this.pools.values()) pool.destroy();
-    this.pools.clear();
+    for (const pool of this.pools.takeAll()) pool.destroy();
   }
-}
-
-/** Upstreams that share origin and connection settings share one pool. */
-function poolId(upstream: Upstream): string {
-  return `${upstream.origin}|${upstream.timeouts.connect}|${upstream.config.max_connections}`;
 }

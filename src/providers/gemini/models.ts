@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../core/context';
-import { sendJson } from '../../core/reply';
+import { GatewayError } from '../../core/errors';
+import { sendError, sendJson } from '../../core/reply';
 import type { ClientSink } from '../../http/types';
 import type { ModelCatalog, ModelFilter } from '../../routing/model-list';
 
@@ -47,9 +48,15 @@ export function serveGeminiModels(
   }
   const id = decodeURIComponent(one[1]!);
   if (catalog.ids.includes(id) && allow(id)) sendJson(sink, ctx, 200, entry(id));
+  // In Gemini's error shape, as every gateway error on a Gemini path (src/core/error-shapes.ts).
   else
-    sendJson(sink, ctx, 404, {
-      error: { code: 404, message: `The model "${id}" is not served by this gateway.`, status: 'NOT_FOUND' },
-    });
+    sendError(
+      sink,
+      ctx,
+      new GatewayError('model_not_found', {
+        message: `The model "${id}" is not served by this gateway.`,
+        param: 'model',
+      }),
+    );
   return true;
 }

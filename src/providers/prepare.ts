@@ -1,10 +1,6 @@
 import type { RequestContext } from '../core/context';
 import { utf8 } from '../http/bytes';
-import type { FlatHeaders } from '../http/types';
-import { upstreamRequestHeaders } from '../proxy/headers';
-import type { UpstreamKey } from '../routing/key-pool';
-import type { Upstream } from '../routing/upstream';
-import { authValueFor } from './auth-value';
+import { type AttemptInput, attemptRequest } from './attempt';
 import { prepareEmbeddings } from './gemini/embed-prepare';
 import { prepareGeminiNative } from './gemini/native';
 import { withStreamUsage } from './openai/stream-usage';
@@ -13,17 +9,6 @@ import { clientApiOf, speaksNatively } from './translate/formats';
 import { prepareTranslated, UntranslatableError } from './translate/prepare';
 import type { PreparedAttempt } from './types';
 
-/** What one attempt's request is made from. */
-export interface AttemptInput {
-  readonly ctx: RequestContext;
-  readonly upstream: Upstream;
-  readonly key: UpstreamKey | undefined;
-  /** The client's headers, as routing left them. */
-  readonly headers: FlatHeaders;
-  /** Access control reads this request's usage from a stream (limits, quota, request log). */
-  readonly streamUsage: boolean;
-}
-
 /**
  * The OpenAI-compatible shape of an attempt: the upstream's base path before the client's path
  * and query, the key in the provider's auth header, the body as the client sent it (with
@@ -31,29 +16,12 @@ export interface AttemptInput {
  * the gateway wrote for Anthropic in a Responses request).
  */
 export function prepareOpenAiCompatible(input: AttemptInput): PreparedAttempt {
-  const { ctx, upstream, key } = input;
-  const { provider, timeouts } = upstream;
+  const { ctx } = input;
   const withUsage = input.streamUsage ? withStreamUsage(ctx) : undefined;
   const rewritten = withUsage ?? nativeResponsesBody(ctx);
   const body = rewritten ? utf8(JSON.stringify(rewritten)) : ctx.body;
   return {
-    request: {
-      path: upstream.basePath + ctx.url,
-      method: ctx.method,
-      headers: upstreamRequestHeaders(input.headers, {
-        authHeader: key ? provider.authHeader : null,
-        authValue: key ? authValueFor(provider, key) : null,
-        requestId: ctx.id,
-        contentLength: body ? body.length : null,
-        extra: upstream.config.headers,
-        defaults: provider.defaultHeaders,
-        forwardedFor: ctx.forwardedFor,
-        cookies: ctx.forwardCookies,
-      }),
-      body,
-      headersTimeout: timeouts.first_byte,
-      bodyTimeout: timeouts.idle,
-    },
+    request: attemptRequest(input, { path: ctx.url, method: ctx.method, headers: input.headers, body }),
     addedStreamUsage: withUsage !== undefined,
   };
 }

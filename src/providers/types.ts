@@ -1,6 +1,6 @@
 import type { Verdict } from '../health/verdict';
 import type { UpstreamRequest } from '../proxy/transport';
-import type { AttemptInput } from './prepare';
+import type { AttemptInput } from './attempt';
 import type { ResponseTranslator } from './translate/translator';
 
 /** A field of the parsed error object a marker reads (see `src/health/error-fields.ts`). */

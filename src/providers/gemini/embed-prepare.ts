@@ -1,11 +1,9 @@
 import type { RequestContext } from '../../core/context';
 import { text, utf8 } from '../../http/bytes';
-import { upstreamRequestHeaders } from '../../proxy/headers';
-import { authValueFor } from '../auth-value';
+import { type AttemptInput, attemptRequest } from '../attempt';
 import type { Codec } from '../codec';
 import { ZERO_USAGE } from '../ir';
 import { OPENAI_CHAT_CODEC } from '../openai/codec';
-import type { AttemptInput } from '../prepare';
 import { num, obj, parseObject } from '../translate/json';
 import { UntranslatableError } from '../translate/prepare';
 import { ResponseTranslator } from '../translate/translator';
@@ -32,7 +30,7 @@ export function prepareEmbeddings(
   input: AttemptInput,
   api: 'openai-embed' | 'gemini-embed',
 ): PreparedAttempt {
-  const { ctx, upstream, key } = input;
+  const { ctx, upstream } = input;
   const toGemini = upstream.format === 'gemini';
   if (!toGemini && upstream.format === 'anthropic')
     throw new UntranslatableError(
@@ -44,25 +42,8 @@ export function prepareEmbeddings(
   const body = utf8(JSON.stringify(toGemini ? buildGeminiBatch(request) : buildOpenAiEmbed(request)));
   const name = request.model.replace(/^models\//, '');
   const path = toGemini ? `/v1beta/models/${encodeURIComponent(name)}:batchEmbedContents` : '/v1/embeddings';
-  const { provider, timeouts } = upstream;
   return {
-    request: {
-      path: upstream.basePath + path,
-      method: 'POST',
-      headers: upstreamRequestHeaders(input.headers, {
-        authHeader: key ? provider.authHeader : null,
-        authValue: key ? authValueFor(provider, key) : null,
-        requestId: ctx.id,
-        contentLength: body.length,
-        extra: upstream.config.headers,
-        defaults: provider.defaultHeaders,
-        forwardedFor: ctx.forwardedFor,
-        cookies: ctx.forwardCookies,
-      }),
-      body,
-      headersTimeout: timeouts.first_byte,
-      bodyTimeout: timeouts.idle,
-    },
+    request: attemptRequest(input, { path, method: 'POST', headers: input.headers, body }),
     addedStreamUsage: false,
     translator: new EmbeddingTranslator(
       toGemini ? GEMINI_CODEC : OPENAI_CHAT_CODEC,

@@ -1,6 +1,4 @@
-import { upstreamRequestHeaders } from '../../proxy/headers';
-import { authValueFor } from '../auth-value';
-import type { AttemptInput } from '../prepare';
+import { type AttemptInput, attemptRequest } from '../attempt';
 import type { PreparedAttempt } from '../types';
 import { geminiPath, geminiTarget } from './path';
 
@@ -11,30 +9,18 @@ import { geminiPath, geminiTarget } from './path';
  * (`takeQueryCredential`); the upstream key goes in `x-goog-api-key`.
  */
 export function prepareGeminiNative(input: AttemptInput): PreparedAttempt {
-  const { ctx, upstream, key } = input;
-  const { provider, timeouts } = upstream;
+  const { ctx } = input;
   const target = geminiTarget(ctx.path);
   const q = ctx.url.indexOf('?');
   const query = q === -1 ? '' : ctx.url.slice(q);
   const path = target ? geminiPath(target, ctx.sentModel ?? target.model) : ctx.path;
   return {
-    request: {
-      path: upstream.basePath + path + query,
+    request: attemptRequest(input, {
+      path: path + query,
       method: ctx.method,
-      headers: upstreamRequestHeaders(input.headers, {
-        authHeader: key ? provider.authHeader : null,
-        authValue: key ? authValueFor(provider, key) : null,
-        requestId: ctx.id,
-        contentLength: ctx.body ? ctx.body.length : null,
-        extra: upstream.config.headers,
-        defaults: provider.defaultHeaders,
-        forwardedFor: ctx.forwardedFor,
-        cookies: ctx.forwardCookies,
-      }),
+      headers: input.headers,
       body: ctx.body,
-      headersTimeout: timeouts.first_byte,
-      bodyTimeout: timeouts.idle,
-    },
+    }),
     addedStreamUsage: false,
   };
 }

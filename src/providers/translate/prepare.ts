@@ -1,12 +1,10 @@
 import type { RequestContext } from '../../core/context';
 import { utf8 } from '../../http/bytes';
 import type { FlatHeaders } from '../../http/types';
-import { upstreamRequestHeaders } from '../../proxy/headers';
-import { authValueFor } from '../auth-value';
+import { type AttemptInput, attemptRequest } from '../attempt';
 import type { Codec } from '../codec';
 import { withoutSignatures } from '../gemini/ids';
 import type { IrRequest } from '../ir';
-import type { AttemptInput } from '../prepare';
 import { serverStateField } from '../responses/state';
 import type { PreparedAttempt } from '../types';
 import { estimateInputTokens } from './estimate';
@@ -79,8 +77,7 @@ function translatedHeaders(headers: FlatHeaders, target: Codec, client: Codec): 
  * with a translator for the answer. Per attempt, so a failover may cross formats.
  */
 export function prepareTranslated(input: AttemptInput, api: GenerationApi): PreparedAttempt {
-  const { ctx, upstream, key } = input;
-  const { provider, timeouts } = upstream;
+  const { ctx, upstream } = input;
   const target = upstreamCodec(upstream.format);
   if (!target)
     throw new UntranslatableError(
@@ -101,23 +98,12 @@ export function prepareTranslated(input: AttemptInput, api: GenerationApi): Prep
   const sent = upstream.format === 'gemini' ? request : withoutSignatures(request);
   const body = utf8(JSON.stringify(target.buildRequest(sent)));
   return {
-    request: {
-      path: upstream.basePath + (target.pathFor?.(request) ?? target.path),
+    request: attemptRequest(input, {
+      path: target.pathFor?.(request) ?? target.path,
       method: 'POST',
-      headers: upstreamRequestHeaders(translatedHeaders(input.headers, target, client), {
-        authHeader: key ? provider.authHeader : null,
-        authValue: key ? authValueFor(provider, key) : null,
-        requestId: ctx.id,
-        contentLength: body.length,
-        extra: upstream.config.headers,
-        defaults: provider.defaultHeaders,
-        forwardedFor: ctx.forwardedFor,
-        cookies: ctx.forwardCookies,
-      }),
+      headers: translatedHeaders(input.headers, target, client),
       body,
-      headersTimeout: timeouts.first_byte,
-      bodyTimeout: timeouts.idle,
-    },
+    }),
     addedStreamUsage: false,
     translator: new ResponseTranslator(target, client, { request, estimatedInput }),
   };

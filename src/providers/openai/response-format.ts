@@ -2,12 +2,19 @@ import type { Json } from '../codec';
 import type { IrResponseFormat } from '../ir';
 import { defined, obj, str } from '../translate/json';
 
-/** Chat's `response_format` → IR (`text` and unknown types: none). */
+/** Chat's `response_format` → IR (`text` and unknown types: none); the schema is under `json_schema`. */
 export function parseChatResponseFormat(value: unknown): IrResponseFormat | undefined {
   const format = obj(value);
-  if (format?.type === 'json_object') return { type: 'json_object' };
-  const spec = obj(format?.json_schema);
-  if (format?.type !== 'json_schema' || !spec) return undefined;
+  return parseResponseFormat(format?.type, obj(format?.json_schema));
+}
+
+/**
+ * A structured-output request → IR, from its type and the object holding `name`, `schema`,
+ * `description` and `strict` (Chat nests it under `json_schema`; Responses' `text.format` is it).
+ */
+export function parseResponseFormat(type: unknown, spec: Json | undefined): IrResponseFormat | undefined {
+  if (type === 'json_object') return { type: 'json_object' };
+  if (type !== 'json_schema' || !spec) return undefined;
   return {
     type: 'json_schema',
     name: str(spec.name) ?? 'response',

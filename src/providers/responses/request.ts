@@ -1,5 +1,6 @@
 import type { Json } from '../codec';
 import type { IrMessage, IrPart, IrRequest, IrResponseFormat, IrTool, IrToolChoice } from '../ir';
+import { parseResponseFormat } from '../openai/response-format';
 import { arr, num, obj, str } from '../translate/json';
 import { freeformArgs, freeformTool } from './custom-tools';
 import { thinkingFromItem } from './reasoning';
@@ -32,7 +33,7 @@ export function parseResponsesRequest(body: Json): IrRequest {
     streamUsage: false,
     reasoning: parseReasoning(obj(body.reasoning)?.effort),
     user: str(body.safety_identifier) ?? str(body.user),
-    responseFormat: parseTextFormat(obj(obj(body.text)?.format)),
+    responseFormat: textFormat(obj(obj(body.text)?.format)),
   };
 }
 
@@ -140,15 +141,7 @@ function parseReasoning(effort: unknown): IrRequest['reasoning'] {
   return undefined;
 }
 
-/** `text.format` → IR (plain `text`: none). */
-export function parseTextFormat(format: Json | undefined): IrResponseFormat | undefined {
-  if (format?.type === 'json_object') return { type: 'json_object' };
-  if (format?.type !== 'json_schema') return undefined;
-  return {
-    type: 'json_schema',
-    name: str(format.name) ?? 'response',
-    schema: obj(format.schema) ?? {},
-    description: str(format.description),
-    strict: typeof format.strict === 'boolean' ? format.strict : undefined,
-  };
+/** `text.format` → IR (plain `text`: none); its fields are the schema's, not nested. */
+function textFormat(format: Json | undefined): IrResponseFormat | undefined {
+  return parseResponseFormat(format?.type, format);
 }
